@@ -1,0 +1,45 @@
+# Two commands set Perfnote up on a fresh machine: `make run` and `make test`.
+
+# Django 6 needs Python 3.12+; this machine's default python3 is 3.11, so look for
+# a newer interpreter by name, then in pyenv's folder (its shims fail unless the
+# version is selected).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install lint format bench
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Perfnote needs Python 3.12 or newer (Django 6 refuses older versions)."; \
+		echo "Install python3.13 or python3.12 (e.g. 'apt-get install python3.13' or 'pyenv install 3.13'),"; \
+		echo "or point the Makefile at one: make run PYTHON=/path/to/python3.13"; \
+		exit 1; \
+	fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/decide_bench.py

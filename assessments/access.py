@@ -1,0 +1,18 @@
+"""The only way views load test sessions: scoped to the user's clinic (404 otherwise)."""
+
+from django.http import Http404
+
+from clinic.access import access_clinic
+
+from .models import TestSession
+
+
+def access_session_by_uuid(user, session_uuid) -> TestSession:
+    """Return the session if its patient belongs to the user's clinic, else Http404."""
+    clinic = access_clinic(user)
+    try:
+        return TestSession.objects.select_related(
+            "patient__clinic", "patient__payer", "clinician__user"
+        ).get(uuid=session_uuid, patient__clinic=clinic)
+    except TestSession.DoesNotExist:
+        raise Http404("No such session.") from None

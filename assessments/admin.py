@@ -1,0 +1,203 @@
+"""Admin where a clinic's front office reviews test sessions and the tests done in them.
+
+Sessions are recorded by clinicians through ``session_save``, so the admin never
+adds them, shows their tests read-only and cannot change or delete a signed one.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+
+from clinic.admin_scoping import ClinicScopedAdminMixin, scope_to_clinic
+from clinic.models import Clinician
+
+from .models import PerformedTest, TestSession
+from .selectors import session_summary
+
+SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
+
+
+def _clock(value):
+    return timezone.localtime(value).strftime("%H:%M:%S")
+
+
+def _by_side(values, unit):
+    """Write {side: value or [values]} as "Left 24.0 kg · Right 26.5 kg"."""
+    parts = []
+    for side, value in values.items():
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        label = SIDE_LABELS.get(side, side)
+        parts.append(f"{label} {shown} {unit}".strip())
+    return " · ".join(parts)
+
+
+class ClinicianFilter(admin.SimpleListFilter):
+    """Filter by clinician, offering only the clinicians of the user's clinic."""
+
+    title = "clinician"
+    parameter_name = "clinician"
+
+    def lookups(self, request, model_admin):
+        clinicians = scope_to_clinic(
+            Clinician.objects.select_related("user"), request.user
+        )
+        return [(str(clinician.pk), str(clinician)) for clinician in clinicians]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(clinician_id=int(self.value()))
+        return queryset
+
+
+class PerformedTestInline(ClinicScopedAdminMixin, admin.TabularInline):
+    """The session's tests as recorded; they change only through the session form."""
+
+    model = PerformedTest
+    fields = [
+        "test_name",
+        "side",
+        "start",
+        "stop",
+        "minutes",
+        "trial_values",
+        "result",
+        "notes",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="test")
+    def test_name(self, obj):
+        return obj.test.name
+
+    @admin.display(description="start")
+    def start(self, obj):
+        return _clock(obj.started_at)
+
+    @admin.display(description="stop")
+    def stop(self, obj):
+        return _clock(obj.ended_at)
+
+    @admin.display(description="trials")
+    def trial_values(self, obj):
+        return _by_side(obj.trials, obj.test.unit)
+
+    @admin.display(description="result")
+    def result(self, obj):
+        results = {
+            side: value for side, value in obj.results().items() if value is not None
+        }
+        return _by_side(results, obj.test.unit) or "—"
+
+
+@admin.register(TestSession)
+class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "date_of_service",
+        "patient_name",
+        "mrn",
+        "clinician",
+        "discipline",
+        "status",
+        "test_count",
+        "timed_minutes",
+    ]
+    list_filter = [
+        "started_at",
+        ClinicianFilter,
+        ("patient", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "discipline",
+    ]
+    date_hierarchy = "started_at"
+    search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
+    search_help_text = "Patient first or last name, or MRN."
+    list_select_related = ["patient", "clinician__user"]
+    inlines = [PerformedTestInline]
+    fields = [
+        "patient",
+        "clinician",
+        "discipline",
+        ("started_at", "ended_at"),
+        ("total_minutes", "timed_minutes"),
+        "reason",
+        "interpretation",
+        "status",
+        ("created_at", "updated_at"),
+    ]
+    # Times in and out frame the tests' own times, and the status moves only by
+    # signing, so both change only through the session form and its services.
+    readonly_fields = [
+        "patient",
+        "started_at",
+        "ended_at",
+        "total_minutes",
+        "timed_minutes",
+        "status",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(test_count=Count("tests"))
+            .prefetch_related("tests")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "clinician":
+            kwargs["queryset"] = Clinician.objects.select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # "Delete selected" asks this for every chosen session too, so a signed
+        # session cannot be bulk-deleted either.
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description="date of service", ordering="started_at")
+    def date_of_service(self, obj):
+        started = timezone.localtime(obj.started_at)
+        return f"{started:%Y-%m-%d} {started:%H:%M}–{_clock(obj.ended_at)[:5]}"
+
+    @admin.display(description="patient", ordering="patient__last_name")
+    def patient_name(self, obj):
+        return f"{obj.patient.last_name}, {obj.patient.first_name}"
+
+    @admin.display(description="MRN", ordering="patient__mrn")
+    def mrn(self, obj):
+        return obj.patient.mrn
+
+    @admin.display(description="tests", ordering="test_count")
+    def test_count(self, obj):
+        return obj.test_count
+
+    @admin.display(description="timed minutes")
+    def timed_minutes(self, obj):
+        """Minutes of test administration as the session page and billing count them."""
+        return session_summary(session=obj).total_timed_minutes
+
+    @admin.display(description="total minutes (time in–out)")
+    def total_minutes(self, obj):
+        return obj.total_minutes

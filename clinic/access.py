@@ -1,0 +1,42 @@
+"""The only way views and the admin load tenant rows: scoped to the user's clinic.
+
+Each function raises Http404 for a row of another clinic, so a stranger cannot
+even learn that it exists. Every condition sits on its own line so that tests
+can cover each case (own clinic, other clinic, no clinic).
+"""
+
+from django.http import Http404
+
+from .models import Clinic, Patient
+
+
+def clinic_for_user(user) -> Clinic | None:
+    """Return the clinic the user works in, or None (anonymous, or no clinic)."""
+    if not user.is_authenticated:
+        return None
+    clinician = getattr(user, "clinician", None)
+    if clinician is not None:
+        return clinician.clinic
+    clinic_admin = getattr(user, "clinic_admin", None)
+    if clinic_admin is not None:
+        return clinic_admin.clinic
+    return None
+
+
+def access_clinic(user) -> Clinic:
+    """Return the user's clinic; a user without one sees nothing (404)."""
+    clinic = clinic_for_user(user)
+    if clinic is None:
+        raise Http404("No clinic.")
+    return clinic
+
+
+def access_patient_by_uuid(user, patient_uuid) -> Patient:
+    """Return the patient if it belongs to the user's clinic, else raise Http404."""
+    clinic = access_clinic(user)
+    try:
+        return Patient.objects.select_related("payer", "clinic").get(
+            uuid=patient_uuid, clinic=clinic
+        )
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None

@@ -1,0 +1,577 @@
+"""Fill a development database with a demo clinic, its people, patients and sessions."""
+
+import datetime as dt
+import os
+import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import catalog
+from assessments.services import session_save
+from billing.models import Payer
+from clinic.admin_scoping import clinic_admin_group_ensure
+from clinic.models import (
+    Clinic,
+    ClinicAdmin,
+    Clinician,
+    Diagnosis,
+    Patient,
+    years_before,
+)
+
+PASSWORD = "perfnote-demo"  # noqa: S105 (a published demo password)
+SITE_URL = "http://127.0.0.1:8000"
+# Demo data may only go into a database run with one of these settings modules.
+ALLOWED_SETTINGS_MODULES = frozenset({"config.settings.local", "config.settings.test"})
+REFUSED = (
+    "seed_demo only runs with config.settings.local or config.settings.test, "
+    "not {module}: demo logins with a published password must never reach a "
+    "real database."
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    role: str = ""
+    credentials: str = ""
+    license_number: str = ""
+    license_state: str = ""
+    npi: str = ""
+
+
+@dataclass(frozen=True)
+class PatientSpec:
+    mrn: str
+    first_name: str
+    last_name: str
+    age: int
+    birthday_offset_days: int
+    sex: str
+    payer: str
+    member_id: str
+    diagnoses: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    code: str
+    minutes: int
+    trials: dict[str, list[str]]
+    side: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    mrn: str
+    clinician: str
+    days_ago: int
+    time_in: dt.time
+    discipline: str
+    reason: str
+    tests: tuple[TestSpec, ...]
+    interpretation: str = ""
+
+
+@dataclass(frozen=True)
+class ClinicSpec:
+    name: str
+    address: str
+    phone: str
+    npi: str
+    tax_id: str
+    time_zone: str
+    clinicians: tuple[Person, ...]
+    admins: tuple[Person, ...]
+    payers: tuple[tuple[str, str, Decimal, str], ...]
+    patients: tuple[PatientSpec, ...]
+    sessions: tuple[SessionSpec, ...]
+
+
+PT, OT, MD, PTA = (
+    Clinician.Role.PT,
+    Clinician.Role.OT,
+    Clinician.Role.PHYSICIAN,
+    Clinician.Role.PTA,
+)
+MEDICARE, MEDICAID, COMMERCIAL = (
+    Payer.Kind.MEDICARE,
+    Payer.Kind.MEDICAID,
+    Payer.Kind.COMMERCIAL,
+)
+CMS, MIDPOINT = Payer.Method.CMS_8_MINUTE, Payer.Method.CPT_MIDPOINT
+F, M = Patient.Sex.FEMALE, Patient.Sex.MALE
+
+OA_RIGHT_KNEE = ("M17.11", "Unilateral primary osteoarthritis, right knee")
+UNSTEADY = ("R26.81", "Unsteadiness on feet")
+FALLS = ("Z91.81", "History of falling")
+
+
+def _t(code, minutes, *values, side="", right=(), notes=""):
+    """Write a test row briefly: na values, or left values plus right=(...)."""
+    test = catalog.get(code)
+    if not test.per_side:
+        return TestSpec(code, minutes, {"na": list(values)}, "na", notes)
+    if side:
+        return TestSpec(code, minutes, {side: list(values)}, side, notes)
+    return TestSpec(
+        code, minutes, {"left": list(values), "right": list(right)}, "both", notes
+    )
+
+
+# Rows are kept one per line, as a table is read.
+# fmt: off
+RIVERSIDE = ClinicSpec(
+    name="Riverside Physical Therapy",
+    address="1420 River Road, Suite 200\nSpringfield, IL 62704",
+    phone="(217) 555-0142",
+    npi="1643829173",
+    tax_id="36-4821753",
+    time_zone="America/Chicago",
+    clinicians=(
+        Person("pt", "Sarah", "Mitchell", PT, "PT, DPT", "070.012345", "IL", "1482905639"),
+        Person("ot", "David", "Chen", OT, "OTR/L", "056.004321", "IL", "1294750389"),
+        Person("md", "Priya", "Raman", MD, "MD", "036.118204", "IL", "1876034210"),
+        Person("pta", "Jamal", "Brooks", PTA, "PTA", "085.007654", "IL"),
+    ),
+    admins=(Person("admin", "Karen", "Olsen"),),
+    payers=(
+        ("Medicare", MEDICARE, Decimal("50.00"), CMS),
+        ("Medicaid", MEDICAID, Decimal("40.00"), CMS),
+        ("Private", COMMERCIAL, Decimal("60.00"), MIDPOINT),
+    ),
+    patients=(
+        PatientSpec("RPT-10001", "Eleanor", "Whitfield", 81, 40, F, "Medicare", "1EG4-TE5-MK72", (OA_RIGHT_KNEE, UNSTEADY)),
+        PatientSpec("RPT-10002", "Harold", "Jensen", 87, 200, M, "Medicare", "3KH2-NV8-RT41", (FALLS, UNSTEADY)),
+        PatientSpec("RPT-10003", "Marcus", "Bell", 34, 95, M, "Private", "XRP884512307", (
+            ("S83.511D", "Sprain of anterior cruciate ligament of right knee, subsequent encounter"),
+            ("M25.561", "Pain in right knee"),
+        )),
+        PatientSpec("RPT-10004", "Tanya", "Okafor", 39, 12, F, "Medicaid", "482197305", (
+            ("M75.111", "Incomplete rotator cuff tear or rupture of right shoulder, not specified as traumatic"),
+            ("M25.511", "Pain in right shoulder"),
+        )),
+        PatientSpec("RPT-10005", "Walter", "Kowalski", 76, 300, M, "Medicare", "5WA9-GC3-PX06", (
+            ("I69.351", "Hemiplegia and hemiparesis following cerebral infarction affecting right dominant side"),
+            ("R26.89", "Other abnormalities of gait and mobility"),
+        )),
+        PatientSpec("RPT-10006", "Grace", "Nguyen", 67, 150, F, "Medicare", "7QF6-JD2-HN58", (
+            ("M48.062", "Spinal stenosis, lumbar region with neurogenic claudication"),
+            ("M54.50", "Low back pain, unspecified"),
+        )),
+        PatientSpec("RPT-10007", "Luis", "Herrera", 46, 60, M, "Private", "UHC902114786", (
+            ("S52.501D", "Unspecified fracture of the lower end of right radius, subsequent encounter for closed fracture with routine healing"),
+        )),
+        PatientSpec("RPT-10008", "Ruth", "Abernathy", 89, 250, F, "Medicare", "2DR5-HU7-YA33", (
+            ("M81.0", "Age-related osteoporosis without current pathological fracture"),
+            FALLS,
+        )),
+        PatientSpec("RPT-10009", "Kevin", "Park", 27, 180, M, "Private", "AET771305942", (
+            ("M76.51", "Patellar tendinitis, right knee"),
+        )),
+        PatientSpec("RPT-10010", "Denise", "Carter", 57, 20, F, "Medicaid", "519034628", (
+            ("M17.0", "Bilateral primary osteoarthritis of knee"),
+            ("M62.81", "Muscle weakness (generalized)"),
+        )),
+    ),
+    sessions=(
+        SessionSpec(
+            "RPT-10001", "pt", 38, dt.time(8, 0), "PT",
+            "Quantify lower-extremity strength, gait speed and fall risk for the plan of care for right knee osteoarthritis.",
+            (
+                _t("chair_stand_30s", 3, "9"),
+                _t("timed_up_and_go", 3, "14.2"),
+                _t("ten_metre_walk", 4, "0.78", "0.82"),
+                _t("single_leg_stance", 5, "3.1", "4.0", "3.6", right=("2.2", "2.9", "2.5")),
+                _t("berg_balance_scale", 15, "44"),
+            ),
+            "Below age norms for chair stands and gait speed; TUG and Berg indicate elevated fall risk. Supports skilled PT for strength and balance, 2x/week for 8 weeks.",
+        ),
+        SessionSpec(
+            "RPT-10001", "pt", 10, dt.time(8, 45), "PT",
+            "Progress re-test of strength, gait speed and balance after 4 weeks of therapy.",
+            (
+                _t("chair_stand_30s", 3, "11"),
+                _t("timed_up_and_go", 3, "12.1"),
+                _t("ten_metre_walk", 4, "0.88", "0.91"),
+                _t("berg_balance_scale", 14, "48"),
+            ),
+            "Chair stands +2 and Berg +4 since the initial evaluation; gait speed now above 0.8 m/s for community ambulation. Continue plan of care.",
+        ),
+        SessionSpec(
+            "RPT-10002", "pt", 33, dt.time(9, 30), "PT",
+            "Fall-risk assessment after two falls at home in the past 3 months.",
+            (
+                _t("berg_balance_scale", 15, "39"),
+                _t("timed_up_and_go", 3, "16.8"),
+                _t("functional_reach", 4, "6.5", "7.2", "7.0"),
+                _t("five_times_sit_to_stand", 3, "17.9"),
+            ),
+            "Berg 39/56 and TUG 16.8 s place the patient at high risk of falls; reduced functional reach. Recommend balance training and home safety review.",
+        ),
+        SessionSpec(
+            "RPT-10002", "pta", 12, dt.time(10, 15), "PT",
+            "Re-test of mobility and lower-extremity endurance per the supervising PT's plan.",
+            (
+                _t("timed_up_and_go", 3, "15.2"),
+                _t("five_times_sit_to_stand", 3, "16.4"),
+                _t("two_minute_step", 4, "58"),
+            ),
+            "TUG and 5xSTS improved slightly; results forwarded to the supervising PT.",
+        ),
+        SessionSpec(
+            "RPT-10003", "pt", 29, dt.time(11, 0), "PT",
+            "Return-to-sport testing 5 months after right ACL reconstruction.",
+            (
+                _t("single_hop_distance", 6, "148.5", "152.0", right=("118.0", "121.5")),
+                _t("triple_hop_distance", 6, "455.0", "470.0", right=("380.5", "392.0")),
+                _t("crossover_hop_distance", 6, "410.0", "422.5", right=("335.0", "347.0")),
+                _t("timed_hop_6m", 5, "2.11", "2.05", right=("2.64", "2.52")),
+                _t("one_rep_max", 8, "120.0", notes="Leg press, predicted from 6 reps at 100 kg."),
+            ),
+            "Limb symmetry index 80% (single hop) to 82% (triple hop), below the 90% return-to-sport criterion. Continue strengthening; re-test in 4 weeks.",
+        ),
+        SessionSpec(
+            "RPT-10003", "pt", 3, dt.time(11, 0), "PT",
+            "Repeat return-to-sport hop testing after 4 more weeks of strengthening.",
+            (
+                _t("single_hop_distance", 6, "150.0", "154.5", right=("136.0", "139.5")),
+                _t("triple_hop_distance", 6, "462.0", "475.5", right=("425.0", "431.0")),
+                _t("timed_hop_6m", 5, "2.08", "2.02", right=("2.25", "2.19")),
+            ),
+        ),
+        SessionSpec(
+            "RPT-10004", "ot", 26, dt.time(8, 30), "OT",
+            "Measure right shoulder mobility and grip before a home program for the rotator cuff tear.",
+            (
+                _t("rom_shoulder_flexion", 3, "128", side="right"),
+                _t("rom_shoulder_abduction", 3, "110", side="right"),
+                _t("rom_shoulder_external_rotation", 3, "55", side="right"),
+                _t("back_scratch", 4, "-2.5", "-2.0", right=("-9.0", "-8.5")),
+                _t("grip_dynamometry", 5, "28.4", "29.0", "28.7", right=("24.1", "25.3", "24.8")),
+            ),
+            "Right shoulder flexion and abduction limited; reach behind the back 6.5 in less on the right. Grip 13% weaker on the dominant right hand, limiting overhead ADLs.",
+        ),
+        SessionSpec(
+            "RPT-10005", "pt", 22, dt.time(9, 15), "PT",
+            "Measure gait endurance, speed and balance 10 weeks after left MCA stroke.",
+            (
+                _t("ten_metre_walk", 4, "0.58", "0.61"),
+                _t("six_minute_walk", 8, "265"),
+                _t("berg_balance_scale", 15, "41"),
+                _t("grip_dynamometry", 5, "32.5", "33.8", "33.1", right=("18.5", "19.2", "17.9")),
+            ),
+            "Gait speed 0.60 m/s (limited community ambulator) and 6MWT 265 m; Berg 41/56 shows moderate fall risk. Right grip 43% below the left.",
+        ),
+        SessionSpec(
+            "RPT-10006", "pt", 17, dt.time(10, 0), "PT",
+            "Quantify walking tolerance and flexibility limited by neurogenic claudication.",
+            (
+                _t("six_minute_walk", 8, "310", notes="Stopped once at 4:10 for leg symptoms, resumed."),
+                _t("two_minute_step", 4, "71"),
+                _t("chair_sit_and_reach", 4, "-3.5", "-3.0", right=("-4.0", "-3.5")),
+                _t("chair_stand_30s", 3, "10"),
+            ),
+            "Walking tolerance limited to about 4 minutes by leg symptoms; hamstring flexibility and chair stands below age norms.",
+        ),
+        SessionSpec(
+            "RPT-10007", "ot", 15, dt.time(9, 45), "OT",
+            "Range of motion and strength of the right wrist 8 weeks after distal radius fracture.",
+            (
+                _t("rom_wrist_flexion", 3, "45", side="right"),
+                _t("rom_wrist_extension", 3, "40", side="right"),
+                _t("rom_forearm_supination", 3, "62", side="right"),
+                _t("manual_muscle_test", 3, "4", side="right", notes="Wrist extensors."),
+            ),
+            "Right wrist flexion and extension about half of normal; supination limited. Wrist extensors 4/5.",
+        ),
+        SessionSpec(
+            "RPT-10008", "pt", 8, dt.time(8, 15), "PT",
+            "Balance and transfer testing after a fall at home.",
+            (
+                _t("timed_up_and_go", 3, "19.5", notes="Used a single-point cane."),
+                _t("functional_reach", 4, "5.0", "5.5", "5.8"),
+                _t("single_leg_stance", 5, "1.8", "2.4", "2.0", right=("2.6", "3.1", "2.9")),
+                _t("five_times_sit_to_stand", 3, "21.3"),
+            ),
+            "TUG 19.5 s with cane and single-leg stance under 5 s on both sides: high fall risk.",
+        ),
+        SessionSpec(
+            "RPT-10009", "pt", 6, dt.time(10, 30), "PT",
+            "Hop testing and lower-extremity strength before return to basketball.",
+            (
+                _t("single_hop_distance", 6, "182.0", "186.5", right=("170.5", "176.0")),
+                _t("triple_hop_distance", 6, "560.0", "572.5", right=("541.0", "548.0")),
+                _t("one_rep_max", 8, "160.0", notes="Leg press."),
+            ),
+        ),
+        SessionSpec(
+            "RPT-10010", "pta", 4, dt.time(8, 0), "PT",
+            "Re-test of endurance and flexibility per the supervising PT's plan.",
+            (
+                _t("six_minute_walk", 8, "290"),
+                _t("chair_stand_30s", 3, "8"),
+                _t("chair_sit_and_reach", 4, "-1.5", "-1.0", right=("-2.0", "-1.5")),
+            ),
+        ),
+    ),
+)
+
+LAKESIDE = ClinicSpec(
+    name="Lakeside Hand & Rehab",
+    address="3100 W 38th Ave\nDenver, CO 80211",
+    phone="(303) 555-0187",
+    npi="1539207849",
+    tax_id="84-2917365",
+    time_zone="America/Denver",
+    clinicians=(
+        Person("lakeside-pt", "Emily", "Harper", PT, "PT, DPT", "PT.0014567", "CO", "1718462090"),
+    ),
+    admins=(),
+    payers=(("Anthem Blue Cross", COMMERCIAL, Decimal("58.00"), MIDPOINT),),
+    patients=(
+        PatientSpec("LHR-2001", "Nora", "Lindqvist", 52, 30, F, "Anthem Blue Cross", "ANT660214873", (
+            ("M65.311", "Trigger thumb, right thumb"),
+        )),
+        PatientSpec("LHR-2002", "Samuel", "Ortiz", 44, 110, M, "Anthem Blue Cross", "ANT660398125", (
+            ("S83.512D", "Sprain of anterior cruciate ligament of left knee, subsequent encounter"),
+        )),
+        PatientSpec("LHR-2003", "Beatrice", "Howell", 71, 75, F, "Anthem Blue Cross", "ANT661042337", (
+            ("M19.041", "Primary osteoarthritis, right hand"),
+        )),
+    ),
+    sessions=(
+        SessionSpec(
+            "LHR-2001", "lakeside-pt", 9, dt.time(9, 0), "PT",
+            "Grip and wrist motion before return to work as a dental hygienist.",
+            (
+                _t("grip_dynamometry", 5, "26.0", "27.2", "26.8", right=("22.4", "23.0", "22.1")),
+                _t("rom_wrist_extension", 3, "62", side="right"),
+            ),
+        ),
+        SessionSpec(
+            "LHR-2002", "lakeside-pt", 5, dt.time(10, 0), "PT",
+            "Return-to-sport hop testing after left ACL reconstruction.",
+            (
+                _t("single_hop_distance", 6, "121.0", "126.5", right=("160.0", "163.5")),
+                _t("timed_hop_6m", 5, "2.48", "2.41", right=("2.02", "1.98")),
+            ),
+        ),
+        SessionSpec(
+            "LHR-2003", "lakeside-pt", 2, dt.time(8, 30), "PT",
+            "Grip strength and lower-extremity endurance for the hand osteoarthritis plan of care.",
+            (
+                _t("grip_dynamometry", 5, "18.5", "19.0", "18.2", right=("15.1", "15.8", "16.0")),
+                _t("chair_stand_30s", 3, "12"),
+            ),
+        ),
+    ),
+)
+# fmt: on
+
+DEMO_CLINICS = (RIVERSIDE, LAKESIDE)
+
+
+def check_settings_module(module):
+    """Raise CommandError unless `module` is a development or test settings module."""
+    if module not in ALLOWED_SETTINGS_MODULES:
+        raise CommandError(REFUSED.format(module=module or "an unknown module"))
+
+
+def settings_module():
+    # Under override_settings, settings.SETTINGS_MODULE reads None; the
+    # environment still names the module that was loaded.
+    return settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+
+
+def previous_weekday(day):
+    """Return the day itself on a weekday, else the Friday before it."""
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo clinics, logins (password perfnote-demo), payers, patients and "
+        "draft sessions. Idempotent: existing rows are kept and a patient who "
+        "already has sessions gets no new ones. Refuses to run unless the settings "
+        "module is config.settings.local or config.settings.test, so production "
+        "(or any other) settings are never seeded."
+    )
+
+    def handle(self, *args, **options):
+        check_settings_module(settings_module())
+        # One hash for every login: the password is public, and each hash costs
+        # most of a second.
+        self.password_hash = make_password(PASSWORD)
+        with transaction.atomic():
+            group = clinic_admin_group_ensure()
+            logins = []
+            for spec in DEMO_CLINICS:
+                logins += self.seed_clinic(spec, group)
+        if options["verbosity"] > 0:
+            self.print_logins(logins)
+
+    def seed_clinic(self, spec, group):
+        clinic, _ = Clinic.objects.get_or_create(
+            name=spec.name,
+            defaults={
+                "address": spec.address,
+                "phone": spec.phone,
+                "npi": spec.npi,
+                "tax_id": spec.tax_id,
+                "time_zone": spec.time_zone,
+            },
+        )
+        logins = []
+        clinicians = {}
+        for person in spec.clinicians:
+            user = self.user(person)
+            clinician, _ = Clinician.objects.get_or_create(
+                user=user,
+                defaults={
+                    "clinic": clinic,
+                    "role": person.role,
+                    "credentials": person.credentials,
+                    "license_number": person.license_number,
+                    "license_state": person.license_state,
+                    "npi": person.npi,
+                },
+            )
+            clinicians[person.username] = clinician
+            logins.append((user.username, clinician.get_role_display(), clinic.name))
+        for person in spec.admins:
+            user = self.user(person, is_staff=True)
+            ClinicAdmin.objects.get_or_create(user=user, defaults={"clinic": clinic})
+            user.groups.add(group)
+            logins.append((user.username, "Clinic administrator", clinic.name))
+        payers = {}
+        for name, kind, rate, method in spec.payers:
+            payers[name], _ = Payer.objects.get_or_create(
+                clinic=clinic,
+                name=name,
+                defaults={"kind": kind, "rate_97750": rate, "method": method},
+            )
+        patients = {p.mrn: self.patient(clinic, p, payers) for p in spec.patients}
+        # A patient who already has sessions (from an earlier run, or recorded by
+        # hand) keeps exactly those.
+        with_sessions = set(
+            Patient.objects.filter(clinic=clinic, sessions__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        zone = zoneinfo.ZoneInfo(clinic.time_zone)
+        today = timezone.localdate(timezone=zone)
+        for session in spec.sessions:
+            patient = patients[session.mrn]
+            if patient.pk in with_sessions:
+                continue
+            self.session(session, patient, clinicians[session.clinician], today, zone)
+        return logins
+
+    def user(self, person, is_staff=False):
+        user, created = get_user_model().objects.get_or_create(
+            username=person.username,
+            defaults={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": f"{person.username}@example.com",
+                "is_staff": is_staff,
+            },
+        )
+        if created:
+            user.password = self.password_hash
+            user.save(update_fields=["password"])
+        return user
+
+    def patient(self, clinic, spec, payers):
+        patient = Patient.objects.filter(clinic=clinic, mrn__iexact=spec.mrn).first()
+        if patient is None:
+            birthday = years_before(timezone.localdate(), spec.age)
+            patient = Patient(
+                clinic=clinic,
+                mrn=spec.mrn,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                date_of_birth=birthday - dt.timedelta(days=spec.birthday_offset_days),
+                sex=spec.sex,
+                payer=payers[spec.payer],
+                member_id=spec.member_id,
+            )
+            patient.full_clean()
+            patient.save()
+        for position, (code, description) in enumerate(spec.diagnoses):
+            Diagnosis.objects.get_or_create(
+                patient=patient,
+                code=code,
+                defaults={"description": description, "position": position},
+            )
+        return patient
+
+    def session(self, spec, patient, clinician, today, zone):
+        day = previous_weekday(today - dt.timedelta(days=spec.days_ago))
+        started_at = dt.datetime.combine(day, spec.time_in, tzinfo=zone)
+        clock = started_at + dt.timedelta(minutes=2)
+        tests = []
+        for test in spec.tests:
+            check_trials(test)
+            tests.append(
+                {
+                    "catalog_code": test.code,
+                    "side": test.side,
+                    "started_at": clock,
+                    "ended_at": clock + dt.timedelta(minutes=test.minutes),
+                    "trials": test.trials,
+                    "notes": test.notes,
+                }
+            )
+            clock += dt.timedelta(minutes=test.minutes + 1)
+        return session_save(
+            patient=patient,
+            clinician=clinician,
+            data={
+                "started_at": started_at,
+                "ended_at": clock + dt.timedelta(minutes=2),
+                "discipline": spec.discipline,
+                "reason": spec.reason,
+                "interpretation": spec.interpretation,
+            },
+            tests=tests,
+        )
+
+    def print_logins(self, logins):
+        rows = [
+            ("username", "password", "role", "clinic"),
+            *((username, PASSWORD, role, clinic) for username, role, clinic in logins),
+        ]
+        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        self.stdout.write("Perfnote demo logins:")
+        for row in rows:
+            cells = [
+                cell.ljust(width) for cell, width in zip(row, widths, strict=False)
+            ]
+            self.stdout.write("  " + "  ".join([*cells, row[3]]))
+        self.stdout.write(
+            f"\nClinicians: {SITE_URL}/   Clinic admin: {SITE_URL}/admin/"
+        )
+
+
+def check_trials(test):
+    """Raise CommandError if a demo value breaks the catalog's rules (a typo here)."""
+    entry = catalog.get(test.code)
+    for values in test.trials.values():
+        if not 1 <= len(values) <= entry.trials:
+            raise CommandError(f"{test.code}: {len(values)} trial values.")
+        for value in values:
+            problem = entry.check_value(Decimal(value))
+            if problem:
+                raise CommandError(problem)

@@ -1,0 +1,206 @@
+"""Tenants and people: clinics, the clinicians and admins who work in them, patients."""
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+npi_validator = RegexValidator(r"^\d{10}$", "An NPI is exactly 10 digits.")
+icd10_validator = RegexValidator(
+    r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$",
+    "Give an ICD-10-CM code such as M17.11 (letter, two characters, optional "
+    "dot and up to four more).",
+)
+
+MAX_AGE_YEARS = 120
+DOB_IN_FUTURE = "The date of birth is in the future."
+PAYER_OF_ANOTHER_CLINIC = "This payer belongs to another clinic."
+DOB_TOO_OLD = f"The date of birth is more than {MAX_AGE_YEARS} years ago."
+
+
+def years_before(day, years):
+    """Return the same calendar day `years` earlier (28 Feb for a 29 Feb that is gone)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            f"{value} is not an IANA time zone such as America/Chicago."
+        )
+
+
+class Clinic(models.Model):
+    """A practice: the tenant every patient, session and payer belongs to."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    address = models.TextField(help_text="As printed on notes, one line per row.")
+    phone = models.CharField(max_length=30, blank=True)
+    npi = models.CharField(
+        "NPI", max_length=10, validators=[npi_validator], help_text="Group NPI."
+    )
+    tax_id = models.CharField("tax id", max_length=20, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_time_zone],
+        help_text="Times are typed and printed in this zone.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Clinician(models.Model):
+    """A person who performs or signs tests: therapist, physician or assistant."""
+
+    class Role(models.TextChoices):
+        PT = "pt", "Physical therapist"
+        OT = "ot", "Occupational therapist"
+        PHYSICIAN = "physician", "Physician"
+        PTA = "pta", "Physical therapist assistant (PTA)"
+        OTA = "ota", "Occupational therapy assistant (COTA)"
+
+    ASSISTANT_ROLES = frozenset({Role.PTA, Role.OTA})
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician"
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="clinicians"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    credentials = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='As printed after the name, e.g. "PT, DPT".',
+    )
+    license_number = models.CharField(max_length=40, blank=True)
+    license_state = models.CharField(max_length=2, blank=True)
+    npi = models.CharField("NPI", max_length=10, blank=True, validators=[npi_validator])
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+    @property
+    def is_assistant(self):
+        return self.role in self.ASSISTANT_ROLES
+
+
+class ClinicAdmin(models.Model):
+    """A member of a clinic's front office who reviews its records in the admin."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_admin"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="admins")
+
+    class Meta:
+        verbose_name = "clinic administrator"
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.clinic})"
+
+
+class Patient(models.Model):
+    """A patient of one clinic; the MRN is unique within that clinic."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Unknown"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="patients"
+    )
+    mrn = models.CharField("MRN", max_length=30)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    payer = models.ForeignKey(
+        "billing.Payer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patients",
+        verbose_name="primary payer",
+    )
+    member_id = models.CharField("member id", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "clinic",
+                Lower("mrn"),
+                name="patient_mrn_unique_in_clinic",
+                violation_error_message="Another patient of this clinic has this MRN.",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "last_name", "first_name"])]
+
+    def __str__(self):
+        return f"{self.last_name}, {self.first_name} (MRN {self.mrn})"
+
+    def get_absolute_url(self):
+        return reverse("clinic:patient-detail", args=[self.uuid])
+
+    def clean(self):
+        if self.payer_id and self.clinic_id and self.payer.clinic_id != self.clinic_id:
+            raise ValidationError({"payer": PAYER_OF_ANOTHER_CLINIC})
+        today = timezone.localdate()
+        if self.date_of_birth:
+            if self.date_of_birth > today:
+                raise ValidationError({"date_of_birth": DOB_IN_FUTURE})
+            if self.date_of_birth < years_before(today, MAX_AGE_YEARS):
+                raise ValidationError({"date_of_birth": DOB_TOO_OLD})
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class Diagnosis(models.Model):
+    """An ICD-10-CM diagnosis of the patient, printed on the note in this order."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="diagnoses"
+    )
+    code = models.CharField("ICD-10 code", max_length=8, validators=[icd10_validator])
+    description = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "diagnoses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "code"],
+                name="diagnosis_code_unique_per_patient",
+                violation_error_message="This diagnosis is listed twice.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.description}"

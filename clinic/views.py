@@ -1,0 +1,72 @@
+"""Patient pages: find, add, see and edit a patient of the user's clinic."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from .access import access_clinic, access_patient_by_uuid
+from .forms import DiagnosisFormSet, PatientForm
+from .selectors import patient_list
+
+
+def patient_list_view(request):
+    clinic = access_clinic(request.user)
+    search = request.GET.get("q", "").strip()
+    patients = patient_list(clinic=clinic, search=search)[:200]
+    return render(
+        request,
+        "clinic/patient_list.html",
+        {"patients": patients, "search": search, "clinic": clinic},
+    )
+
+
+def patient_form_view(request, patient_uuid=None):
+    clinic = access_clinic(request.user)
+    patient = (
+        access_patient_by_uuid(request.user, patient_uuid) if patient_uuid else None
+    )
+    form = PatientForm(request.POST or None, instance=patient, clinic=clinic)
+    diagnoses = DiagnosisFormSet(
+        request.POST or None, instance=form.instance, prefix="diagnoses"
+    )
+    if request.method == "POST" and form.is_valid() and diagnoses.is_valid():
+        with transaction.atomic():
+            patient = form.save()
+            diagnoses.instance = patient
+            diagnoses.save(commit=False)
+            for removed in diagnoses.deleted_objects:
+                removed.delete()
+            # Number every kept row in form order, unchanged ones included, so an
+            # added diagnosis lands after the existing ones on the note.
+            kept = [
+                diagnosis_form.instance
+                for diagnosis_form in diagnoses.forms
+                if diagnosis_form not in diagnoses.deleted_forms
+                and (diagnosis_form.instance.pk or diagnosis_form.has_changed())
+            ]
+            for position, diagnosis in enumerate(kept):
+                diagnosis.position = position
+                diagnosis.save()
+        messages.success(request, f"Saved {patient.full_name}.")
+        return redirect(patient)
+    return render(
+        request,
+        "clinic/patient_form.html",
+        {"form": form, "diagnoses": diagnoses, "patient": patient},
+    )
+
+
+def patient_detail_view(request, patient_uuid):
+    patient = access_patient_by_uuid(request.user, patient_uuid)
+    sessions = patient.sessions.select_related("clinician__user").prefetch_related(
+        "tests"
+    )
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {
+            "patient": patient,
+            "sessions": sessions,
+            "diagnoses": patient.diagnoses.all(),
+        },
+    )

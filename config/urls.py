@@ -1,0 +1,28 @@
+"""Top-level URLs: one namespaced include per app, plus login and the admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="clinic:patient-list"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("clinic.urls", namespace="clinic")),
+    path("", include("assessments.urls", namespace="assessments")),
+]
+
+if settings.DEBUG:
+    from django.views import defaults as default_views
+
+    urlpatterns += [
+        path("400/", default_views.bad_request, kwargs={"exception": Exception()}),
+        path(
+            "403/", default_views.permission_denied, kwargs={"exception": Exception()}
+        ),
+        path("404/", default_views.page_not_found, kwargs={"exception": Exception()}),
+        path("500/", default_views.server_error),
+    ]

@@ -1,0 +1,937 @@
+"""Session pages: record, see and change a timed test session through the client.
+
+Times are typed as clock times in the clinic's zone (America/Chicago). Sessions
+are on 15 January 2025, when Chicago is UTC-6, so 09:00 there is 15:00 UTC.
+"""
+
+import datetime as dt
+import json
+import zoneinfo
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import get_messages
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertRedirects
+
+from assessments.forms import (
+    NO_TESTS,
+    SESSION_ENDS_BEFORE_START,
+    SESSION_IN_FUTURE,
+    SIDE_NOT_APPLICABLE,
+    SIDE_REQUIRED,
+    TEST_ENDS_BEFORE_START,
+    TEST_OUTSIDE_SESSION,
+    TESTS_OVERLAP,
+    TOO_MANY_TRIALS,
+)
+from assessments.models import PerformedTest, TestSession
+from assessments.views import NOT_A_CLINICIAN, session_create_view
+from tests.factories import ClinicianFactory, PerformedTestFactory, TestSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+DAY = "2025-01-15"
+TUG = "Timed Up and Go (TUG)"
+GRIP = "Grip strength (Jamar dynamometer)"
+
+
+def _utc(hour, minute, second=0):
+    """Return 15 January 2025 at a UTC clock time."""
+    return dt.datetime(2025, 1, 15, hour, minute, second, tzinfo=dt.UTC)
+
+
+def _messages(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _tug(**fields):
+    return {
+        "catalog_code": "timed_up_and_go",
+        "side": "na",
+        "start": "09:05:00",
+        "stop": "09:15:00",
+        "trial_1": "12.5",
+        **fields,
+    }
+
+
+def _grip(**fields):
+    return {
+        "catalog_code": "grip_dynamometry",
+        "side": "both",
+        "start": "09:20:00",
+        "stop": "09:32:30",
+        "trial_1": "24.0",
+        "trial_2": "25.5",
+        "trial_3": "23",
+        "right_trial_1": "30",
+        "right_trial_2": "31.5",
+        "right_trial_3": "29.0",
+        "notes": "Right hand dominant.",
+        **fields,
+    }
+
+
+def _session_data(*tests, **fields):
+    """Return the POST body of the session form, as a browser sends it."""
+    data = {
+        "date": DAY,
+        "time_in": "09:00:00",
+        "time_out": "10:00:00",
+        "discipline": "PT",
+        "reason": "Fall risk after right total knee replacement.",
+        "interpretation": "TUG above 12 s: elevated fall risk.",
+        "tests-TOTAL_FORMS": str(len(tests)),
+        "tests-INITIAL_FORMS": "0",
+        "tests-MIN_NUM_FORMS": "1",
+        "tests-MAX_NUM_FORMS": "1000",
+        "services-TOTAL_FORMS": "0",
+        "services-INITIAL_FORMS": "0",
+    }
+    for index, test in enumerate(tests):
+        data.update({f"tests-{index}-{name}": value for name, value in test.items()})
+    data.update(fields)
+    return data
+
+
+def _stored_tests(session):
+    return list(
+        session.tests.values_list(
+            "catalog_code",
+            "side",
+            "started_at",
+            "ended_at",
+            "trials",
+            "notes",
+            "position",
+        )
+    )
+
+
+@pytest.fixture
+def create_url(patient):
+    return reverse("assessments:session-create", args=[patient.uuid])
+
+
+@pytest.fixture
+def draft(patient, clinician):
+    """A draft session 09:00-10:00 Chicago time with one TUG at 09:05-09:15."""
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=_utc(15, 0),
+        ended_at=_utc(16, 0),
+    )
+    PerformedTestFactory(session=session, started_at=_utc(15, 5), ended_at=_utc(15, 15))
+    return session
+
+
+# --- who may see which page ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("_case", "url_name"),
+    [
+        ("session create", "assessments:session-create"),
+        ("session detail", "assessments:session-detail"),
+        ("session update", "assessments:session-update"),
+    ],
+)
+def test_session_pages_need_login(client, session, _case, url_name):
+    # given
+    target = session.patient if url_name.endswith("create") else session
+    url = reverse(url_name, args=[target.uuid])
+
+    # when
+    response = client.get(url)
+
+    # then
+    assertRedirects(response, f"{reverse('login')}?next={url}")
+
+
+@pytest.mark.parametrize(
+    ("_case", "url_name"),
+    [
+        ("session create", "assessments:session-create"),
+        ("session detail", "assessments:session-detail"),
+        ("session update", "assessments:session-update"),
+    ],
+)
+def test_session_pages_of_another_clinic_are_not_found(
+    clinician_client, other_session, _case, url_name
+):
+    # given
+    target = other_session.patient if url_name.endswith("create") else other_session
+    url = reverse(url_name, args=[target.uuid])
+
+    # when
+    response = clinician_client.get(url)
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("_case", "url_name"),
+    [
+        ("session create", "assessments:session-create"),
+        ("session detail", "assessments:session-detail"),
+        ("session update", "assessments:session-update"),
+    ],
+)
+def test_user_without_clinic_sees_no_session_page(
+    no_clinic_client, session, _case, url_name
+):
+    # given
+    target = session.patient if url_name.endswith("create") else session
+    url = reverse(url_name, args=[target.uuid])
+
+    # when
+    response = no_clinic_client.get(url)
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_anonymous_post_records_no_session(client, create_url):
+    # when
+    response = client.post(create_url, _session_data(_tug()))
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("login"))
+    assert TestSession.objects.count() == 0
+
+
+def test_clinician_of_another_clinic_cannot_record_a_session_for_the_patient(
+    other_clinician_client, patient, create_url
+):
+    # when
+    response = other_clinician_client.post(create_url, _session_data(_tug()))
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert TestSession.objects.count() == 0
+
+
+def test_clinician_of_another_clinic_cannot_change_the_session(
+    other_clinician_client, draft
+):
+    # given
+    url = reverse("assessments:session-update", args=[draft.uuid])
+
+    # when
+    response = other_clinician_client.post(
+        url, _session_data(_tug(trial_1="20.0"), reason="Changed.")
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    draft.refresh_from_db()
+    assert draft.reason == "Fall risk after right total knee replacement."
+    assert _stored_tests(draft)[0][4] == {"na": ["12.5"]}
+
+
+def test_clinic_admin_cannot_open_the_session_form(clinic_admin_client, create_url):
+    # when
+    response = clinic_admin_client.get(create_url)
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_clinic_admin_cannot_record_a_session(clinic_admin_client, create_url):
+    # when
+    response = clinic_admin_client.post(create_url, _session_data(_tug()))
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert TestSession.objects.count() == 0
+
+
+def test_clinic_admin_cannot_edit_a_session(clinic_admin_client, draft):
+    # when
+    response = clinic_admin_client.get(
+        reverse("assessments:session-update", args=[draft.uuid])
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_clinic_admin_sees_the_session_without_an_edit_link(clinic_admin_client, draft):
+    # when
+    response = clinic_admin_client.get(draft.get_absolute_url())
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        reverse("assessments:session-update", args=[draft.uuid])
+        not in response.content.decode()
+    )
+
+
+def test_clinic_admin_is_refused_because_they_are_not_a_clinician(
+    rf, clinic_admin, patient, create_url
+):
+    """The 404 comes from the clinician check, not from patient scoping."""
+    # given
+    request = rf.get(create_url)
+    request.user = clinic_admin.user
+
+    # when
+    with pytest.raises(Http404) as error:
+        session_create_view(request, patient_uuid=patient.uuid)
+
+    # then
+    assert str(error.value) == NOT_A_CLINICIAN
+    assert NOT_A_CLINICIAN == "Only clinicians record test sessions."
+
+
+# --- create a session --------------------------------------------------------------
+
+
+def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
+    # when
+    response = clinician_client.get(create_url)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].initial == {
+        "date": timezone.localdate(timezone=CHICAGO),
+        "discipline": "PT",
+    }
+    assert len(response.context["formset"].forms) == 1
+    catalog_data = json.loads(
+        response.content.decode()
+        .split('<script id="catalog-data" type="application/json">')[1]
+        .split("</script>")[0]
+    )
+    assert catalog_data["timed_up_and_go"] == {
+        "name": TUG,
+        "unit": "s",
+        "trials": 1,
+        "per_side": False,
+        "min": "1",
+        "max": "300",
+    }
+
+
+def test_occupational_therapist_defaults_to_ot(client, clinic, patient, create_url):
+    # given
+    therapist = ClinicianFactory(clinic=clinic, role="ot", credentials="OTR/L")
+    client.force_login(therapist.user)
+
+    # when
+    response = client.get(create_url)
+
+    # then
+    assert response.context["form"].initial["discipline"] == "OT"
+
+
+def test_recording_a_session_stores_times_in_utc_and_trials_as_typed(
+    clinician_client, clinician, patient, create_url
+):
+    # given: the later test comes first in the form
+    data = _session_data(_grip(), _tug())
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    session = TestSession.objects.get()
+    assertRedirects(response, session.get_absolute_url())
+    assert _messages(response) == ["Session saved."]
+    assert (
+        session.patient,
+        session.clinician,
+        session.started_at,
+        session.ended_at,
+        session.discipline,
+        session.reason,
+        session.interpretation,
+        session.status,
+    ) == (
+        patient,
+        clinician,
+        _utc(15, 0),
+        _utc(16, 0),
+        "PT",
+        "Fall risk after right total knee replacement.",
+        "TUG above 12 s: elevated fall risk.",
+        "draft",
+    )
+    assert _stored_tests(session) == [
+        (
+            "timed_up_and_go",
+            "na",
+            _utc(15, 5),
+            _utc(15, 15),
+            {"na": ["12.5"]},
+            "",
+            0,
+        ),
+        (
+            "grip_dynamometry",
+            "both",
+            _utc(15, 20),
+            _utc(15, 32, 30),
+            {"left": ["24.0", "25.5", "23"], "right": ["30", "31.5", "29.0"]},
+            "Right hand dominant.",
+            1,
+        ),
+    ]
+
+
+def test_summer_times_are_read_in_central_daylight_time(clinician_client, create_url):
+    # given: 15 July, when Chicago is UTC-5
+    data = _session_data(_tug(), date="2025-07-15")
+
+    # when
+    clinician_client.post(create_url, data)
+
+    # then
+    session = TestSession.objects.get()
+    assert (session.started_at, session.tests.get().started_at) == (
+        dt.datetime(2025, 7, 15, 14, 0, tzinfo=dt.UTC),
+        dt.datetime(2025, 7, 15, 14, 5, tzinfo=dt.UTC),
+    )
+
+
+def test_one_sided_test_stores_its_side(clinician_client, create_url):
+    # given
+    data = _session_data(
+        _grip(side="left", right_trial_1="", right_trial_2="", right_trial_3="")
+    )
+
+    # when
+    clinician_client.post(create_url, data)
+
+    # then
+    assert PerformedTest.objects.get().trials == {"left": ["24.0", "25.5", "23"]}
+
+
+def test_removed_test_rows_are_not_stored(clinician_client, create_url):
+    # given
+    data = _session_data(_tug(), _grip(start="09:10:00", DELETE="on"))
+
+    # when
+    clinician_client.post(create_url, data)
+
+    # then
+    assert list(PerformedTest.objects.values_list("catalog_code", flat=True)) == [
+        "timed_up_and_go"
+    ]
+
+
+# --- see a session ---------------------------------------------------------------
+
+
+def test_session_detail_shows_each_tests_minutes_and_the_timed_total(
+    clinician_client, patient, clinician
+):
+    # given: TUG 09:05-09:17 and grip 09:15-09:25 overlap by 2 minutes;
+    # the 10-metre walk runs 7.5 minutes.
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=_utc(15, 0),
+        ended_at=_utc(16, 0),
+    )
+    PerformedTestFactory(
+        session=session, started_at=_utc(15, 5), ended_at=_utc(15, 17), position=0
+    )
+    PerformedTestFactory(
+        session=session,
+        catalog_code="grip_dynamometry",
+        side="both",
+        started_at=_utc(15, 15),
+        ended_at=_utc(15, 25),
+        trials={"left": ["24.0", "25.5"], "right": ["30"]},
+        position=1,
+    )
+    PerformedTestFactory(
+        session=session,
+        catalog_code="ten_metre_walk",
+        started_at=_utc(15, 30),
+        ended_at=_utc(15, 37, 30),
+        trials={"na": ["1.01", "1.04"]},
+        position=2,
+    )
+
+    # when
+    response = clinician_client.get(session.get_absolute_url())
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    summary = response.context["summary"]
+    assert [(row.test.catalog_code, row.minutes) for row in summary.rows] == [
+        ("timed_up_and_go", 12),
+        ("grip_dynamometry", 10),
+        ("ten_metre_walk", 7),
+    ]
+    assert (summary.total_timed_minutes, summary.total_minutes) == (27, 60)
+    page = response.content.decode()
+    assert page.count('<td class="text-end">12</td>') == 1
+    assert page.count('<td class="text-end">10</td>') == 1
+    assert page.count('<td class="text-end">7</td>') == 1
+    assert '<td class="text-end" id="total-timed-minutes">27</td>' in page
+    assert "09:05:00 – 09:17:00" in page
+    assert "Left: 25.5 kg" in page
+    assert "1.03 m/s" in page
+
+
+def test_session_detail_links_to_edit_while_draft(clinician_client, draft):
+    # when
+    response = clinician_client.get(draft.get_absolute_url())
+
+    # then
+    assert (
+        reverse("assessments:session-update", args=[draft.uuid])
+        in response.content.decode()
+    )
+
+
+# --- change a session --------------------------------------------------------------
+
+
+def test_edit_form_shows_the_stored_times_in_clinic_time(
+    clinician_client, draft, form_values
+):
+    # when
+    response = clinician_client.get(
+        reverse("assessments:session-update", args=[draft.uuid])
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    shown = form_values(response)
+    assert {
+        name: shown[name]
+        for name in (
+            "date",
+            "time_in",
+            "time_out",
+            "tests-TOTAL_FORMS",
+            "tests-0-catalog_code",
+            "tests-0-side",
+            "tests-0-start",
+            "tests-0-stop",
+            "tests-0-trial_1",
+        )
+    } == {
+        "date": DAY,
+        "time_in": "09:00:00",
+        "time_out": "10:00:00",
+        "tests-TOTAL_FORMS": "1",
+        "tests-0-catalog_code": "timed_up_and_go",
+        "tests-0-side": "na",
+        "tests-0-start": "09:05:00",
+        "tests-0-stop": "09:15:00",
+        "tests-0-trial_1": "12.5",
+    }
+
+
+def test_editing_a_draft_replaces_its_tests(clinician_client, draft, form_values):
+    # given: the page as the browser got it, with one more test added
+    url = reverse("assessments:session-update", args=[draft.uuid])
+    data = form_values(clinician_client.get(url))
+    data.update(
+        {
+            "tests-0-trial_1": "11.0",
+            "tests-TOTAL_FORMS": "2",
+            **{f"tests-1-{name}": value for name, value in _grip().items()},
+            "interpretation": "Improved.",
+        }
+    )
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then
+    assertRedirects(response, draft.get_absolute_url())
+    draft.refresh_from_db()
+    assert draft.interpretation == "Improved."
+    assert [(t[0], t[4]) for t in _stored_tests(draft)] == [
+        ("timed_up_and_go", {"na": ["11.0"]}),
+        (
+            "grip_dynamometry",
+            {"left": ["24.0", "25.5", "23"], "right": ["30", "31.5", "29.0"]},
+        ),
+    ]
+    assert TestSession.objects.count() == 1
+
+
+def test_signed_session_cannot_be_opened_for_editing(clinician_client, draft):
+    # given
+    TestSession.objects.filter(pk=draft.pk).update(status="signed")
+
+    # when
+    response = clinician_client.get(
+        reverse("assessments:session-update", args=[draft.uuid])
+    )
+
+    # then
+    assertRedirects(response, draft.get_absolute_url())
+    assert _messages(response) == ["This session is signed; add an addendum instead."]
+
+
+def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
+    # given
+    TestSession.objects.filter(pk=draft.pk).update(status="signed")
+    before = _stored_tests(draft)
+
+    # when
+    response = clinician_client.post(
+        reverse("assessments:session-update", args=[draft.uuid]),
+        _session_data(_tug(trial_1="20.0"), reason="Changed after signing."),
+    )
+
+    # then
+    assertRedirects(response, draft.get_absolute_url())
+    assert _messages(response) == ["This session is signed; add an addendum instead."]
+    draft.refresh_from_db()
+    assert (draft.reason, draft.status) == (
+        "Fall risk after right total knee replacement.",
+        "signed",
+    )
+    assert _stored_tests(draft) == before
+
+
+def test_signed_session_detail_has_no_edit_link(clinician_client, draft):
+    # given
+    TestSession.objects.filter(pk=draft.pk).update(status="signed")
+
+    # when
+    response = clinician_client.get(draft.get_absolute_url())
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        reverse("assessments:session-update", args=[draft.uuid])
+        not in response.content.decode()
+    )
+
+
+# --- bad session input -------------------------------------------------------------
+
+
+def _assert_refused(response, form_values, field_errors, data, errors):
+    """The page comes back with each message next to its field and the typed values."""
+    assert response.status_code == HTTPStatus.OK
+    for field_id, messages in errors.items():
+        assert field_errors(response, field_id) == messages, field_id
+    shown = form_values(response)
+    assert {name: shown.get(name) for name in data} == data
+
+
+def test_session_ending_before_it_starts_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_tug(), time_in="10:00:00", time_out="09:00:00")
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {"id_time_out": [SESSION_ENDS_BEFORE_START]},
+    )
+    assert SESSION_ENDS_BEFORE_START == "Time out must be after time in."
+    assert TestSession.objects.count() == 0
+
+
+def test_test_stopping_before_it_starts_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_tug(), _grip(start="09:40:00", stop="09:35:00"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {"id_tests-1-stop": [TEST_ENDS_BEFORE_START], "id_tests-0-stop": []},
+    )
+    assert TEST_ENDS_BEFORE_START == "Stop must be after start."
+    assert TestSession.objects.count() == 0
+
+
+def test_test_outside_the_session_window_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_tug(), _grip(start="09:50:00", stop="10:05:00"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    message = TEST_OUTSIDE_SESSION.format(
+        start="09:50:00",
+        end="10:05:00",
+        session_start="09:00:00",
+        session_end="10:00:00",
+    )
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {"id_tests-1-start": [message], "id_tests-0-start": []},
+    )
+    assert message == (
+        "This test (09:50:00–10:05:00) falls outside the session's time in–time out "
+        "(09:00:00–10:00:00)."
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_overlapping_tests_are_refused_on_both_rows_naming_both(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_tug(), _grip(start="09:10:00", stop="09:20:00"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    tug_message = f"{TUG} (09:05:00–09:15:00) overlaps {GRIP} (09:10:00–09:20:00)."
+    grip_message = f"{GRIP} (09:10:00–09:20:00) overlaps {TUG} (09:05:00–09:15:00)."
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {"id_tests-0-start": [tug_message], "id_tests-1-start": [grip_message]},
+    )
+    assert tug_message == TESTS_OVERLAP.format(
+        this=TUG,
+        this_start="09:05:00",
+        this_end="09:15:00",
+        other=GRIP,
+        other_start="09:10:00",
+        other_end="09:20:00",
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_tests_that_touch_do_not_overlap(clinician_client, create_url):
+    # given
+    data = _session_data(_tug(), _grip(start="09:15:00", stop="09:25:00"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert PerformedTest.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("_case", "test", "field", "message"),
+    [
+        (
+            "above the range",
+            _tug(trial_1="301"),
+            "trial_1",
+            f"{TUG}: 301 s is outside the plausible range 1–300 s.",
+        ),
+        (
+            "below the range",
+            _tug(trial_1="0.5"),
+            "trial_1",
+            f"{TUG}: 0.5 s is outside the plausible range 1–300 s.",
+        ),
+        (
+            "right side above the range",
+            _grip(right_trial_2="150"),
+            "right_trial_2",
+            f"{GRIP}: 150 kg is outside the plausible range 0–100 kg.",
+        ),
+        (
+            "too many decimals for the instrument",
+            _tug(trial_1="12.55"),
+            "trial_1",
+            f"{TUG}: give at most 1 decimal place.",
+        ),
+        (
+            "not a number",
+            _tug(trial_1="twelve"),
+            "trial_1",
+            "Enter a number.",
+        ),
+    ],
+)
+def test_implausible_trial_value_is_refused(
+    clinician_client,
+    create_url,
+    form_values,
+    field_errors,
+    _case,
+    test,
+    field,
+    message,
+):
+    # given
+    data = _session_data(test)
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response, form_values, field_errors, data, {f"id_tests-0-{field}": [message]}
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_too_many_trials_for_a_one_trial_test_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_tug(trial_2="13.0"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    message = TOO_MANY_TRIALS.format(test=TUG, trials=1)
+    _assert_refused(
+        response, form_values, field_errors, data, {"id_tests-0-trial_2": [message]}
+    )
+    assert message == f"{TUG} records at most 1 trial(s)."
+    assert TestSession.objects.count() == 0
+
+
+def test_per_side_test_without_a_side_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_grip(side="na"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    message = SIDE_REQUIRED.format(test=GRIP)
+    _assert_refused(
+        response, form_values, field_errors, data, {"id_tests-0-side": [message]}
+    )
+    assert message == f"{GRIP} is done per side: choose left, right or both."
+    assert TestSession.objects.count() == 0
+
+
+def test_test_without_sides_given_a_side_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    data = _session_data(_tug(side="left"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    message = SIDE_NOT_APPLICABLE.format(test=TUG)
+    _assert_refused(
+        response, form_values, field_errors, data, {"id_tests-0-side": [message]}
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_session_in_the_future_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given
+    tomorrow = timezone.localdate(timezone=CHICAGO) + dt.timedelta(days=1)
+    data = _session_data(_tug(), date=tomorrow.isoformat())
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response, form_values, field_errors, data, {"id_time_out": [SESSION_IN_FUTURE]}
+    )
+    assert SESSION_IN_FUTURE == (
+        "This session ends in the future; record it once it has happened."
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_session_without_tests_is_refused(clinician_client, create_url, form_values):
+    # given
+    data = _session_data()
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["formset"].non_form_errors() == [NO_TESTS]
+    assert NO_TESTS == "Add at least one test."
+    assert '<div class="alert alert-danger"><ul class="errorlist nonform">' in (
+        response.content.decode()
+    )
+    shown = form_values(response)
+    assert {name: shown.get(name) for name in data} == data
+    assert TestSession.objects.count() == 0
+
+
+def test_session_whose_only_test_was_removed_is_refused(clinician_client, create_url):
+    # given
+    data = _session_data(_tug(DELETE="on"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["formset"].non_form_errors() == [NO_TESTS]
+    assert TestSession.objects.count() == 0
+
+
+def test_test_row_without_a_test_chosen_is_refused(
+    clinician_client, create_url, field_errors
+):
+    # given
+    data = _session_data(_tug(catalog_code=""))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert field_errors(response, "id_tests-0-catalog_code") == [
+        "This field is required."
+    ]
+    assert TestSession.objects.count() == 0
+
+
+def test_test_without_trial_values_is_saved_without_a_result(
+    clinician_client, create_url
+):
+    # given: the patient could not do the test, so no value was typed
+    data = _session_data(_tug(trial_1="", notes="Declined: knee pain."))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert PerformedTest.objects.get().trials == {}

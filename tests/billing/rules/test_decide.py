@@ -1,0 +1,611 @@
+"""decide(): units, payment, modifiers and every blocking and warning finding."""
+
+from decimal import Decimal
+
+import pytest
+
+from billing.rules import (
+    RULES_VERSION,
+    Decision,
+    Finding,
+    OtherService,
+    Severity,
+    decide,
+)
+from tests.billing.rules.builders import at, codes_of, make_session, make_test
+
+# --- a billable session, end to end ---
+
+
+def test_clean_session_qualifies_with_every_value_spelled_out():
+    # given one 30-minute test by a PT, commercial payer, CMS method, $33.73 a unit
+    facts = make_session()
+    # when
+    decision = decide(facts)
+    # then
+    assert decision == Decision(
+        qualifies=True,
+        units=2,
+        units_by_code=(("97750", 2),),
+        minutes_by_code=(("97750", 30),),
+        test_minutes=(("Timed Up and Go", 30),),
+        method="cms_8_minute",
+        arithmetic=(
+            "30 timed min → 2 units (23-37 min) under the CMS 8-minute rule; "
+            "97750 gets 2 full units"
+        ),
+        modifiers=("GP",),
+        findings=(),
+        estimated_payment=Decimal("67.46"),
+        rules_version=RULES_VERSION,
+    )
+
+
+def test_rules_version_is_the_module_constant():
+    # given / when
+    decision = decide(make_session())
+    # then
+    assert decision.rules_version == "2026.11.1"
+
+
+def test_ot_plan_of_care_gets_go():
+    # given
+    facts = make_session(discipline="OT")
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.modifiers == ("GO",)
+
+
+def test_physician_performed_test_qualifies():
+    # given
+    facts = make_session(tests=(make_test(performer_role="physician"),))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.findings == ()
+
+
+def test_overlapping_tests_bill_the_union_and_report_each_test():
+    # given 0-20 and 10-38: 38 minutes of testing
+    tests = (make_test(0, 20, name="TUG"), make_test(10, 38, name="Berg"))
+    facts = make_session(tests=tests)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.minutes_by_code == (("97750", 38),)
+    assert decision.test_minutes == (("TUG", 20), ("Berg", 28))
+    assert decision.units == 3
+    assert decision.estimated_payment == Decimal("101.19")
+
+
+def test_time_outside_the_session_window_is_not_billed():
+    # given a session 0-20 and a test 0-30
+    facts = make_session(tests=(make_test(0, 30),), session_end=at(20))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.minutes_by_code == (("97750", 20),)
+    assert decision.units == 1
+
+
+# --- pooling with other services (DOMAIN.md §1.2-§1.3) ---
+
+
+def test_other_timed_services_share_the_cms_pool():
+    # given 97750 24 min and 97110 23 min (CMS example 1 with 97750)
+    facts = make_session(tests=(make_test(0, 24),), other={"97110": 23})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.units_by_code == (("97750", 2), ("97110", 1))
+    assert decision.minutes_by_code == (("97750", 24), ("97110", 23))
+    assert decision.units == 2
+    assert decision.estimated_payment == Decimal("67.46")
+
+
+def test_untimed_services_stay_out_of_the_pool_and_the_unit_list():
+    # given 5 minutes of testing and a 45-minute evaluation
+    facts = make_session(tests=(make_test(0, 5),), other={"97161": 45})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.units == 0
+    assert decision.units_by_code == (("97750", 0),)
+    assert decision.minutes_by_code == (("97750", 5),)
+    assert decision.arithmetic.endswith("; untimed 97161 not counted")
+
+
+def test_repeated_other_service_codes_are_added_up():
+    # given 97110 recorded twice
+    facts = make_session(
+        tests=(make_test(0, 20),),
+        other_services=(OtherService("97110", 10), OtherService("97110", 13)),
+    )
+    # when
+    decision = decide(facts)
+    # then 20 + 23 = 43 min -> 3 units; the spare one to 97110's 8-minute remainder
+    assert decision.minutes_by_code == (("97750", 20), ("97110", 23))
+    assert decision.units_by_code == (("97750", 1), ("97110", 2))
+
+
+@pytest.mark.parametrize(
+    ("method", "units"),
+    [("cms_8_minute", 0), ("cpt_midpoint", 1), ("whole_units", 0)],
+)
+def test_the_payer_method_decides_the_97750_units(method, units):
+    # given 8 minutes of testing and 8 of 97140: pooled, the one CMS unit goes to
+    # 97140 on the tie-break; counted apart, each has its midpoint
+    facts = make_session(tests=(make_test(0, 8),), other={"97140": 8}, method=method)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.units == units
+    assert decision.method == method
+
+
+# --- blocks: below the minimum (DOMAIN.md §1.2-§1.4) ---
+
+
+def test_seven_minutes_alone_block_under_cms():
+    # given
+    facts = make_session(tests=(make_test(0, 7),))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is False
+    assert decision.units == 0
+    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.findings == (
+        Finding(
+            "below_minimum_minutes",
+            Severity.BLOCKS,
+            "97750 gets 0 units: 7 minutes of testing; the CMS 8-minute rule needs "
+            "at least 8 timed minutes for one unit.",
+            "DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2",
+        ),
+    )
+
+
+def test_short_pool_names_the_pooled_minutes():
+    # given 5 minutes of testing and 2 of 97110
+    facts = make_session(tests=(make_test(0, 5),), other={"97110": 2})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.findings[0].message == (
+        "97750 gets 0 units: 5 minutes of testing; all timed codes together have "
+        "7 minutes, and the CMS 8-minute rule needs at least 8 timed minutes for "
+        "one unit."
+    )
+
+
+def test_97750_losing_the_pooled_unit_blocks():
+    # given 7 minutes each of 97750 and 97110: 1 unit, the tie goes to 97110
+    facts = make_session(tests=(make_test(0, 7),), other={"97110": 7})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.units_by_code == (("97750", 0), ("97110", 1))
+    assert codes_of(decision) == ["below_minimum_minutes"]
+    assert decision.findings[0].message == (
+        "97750 gets 0 units: 7 minutes of testing; the CMS 8-minute rule gave this "
+        "day's units for 14 timed minutes to codes with larger remainders (or to the "
+        "winner of a tie), and 97750 needs 15 minutes to be sure of a unit."
+    )
+
+
+def test_seven_minutes_block_under_cpt_midpoint():
+    # given
+    facts = make_session(tests=(make_test(0, 7),), method="cpt_midpoint")
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.findings == (
+        Finding(
+            "below_minimum_minutes",
+            Severity.BLOCKS,
+            "97750 gets 0 units: 7 minutes of testing; the CPT midpoint rule needs "
+            "at least 8 minutes of 97750 for one unit.",
+            "DOMAIN.md §1.4; CPT time convention",
+        ),
+    )
+
+
+def test_fourteen_minutes_block_under_whole_units():
+    # given
+    facts = make_session(tests=(make_test(0, 14),), method="whole_units")
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.findings == (
+        Finding(
+            "below_minimum_minutes",
+            Severity.BLOCKS,
+            "97750 gets 0 units: 14 minutes of testing; the whole-unit policy needs "
+            "15 full minutes of 97750 for one unit.",
+            "DOMAIN.md §1.4 (payer rounding policy)",
+        ),
+    )
+
+
+def test_one_minute_is_written_in_the_singular():
+    # given
+    facts = make_session(tests=(make_test(0, 1),), method="cpt_midpoint")
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.findings[0].message.startswith(
+        "97750 gets 0 units: 1 minute of testing;"
+    )
+
+
+def test_eight_minutes_qualify_under_cms():
+    # given
+    facts = make_session(tests=(make_test(0, 8),))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.units == 1
+    assert decision.estimated_payment == Decimal("33.73")
+
+
+# --- blocks: no tests, assistants, results, report, signer ---
+
+
+def test_session_without_tests_blocks_once():
+    # given
+    facts = make_session(tests=())
+    # when
+    decision = decide(facts)
+    # then no second finding for the 0 minutes that follow from it
+    assert decision.qualifies is False
+    assert decision.findings == (
+        Finding(
+            "no_tests",
+            Severity.BLOCKS,
+            "No tests are recorded, so there is no testing time to bill as 97750.",
+            "DOMAIN.md §1.5",
+        ),
+    )
+    assert decision.test_minutes == ()
+    assert decision.estimated_payment == Decimal("0.00")
+
+
+@pytest.mark.parametrize(("role", "shown"), [("pta", "PTA"), ("ota", "OTA")])
+def test_assistant_performed_test_blocks_and_is_named(role, shown):
+    # given a billable 30-minute test, performed by an assistant
+    facts = make_session(
+        tests=(make_test(name="Berg Balance Scale", performer_role=role),)
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is False
+    assert decision.units == 2
+    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.findings == (
+        Finding(
+            "assistant_performed",
+            Severity.BLOCKS,
+            f"'Berg Balance Scale' was performed by a {shown}; formal testing needs "
+            "clinical judgment outside a therapy assistant's scope of practice, so it "
+            "cannot be billed as 97750.",
+            "DOMAIN.md §2.5, §4.4; WPS A53309",
+        ),
+    )
+
+
+def test_test_without_result_blocks_and_is_named():
+    # given
+    tests = (
+        make_test(0, 15, name="TUG"),
+        make_test(15, 30, name="6MWT", has_result=False),
+    )
+    facts = make_session(tests=tests)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is False
+    assert decision.findings == (
+        Finding(
+            "test_without_result",
+            Severity.BLOCKS,
+            "'6MWT' has no result; the 97750 written report must give an objective "
+            "result for every test.",
+            "DOMAIN.md §2.3, §7.1",
+        ),
+    )
+
+
+def test_missing_interpretation_blocks():
+    # given
+    facts = make_session(has_interpretation=False)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is False
+    assert decision.findings == (
+        Finding(
+            "no_interpretation",
+            Severity.BLOCKS,
+            "No interpretation or written report is recorded; 97750 is a test 'with "
+            "written report', so it cannot be billed without one.",
+            "DOMAIN.md §1.1, §2.3; CPT 97750 descriptor",
+        ),
+    )
+
+
+def test_signer_without_credentials_blocks():
+    # given
+    facts = make_session(signer_has_credentials=False)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is False
+    assert decision.findings == (
+        Finding(
+            "signer_without_credentials",
+            Severity.BLOCKS,
+            "The signer's professional credentials are missing; Medicare needs the "
+            "signature and professional identification of the qualified "
+            "professional, and audits deny notes without valid credentials.",
+            "DOMAIN.md §2.1, §2.4; CMS BPM Ch. 15 §220.3; Noridian TPE results",
+        ),
+    )
+
+
+def test_every_blocking_problem_is_reported_in_a_fixed_order():
+    # given an assistant's short test without result, no report, no credentials
+    tests = (
+        make_test(0, 3, name="TUG", performer_role="pta", has_result=False),
+        make_test(3, 6, name="Berg", performer_role="ota"),
+    )
+    facts = make_session(
+        tests=tests, has_interpretation=False, signer_has_credentials=False
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert codes_of(decision) == [
+        "below_minimum_minutes",
+        "assistant_performed",
+        "assistant_performed",
+        "test_without_result",
+        "no_interpretation",
+        "signer_without_credentials",
+    ]
+    assert all(f.severity is Severity.BLOCKS for f in decision.findings)
+
+
+# --- warnings: still billable, but check (DOMAIN.md §2.5, §3) ---
+
+
+def test_same_day_evaluation_warns_and_explains_the_modifier():
+    # given a PT re-evaluation and an OT evaluation the same day
+    facts = make_session(other={"97164": 0, "97165": 0})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.estimated_payment == Decimal("67.46")
+    assert decision.findings == (
+        Finding(
+            "same_day_evaluation",
+            Severity.WARNING,
+            "97750 is recorded with 97164, 97165 on the same date; NCCI treats 97750 "
+            "as not separately reportable with a PT/OT evaluation or re-evaluation "
+            "by the same provider. Bill both only if the testing was distinct from "
+            "the evaluation and documented as such, with modifier 59 or XU; whether "
+            "the edit allows a modifier at all is UNCONFIRMED.",
+            "DOMAIN.md §2.5, §3.2; NCCI PTP edits",
+        ),
+    )
+
+
+@pytest.mark.parametrize("code", ["97161", "97162", "97163", "97166", "97167", "97168"])
+def test_every_evaluation_code_warns(code):
+    # given
+    facts = make_session(other={code: 0})
+    # when
+    decision = decide(facts)
+    # then
+    assert codes_of(decision) == ["same_day_evaluation"]
+
+
+def test_same_day_rom_and_muscle_testing_codes_warn():
+    # given
+    facts = make_session(other={"95851": 0, "95832": 0})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.findings == (
+        Finding(
+            "same_day_rom_mmt_code",
+            Severity.WARNING,
+            "97750 is recorded with 95851, 95832 on the same date; payer policy says "
+            "range-of-motion (95851, 95852) and manual muscle testing (95831-95834) "
+            "codes are not reported in addition to 97750.",
+            "DOMAIN.md §1.1, §3.2; MAC LCD text; Cigna CPG295",
+        ),
+    )
+
+
+@pytest.mark.parametrize("code", ["95852", "95831"])
+def test_other_rom_and_muscle_testing_codes_warn(code):
+    # given
+    facts = make_session(other={code: 0})
+    # when
+    decision = decide(facts)
+    # then
+    assert codes_of(decision) == ["same_day_rom_mmt_code"]
+
+
+def test_more_than_eight_units_warn_that_the_mue_is_unconfirmed():
+    # given 128 minutes of testing: 9 units
+    facts = make_session(tests=(make_test(0, 128),), session_end=at(150))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.units == 9
+    assert decision.qualifies is True
+    assert decision.estimated_payment == Decimal("303.57")
+    assert decision.findings == (
+        Finding(
+            "mue_exceeded",
+            Severity.WARNING,
+            "97750 has 9 units; the Medicare MUE for 97750 is commonly cited as 8 "
+            "units per day, but that value is UNCONFIRMED, so check the current CMS "
+            "MUE file before billing this many.",
+            "DOMAIN.md §2.5 (MUE value UNCONFIRMED)",
+        ),
+    )
+
+
+def test_eight_units_do_not_warn():
+    # given 127 minutes: 8 units
+    facts = make_session(tests=(make_test(0, 127),), session_end=at(150))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.units == 8
+    assert decision.findings == ()
+
+
+def test_only_routine_measures_warn():
+    # given goniometry and manual muscle testing only
+    tests = (
+        make_test(0, 15, name="Goniometric ROM", routine_measure=True),
+        make_test(15, 30, name="Manual muscle test", routine_measure=True),
+    )
+    facts = make_session(tests=tests)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.findings == (
+        Finding(
+            "routine_measures_only",
+            Severity.WARNING,
+            "Only range-of-motion or manual muscle tests are recorded; on their own "
+            "these are routine assessment, which is not separately billable as 97750 "
+            "formal testing.",
+            "DOMAIN.md §1.1, §2.5, §2.6; WPS A53309",
+        ),
+    )
+
+
+def test_routine_measures_beside_a_formal_test_do_not_warn():
+    # given
+    tests = (
+        make_test(0, 15, name="Goniometric ROM", routine_measure=True),
+        make_test(15, 30, name="Berg"),
+    )
+    facts = make_session(tests=tests)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.findings == ()
+
+
+def test_exercise_longer_than_testing_looks_like_treatment():
+    # given 20 minutes of testing, 97110 25 min and 97530 21 min
+    facts = make_session(
+        tests=(make_test(0, 20),),
+        other={"97110": 25, "97530": 21},
+        method="cpt_midpoint",
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.findings == (
+        Finding(
+            "looks_like_exercise",
+            Severity.WARNING,
+            "97110 (25 minutes) and 97530 (21 minutes) recorded the same day took "
+            "longer than the 20 minutes of testing; the session may be exercise or "
+            "activity rather than measurement, so check that the testing was a "
+            "distinct, formal test.",
+            "DOMAIN.md §2.5; WPS A53309 (heuristic)",
+        ),
+    )
+
+
+def test_exercise_as_long_as_testing_does_not_warn():
+    # given 20 minutes each of testing and 97530; 97112 is not exercise
+    facts = make_session(tests=(make_test(0, 20),), other={"97530": 20, "97112": 40})
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.findings == ()
+
+
+def test_warnings_follow_blocks_in_a_fixed_order():
+    # given every warning at once, and a missing report
+    tests = (make_test(0, 130, name="Goniometric ROM", routine_measure=True),)
+    facts = make_session(
+        tests=tests,
+        session_end=at(200),
+        other={"97161": 0, "95851": 0, "97110": 140},
+        method="cpt_midpoint",
+        has_interpretation=False,
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert codes_of(decision) == [
+        "no_interpretation",
+        "same_day_evaluation",
+        "same_day_rom_mmt_code",
+        "mue_exceeded",
+        "routine_measures_only",
+        "looks_like_exercise",
+    ]
+    assert [f.severity for f in decision.findings] == [
+        Severity.BLOCKS,
+        *[Severity.WARNING] * 5,
+    ]
+
+
+# --- payment (DOMAIN.md §5) ---
+
+
+def test_payment_rounds_half_up_to_the_cent():
+    # given a rate with a half cent: 33.725 (half-even would give 33.72)
+    facts = make_session(tests=(make_test(0, 8),), rate=Decimal("33.725"))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.estimated_payment == Decimal("33.73")
+    assert decision.estimated_payment.as_tuple().exponent == -2
+
+
+def test_payment_of_a_blocked_session_is_zero_cents():
+    # given
+    facts = make_session(has_interpretation=False)
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.estimated_payment.as_tuple().exponent == -2
+
+
+def test_a_zero_rate_pays_zero_cents():
+    # given
+    facts = make_session(rate=Decimal("0"))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert str(decision.estimated_payment) == "0.00"
+
+
+def test_decision_is_hashable():
+    # given
+    decision = decide(make_session(other={"97110": 20, "97161": 0}))
+    # when / then
+    assert hash(decision) == hash(decide(make_session(other={"97110": 20, "97161": 0})))

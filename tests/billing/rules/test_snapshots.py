@@ -1,0 +1,325 @@
+"""JSON snapshots of facts and decisions, and the checks facts make when built."""
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from billing.rules import (
+    Discipline,
+    Method,
+    OtherService,
+    PayerKind,
+    PerformerRole,
+    SessionFacts,
+    TestFacts,
+    decide,
+)
+from tests.billing.rules.builders import START, at, make_session, make_test
+
+# --- round trips ---
+
+
+def test_session_facts_snapshot_is_plain_json_data():
+    # given
+    facts = make_session(
+        tests=(make_test(0, 20, name="TUG"),),
+        other={"97110": 12, "97161": 0},
+        rate=Decimal("33.70"),
+        year_to_date_charges=Decimal("1234.5"),
+    )
+    # when
+    data = facts.to_dict()
+    # then
+    assert data == {
+        "date_of_service": "2026-03-02",
+        "session_start": "2026-03-02T09:00:00-05:00",
+        "session_end": "2026-03-02T10:00:00-05:00",
+        "discipline": "PT",
+        "tests": [
+            {
+                "name": "TUG",
+                "catalog_code": "tug",
+                "performer_role": "pt",
+                "started_at": "2026-03-02T09:00:00-05:00",
+                "ended_at": "2026-03-02T09:20:00-05:00",
+                "has_result": True,
+                "routine_measure": False,
+            }
+        ],
+        "other_services": [
+            {"code": "97110", "minutes": 12},
+            {"code": "97161", "minutes": 0},
+        ],
+        "has_interpretation": True,
+        "signer_has_credentials": True,
+        "payer_kind": "commercial",
+        "method": "cms_8_minute",
+        "rate": "33.70",
+        "year_to_date_charges": "1234.5",
+    }
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_session_facts_round_trip_through_json_exactly():
+    # given
+    facts = make_session(
+        tests=(make_test(0, 20), make_test(10, 40, name="Berg", performer_role="ot")),
+        other={"97530": 9},
+    )
+    # when
+    replayed = SessionFacts.from_dict(json.loads(json.dumps(facts.to_dict())))
+    # then
+    assert replayed == facts
+    assert replayed.to_dict() == facts.to_dict()
+    assert decide(replayed) == decide(facts)
+
+
+def test_enum_members_are_stored_as_their_values():
+    # given facts built from the rules' enums
+    facts = make_session(
+        tests=(make_test(performer_role=PerformerRole.PTA),),
+        discipline=Discipline.OT,
+        payer_kind=PayerKind.MEDICAID,
+        method=Method.WHOLE_UNITS,
+    )
+    # when
+    data = facts.to_dict()
+    # then
+    assert json.dumps(data["method"]) == '"whole_units"'
+    assert (data["discipline"], data["payer_kind"], data["method"]) == (
+        "OT",
+        "medicaid",
+        "whole_units",
+    )
+    assert data["tests"][0]["performer_role"] == "pta"
+    assert SessionFacts.from_dict(data) == facts
+
+
+def test_money_keeps_its_exponent_through_the_snapshot():
+    # given
+    facts = make_session(rate=Decimal("33.700"), year_to_date_charges=Decimal("0"))
+    # when
+    replayed = SessionFacts.from_dict(facts.to_dict())
+    # then
+    assert str(replayed.rate) == "33.700"
+    assert str(replayed.year_to_date_charges) == "0"
+
+
+def test_microseconds_survive_the_snapshot():
+    # given
+    test = make_test(started_at=at(0) + timedelta(microseconds=7))
+    # when
+    replayed = TestFacts.from_dict(test.to_dict())
+    # then
+    assert replayed == test
+    assert replayed.started_at.microsecond == 7
+
+
+def test_a_named_zone_is_stored_as_its_offset_and_names_the_same_instant():
+    # given a session recorded in America/Chicago
+    chicago = ZoneInfo("America/Chicago")
+    start = datetime(2026, 7, 1, 8, 0, tzinfo=chicago)
+    facts = make_session(
+        session_start=start,
+        session_end=start + timedelta(hours=1),
+        tests=(make_test(started_at=start, ended_at=start + timedelta(minutes=30)),),
+    )
+    # when
+    data = facts.to_dict()
+    replayed = SessionFacts.from_dict(data)
+    # then
+    assert data["session_start"] == "2026-07-01T08:00:00-05:00"
+    assert replayed == facts
+    assert replayed.to_dict() == data
+    assert decide(replayed) == decide(facts)
+
+
+def test_test_facts_and_other_service_round_trip():
+    # given
+    test = make_test(name="6MWT", catalog_code="6mwt", routine_measure=True)
+    service = OtherService("97112", 17)
+    # when / then
+    assert TestFacts.from_dict(test.to_dict()) == test
+    assert OtherService.from_dict(service.to_dict()) == service
+    assert service.to_dict() == {"code": "97112", "minutes": 17}
+
+
+def test_snapshot_with_float_money_is_refused():
+    # given a snapshot whose rate lost its string form
+    data = make_session().to_dict()
+    data["rate"] = 33.73
+    # when / then
+    with pytest.raises(
+        ValueError, match=r"^rate must be stored as a string, got 33\.73$"
+    ):
+        SessionFacts.from_dict(data)
+
+
+def test_snapshot_with_a_malformed_amount_is_refused():
+    # given
+    data = make_session().to_dict()
+    data["year_to_date_charges"] = "12,00"
+    # when / then
+    with pytest.raises(
+        ValueError, match=r"^year_to_date_charges is not a decimal number: '12,00'$"
+    ):
+        SessionFacts.from_dict(data)
+
+
+def test_decision_snapshot_is_plain_json_data():
+    # given a pooled CPT-midpoint session with an assistant test
+    facts = make_session(
+        tests=(make_test(0, 30, name="TUG", performer_role="pta"),),
+        other={"97110": 8, "97161": 0},
+        method="cpt_midpoint",
+    )
+    # when
+    data = decide(facts).to_dict()
+    # then
+    assert json.loads(json.dumps(data)) == data
+    assert data == {
+        "qualifies": False,
+        "units": 2,
+        "units_by_code": {"97750": 2, "97110": 1},
+        "minutes_by_code": {"97750": 30, "97110": 8},
+        "test_minutes": [{"name": "TUG", "minutes": 30}],
+        "method": "cpt_midpoint",
+        "arithmetic": (
+            "Under the CPT midpoint rule each code counts on its own, a unit from its "
+            "8th minute, minutes never pooled: 97750 30 min → 2 units (23-37 min); "
+            "97110 8 min → 1 unit (8-22 min); untimed 97161 not counted"
+        ),
+        "modifiers": ["GP"],
+        "findings": [
+            {
+                "code": "assistant_performed",
+                "severity": "blocks",
+                "message": (
+                    "'TUG' was performed by a PTA; formal testing needs clinical "
+                    "judgment outside a therapy assistant's scope of practice, so it "
+                    "cannot be billed as 97750."
+                ),
+                "source": "DOMAIN.md §2.5, §4.4; WPS A53309",
+            },
+            {
+                "code": "same_day_evaluation",
+                "severity": "warning",
+                "message": (
+                    "97750 is recorded with 97161 on the same date; NCCI treats 97750 "
+                    "as not separately reportable with a PT/OT evaluation or "
+                    "re-evaluation by the same provider. Bill both only if the testing "
+                    "was distinct from the evaluation and documented as such, with "
+                    "modifier 59 or XU; whether the edit allows a modifier at all is "
+                    "UNCONFIRMED."
+                ),
+                "source": "DOMAIN.md §2.5, §3.2; NCCI PTP edits",
+            },
+        ],
+        "estimated_payment": "0.00",
+        "rules_version": "2026.11.1",
+    }
+
+
+def test_decision_method_is_stored_as_a_plain_string():
+    # given facts whose method is an enum member
+    facts = replace(make_session(), method=Method.CPT_MIDPOINT)
+    # when
+    data = decide(facts).to_dict()
+    # then
+    assert type(data["method"]) is str
+    assert data["method"] == "cpt_midpoint"
+
+
+# --- facts refuse what the rules could misread ---
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("discipline", "SLP", r"^discipline must be one of PT, OT, got 'SLP'$"),
+        ("payer_kind", "tricare", r"^payer_kind must be one of medicare, medicaid, "),
+        ("method", "rule_of_eights", r"^unknown counting method 'rule_of_eights'"),
+        ("rate", 33.73, r"^rate must be a finite, non-negative Decimal, got 33\.73$"),
+        ("rate", Decimal("-1"), r"^rate must be a finite, non-negative Decimal"),
+        ("rate", Decimal("NaN"), r"^rate must be a finite, non-negative Decimal"),
+        ("year_to_date_charges", 100, r"^year_to_date_charges must be a finite"),
+        ("has_interpretation", 1, r"^has_interpretation must be a bool, got 1$"),
+        ("signer_has_credentials", None, r"^signer_has_credentials must be a bool"),
+        ("tests", [], r"^tests must be a tuple of TestFacts$"),
+        ("other_services", ("97110",), r"^other_services must be a tuple of Other"),
+        (
+            "date_of_service",
+            datetime(2026, 3, 2, tzinfo=START.tzinfo),
+            r"^date_of_service must be a date, got datetime\.datetime",
+        ),
+        (
+            "session_start",
+            START.replace(tzinfo=None),
+            r"^session times must be timezone-aware, got datetime\.datetime",
+        ),
+        ("session_end", at(-1), r"^session ends at .* before it starts at "),
+    ],
+)
+def test_session_facts_refuse_bad_fields(field, value, message):
+    # given / when / then
+    with pytest.raises(ValueError, match=message):
+        make_session(**{field: value})
+
+
+def test_session_facts_refuse_97750_as_an_other_service():
+    # given / when / then
+    with pytest.raises(
+        ValueError,
+        match=r"^other_services must not list 97750; its minutes come from tests$",
+    ):
+        make_session(other={"97750": 30})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("performer_role", "aide", r"^performer_role must be one of pt, ot, physician"),
+        ("name", "", r"^name must be a non-empty string, got ''$"),
+        ("catalog_code", None, r"^catalog_code must be a non-empty string"),
+        ("ended_at", at(-5), r"^test 'Timed Up and Go' ends at .* before it starts"),
+        (
+            "started_at",
+            START.replace(tzinfo=None),
+            r"^test 'Timed Up and Go' times must be timezone-aware",
+        ),
+        ("has_result", "yes", r"^has_result must be a bool, got 'yes'$"),
+        ("routine_measure", 0, r"^routine_measure must be a bool, got 0$"),
+    ],
+)
+def test_test_facts_refuse_bad_fields(field, value, message):
+    # given / when / then
+    with pytest.raises(ValueError, match=message):
+        make_test(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        (-1, r"^minutes for 97110 must not be negative, got -1$"),
+        (12.5, r"^minutes for 97110 must be an int, got 12\.5 \(float\)$"),
+        (True, r"^minutes for 97110 must be an int, got True \(bool\)$"),
+    ],
+)
+def test_other_service_refuses_bad_minutes(minutes, message):
+    # given / when / then
+    with pytest.raises(ValueError, match=message):
+        OtherService("97110", minutes)
+
+
+def test_a_zero_length_test_is_allowed_and_counts_nothing():
+    # given
+    facts = make_session(tests=(make_test(10, 10), make_test(10, 20)))
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.test_minutes == (("Timed Up and Go", 0), ("Timed Up and Go", 10))
+    assert decision.units == 1

@@ -1,0 +1,608 @@
+"""The Django admin as a clinic's front office sees it: only its own clinic, read-only when signed."""
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import TestSession
+from clinic.admin_scoping import (
+    CLINIC_ADMIN_GROUP,
+    CLINIC_ADMIN_PERMISSIONS,
+    clinic_admin_group_ensure,
+    scope_to_clinic,
+)
+from clinic.models import Patient
+from tests.factories import (
+    ClinicianFactory,
+    PatientFactory,
+    PayerFactory,
+    PerformedTestFactory,
+    TestSessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+SESSIONS = reverse("admin:assessments_testsession_changelist")
+PATIENTS = reverse("admin:clinic_patient_changelist")
+
+
+def _change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def _rows(response):
+    """Return the objects listed on a changelist page, in the order shown."""
+    return list(response.context["cl"].result_list)
+
+
+def _messages(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def front_office(clinic_admin):
+    """The clinic admin as seed_demo makes them: staff, in the front-office group."""
+    user = clinic_admin.user
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(clinic_admin_group_ensure())
+    return user
+
+
+@pytest.fixture
+def front_office_client(client, front_office):
+    client.force_login(front_office)
+    return client
+
+
+# --- the group ------------------------------------------------------------------
+
+
+def test_group_holds_exactly_the_front_office_permissions():
+    # when
+    group = clinic_admin_group_ensure()
+    clinic_admin_group_ensure()
+
+    # then
+    names = {
+        f"{perm.content_type.app_label}.{perm.codename}"
+        for perm in group.permissions.all()
+    }
+    assert group.name == CLINIC_ADMIN_GROUP
+    assert names == set(CLINIC_ADMIN_PERMISSIONS)
+    assert "assessments.delete_testsession" not in names
+    assert "assessments.add_testsession" not in names
+
+
+# --- scoping: lists ---------------------------------------------------------------
+
+
+def test_session_list_shows_only_own_clinic(
+    front_office_client, session, other_session
+):
+    # when
+    response = front_office_client.get(SESSIONS)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert _rows(response) == [session]
+
+
+def test_patient_list_shows_only_own_clinic(
+    front_office_client, patient, other_patient
+):
+    # given a second patient of the clinic
+    second = PatientFactory(clinic=patient.clinic, last_name="Zimmer")
+
+    # when
+    response = front_office_client.get(PATIENTS)
+
+    # then patients are listed by last name
+    assert [row.pk for row in _rows(response)] == [patient.pk, second.pk]
+
+
+def test_payer_clinician_and_clinic_lists_show_only_own_clinic(
+    front_office_client, clinic, clinician, other_clinician, patient, other_patient
+):
+    # when
+    payers = front_office_client.get(reverse("admin:billing_payer_changelist"))
+    clinicians = front_office_client.get(reverse("admin:clinic_clinician_changelist"))
+    clinics = front_office_client.get(reverse("admin:clinic_clinic_changelist"))
+
+    # then
+    assert _rows(payers) == [patient.payer]
+    assert _rows(clinicians) == [clinician]
+    assert _rows(clinics) == [clinic]
+
+
+def test_superuser_sees_every_clinic(admin_client, session, other_session):
+    # when
+    response = admin_client.get(SESSIONS)
+
+    # then
+    assert {row.pk for row in _rows(response)} == {session.pk, other_session.pk}
+
+
+def test_staff_user_without_clinic_sees_no_sessions(client, session):
+    # given a staff member with the group's permissions but no clinic
+    user = UserFactory(is_staff=True)
+    user.groups.add(clinic_admin_group_ensure())
+    client.force_login(user)
+
+    # when
+    response = client.get(SESSIONS)
+
+    # then
+    assert _rows(response) == []
+
+
+def test_unknown_model_is_hidden_from_clinic_users(front_office, session):
+    # when a model with no path to a clinic is scoped (fail closed)
+    from django.contrib.auth import get_user_model
+
+    users = scope_to_clinic(get_user_model().objects.all(), front_office)
+
+    # then
+    assert list(users) == []
+
+
+# --- scoping: another clinic's objects do not exist --------------------------------
+
+
+def test_other_clinics_session_is_reported_missing(front_office_client, other_session):
+    # when
+    response = front_office_client.get(_change_url(other_session))
+
+    # then Django 6.1 redirects to the admin index with a warning
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("admin:index")
+    assert _messages(response) == [
+        f"test session with ID “{other_session.pk}” doesn’t exist. "
+        "Perhaps it was deleted?"
+    ]
+
+
+def test_other_clinics_patient_is_reported_missing(front_office_client, other_patient):
+    # when
+    response = front_office_client.get(_change_url(other_patient))
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert _messages(response) == [
+        f"patient with ID “{other_patient.pk}” doesn’t exist. Perhaps it was deleted?"
+    ]
+
+
+def test_posting_to_other_clinics_session_changes_nothing(
+    front_office_client, clinician, other_session
+):
+    # when
+    response = front_office_client.post(
+        _change_url(other_session),
+        {"clinician": clinician.pk, "discipline": "OT", "reason": "Hijacked"},
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    other_session.refresh_from_db()
+    assert other_session.reason == "Fall risk after right total knee replacement."
+    assert other_session.discipline == "PT"
+
+
+# --- scoping: foreign-key choices ------------------------------------------------
+
+
+def test_patient_form_offers_only_own_clinic_and_payers(
+    front_office_client, clinic, patient, other_patient
+):
+    # when
+    response = front_office_client.get(reverse("admin:clinic_patient_add"))
+
+    # then
+    form = response.context["adminform"].form
+    assert list(form.fields["clinic"].queryset) == [clinic]
+    assert list(form.fields["payer"].queryset) == [patient.payer]
+
+
+def _patient_post(clinic, payer, **fields):
+    return {
+        "clinic": clinic.pk,
+        "first_name": "Ann",
+        "last_name": "Berg",
+        "mrn": "B-77",
+        "date_of_birth": "1950-03-14",
+        "sex": "female",
+        "payer": payer.pk,
+        "member_id": "1EG4-TE5-MK99",
+        "diagnoses-TOTAL_FORMS": "1",
+        "diagnoses-INITIAL_FORMS": "0",
+        "diagnoses-MIN_NUM_FORMS": "0",
+        "diagnoses-MAX_NUM_FORMS": "1000",
+        "diagnoses-0-position": "0",
+        "diagnoses-0-code": "R26.81",
+        "diagnoses-0-description": "Unsteadiness on feet",
+        **fields,
+    }
+
+
+def test_front_office_adds_a_patient_to_their_clinic(
+    front_office_client, clinic, patient
+):
+    # when
+    response = front_office_client.post(
+        reverse("admin:clinic_patient_add"), _patient_post(clinic, patient.payer)
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    added = Patient.objects.get(mrn="B-77")
+    assert added.clinic == clinic
+    assert [str(d) for d in added.diagnoses.all()] == ["R26.81 Unsteadiness on feet"]
+
+
+def test_patient_cannot_be_put_in_another_clinic_or_payer(
+    front_office_client, clinic, patient, other_clinic, other_patient
+):
+    # when
+    response = front_office_client.post(
+        reverse("admin:clinic_patient_add"),
+        _patient_post(other_clinic, other_patient.payer),
+    )
+
+    # then
+    errors = response.context["adminform"].form.errors
+    assert response.status_code == HTTPStatus.OK
+    assert set(errors) == {"clinic", "payer"}
+    assert not Patient.objects.filter(mrn="B-77").exists()
+
+
+def test_session_form_offers_only_own_clinicians(
+    front_office_client, session, clinician, other_clinician
+):
+    # given a second clinician of the clinic
+    pta = ClinicianFactory(clinic=clinician.clinic, role="pta", credentials="PTA")
+
+    # when
+    response = front_office_client.get(_change_url(session))
+
+    # then
+    choices = response.context["adminform"].form.fields["clinician"].queryset
+    assert set(choices) == {clinician, pta}
+
+
+def test_clinician_filter_offers_only_own_clinicians(
+    front_office_client, session, clinician, other_clinician
+):
+    # when
+    response = front_office_client.get(SESSIONS)
+
+    # then
+    (clinician_filter,) = [
+        spec
+        for spec in response.context["cl"].filter_specs
+        if spec.title == "clinician"
+    ]
+    assert clinician_filter.lookup_choices == [(str(clinician.pk), str(clinician))]
+
+
+# --- filters and search ---------------------------------------------------------
+
+
+@pytest.fixture
+def two_sessions(clinic, clinician, patient):
+    """Maria Lopez seen by the PT 3 days ago (draft); Ann Berg by a PTA 10 days ago (signed)."""
+    pta = ClinicianFactory(clinic=clinic, role="pta", credentials="PTA")
+    berg = PatientFactory(clinic=clinic, first_name="Ann", last_name="Berg", mrn="B-77")
+    now = timezone.now().replace(microsecond=0)
+    recent = TestSessionFactory(
+        patient=patient, clinician=clinician, started_at=now - dt.timedelta(days=3)
+    )
+    older = TestSessionFactory(
+        patient=berg,
+        clinician=pta,
+        started_at=now - dt.timedelta(days=10),
+        status=TestSession.Status.SIGNED,
+    )
+    return recent, older
+
+
+def test_filter_by_clinician(front_office_client, two_sessions):
+    _, older = two_sessions
+
+    # when
+    response = front_office_client.get(SESSIONS, {"clinician": older.clinician.pk})
+
+    # then
+    assert _rows(response) == [older]
+
+
+def test_filter_by_patient(front_office_client, two_sessions):
+    recent, _ = two_sessions
+
+    # when
+    response = front_office_client.get(
+        SESSIONS, {"patient__id__exact": recent.patient.pk}
+    )
+
+    # then
+    assert _rows(response) == [recent]
+
+
+def test_filter_by_status(front_office_client, two_sessions):
+    recent, older = two_sessions
+
+    # when
+    signed = front_office_client.get(SESSIONS, {"status__exact": "signed"})
+    drafts = front_office_client.get(SESSIONS, {"status__exact": "draft"})
+
+    # then
+    assert _rows(signed) == [older]
+    assert _rows(drafts) == [recent]
+
+
+def test_filter_by_date_of_service(front_office_client, two_sessions):
+    recent, older = two_sessions
+    day = timezone.localtime(older.started_at, CHICAGO).date()
+
+    # when the date hierarchy narrows to the older session's day
+    by_day = front_office_client.get(
+        SESSIONS,
+        {
+            "started_at__year": day.year,
+            "started_at__month": day.month,
+            "started_at__day": day.day,
+        },
+    )
+    # and the date filter, following its "Past 7 days" link
+    (date_filter,) = [
+        spec for spec in by_day.context["cl"].filter_specs if spec.title == "time in"
+    ]
+    (past_week_link,) = [
+        choice["query_string"]
+        for choice in date_filter.choices(by_day.context["cl"])
+        if choice["display"] == "Past 7 days"
+    ]
+    past_week = front_office_client.get(SESSIONS + past_week_link)
+
+    # then
+    assert _rows(by_day) == [older]
+    assert _rows(past_week) == [recent]
+
+
+def test_filter_by_clinician_of_another_clinic_shows_nothing(
+    front_office_client, two_sessions, other_session
+):
+    # when
+    response = front_office_client.get(
+        SESSIONS, {"clinician": other_session.clinician.pk}
+    )
+
+    # then
+    assert _rows(response) == []
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [("lopez", "recent"), ("Ann", "older"), ("B-77", "older"), ("nobody", None)],
+)
+def test_search_by_patient_name_or_mrn(
+    front_office_client, two_sessions, other_session, term, expected
+):
+    sessions = dict(zip(("recent", "older"), two_sessions, strict=True))
+
+    # when
+    response = front_office_client.get(SESSIONS, {"q": term})
+
+    # then
+    assert _rows(response) == ([sessions[expected]] if expected else [])
+
+
+def test_search_does_not_reach_another_clinic(
+    front_office_client, session, other_session
+):
+    # when
+    response = front_office_client.get(SESSIONS, {"q": other_session.patient.mrn})
+
+    # then
+    assert _rows(response) == []
+
+
+def test_patient_search_and_payer_filter(front_office_client, clinic, patient):
+    # given
+    medicaid = PayerFactory(clinic=clinic, name="Medicaid", kind="medicaid")
+    carter = PatientFactory(
+        clinic=clinic, last_name="Carter", mrn="C-31", payer=medicaid
+    )
+
+    # when
+    by_mrn = front_office_client.get(PATIENTS, {"q": "C-31"})
+    by_payer = front_office_client.get(PATIENTS, {"payer__id__exact": medicaid.pk})
+
+    # then
+    assert _rows(by_mrn) == [carter]
+    assert _rows(by_payer) == [carter]
+
+
+# --- the session page ---------------------------------------------------------
+
+
+def test_session_page_shows_its_tests_inline(front_office_client, session):
+    # given a second test, per side
+    PerformedTestFactory(
+        session=session,
+        catalog_code="grip_dynamometry",
+        side="both",
+        trials={"left": ["28.4", "29.0"], "right": ["24.1"]},
+        position=1,
+        started_at=session.started_at + dt.timedelta(minutes=20),
+    )
+
+    # when
+    response = front_office_client.get(_change_url(session))
+
+    # then
+    (inline,) = response.context["inline_admin_formsets"]
+    page = response.content.decode()
+    assert len(inline.formset.forms) == 2
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
+    assert "Timed Up and Go (TUG)" in page
+    assert "12.5 s" in page
+    assert "Grip strength (Jamar dynamometer)" in page
+    assert "Left 28.4, 29.0 kg · Right 24.1 kg" in page
+
+
+def test_session_list_shows_counts_and_minutes(front_office_client, session):
+    # given a session with one 10-minute test (factory default)
+
+    # when
+    response = front_office_client.get(SESSIONS)
+
+    # then
+    (row,) = _rows(response)
+    admin = response.context["cl"].model_admin
+    assert row.test_count == 1
+    assert admin.timed_minutes(row) == 10
+    assert admin.mrn(row) == session.patient.mrn
+
+
+def test_draft_session_can_be_corrected(front_office_client, session, form_values):
+    # given the rendered change form
+    page = front_office_client.get(_change_url(session))
+    data = form_values(page)
+    data["interpretation"] = "Gait speed 0.6 m/s: limited community ambulator."
+
+    # when
+    response = front_office_client.post(_change_url(session), data)
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    session.refresh_from_db()
+    assert session.interpretation == "Gait speed 0.6 m/s: limited community ambulator."
+    assert session.tests.count() == 1
+
+
+def test_signed_session_is_read_only(front_office_client, session):
+    # given
+    TestSession.objects.filter(pk=session.pk).update(status="signed")
+
+    # when
+    page = front_office_client.get(_change_url(session))
+    post = front_office_client.post(
+        _change_url(session), {"interpretation": "Changed after signing"}
+    )
+    delete = front_office_client.post(
+        reverse("admin:assessments_testsession_delete", args=[session.pk]),
+        {"post": "yes"},
+    )
+
+    # then the page is shown without a form, and nothing changes
+    assert page.status_code == HTTPStatus.OK
+    assert page.context["has_change_permission"] is False
+    assert page.context["has_delete_permission"] is False
+    assert 'name="_save"' not in page.content.decode()
+    assert post.status_code == HTTPStatus.FORBIDDEN
+    assert delete.status_code == HTTPStatus.FORBIDDEN
+    session.refresh_from_db()
+    assert session.interpretation == "Gait speed and TUG show an elevated fall risk."
+
+
+def test_superuser_cannot_delete_signed_session_in_bulk(admin_client, session):
+    # given
+    TestSession.objects.filter(pk=session.pk).update(status="signed")
+
+    # when
+    response = admin_client.post(
+        SESSIONS,
+        {"action": "delete_selected", "_selected_action": [session.pk], "post": "yes"},
+    )
+
+    # then "Delete selected" checks each session and refuses
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert TestSession.objects.filter(pk=session.pk).exists()
+
+
+def test_sessions_are_never_added_in_the_admin(front_office_client, admin_client):
+    # when
+    url = reverse("admin:assessments_testsession_add")
+
+    # then
+    assert front_office_client.get(url).status_code == HTTPStatus.FORBIDDEN
+    assert admin_client.get(url).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_clinic_admin_rows_are_for_superusers_only(front_office_client, admin_client):
+    # when
+    url = reverse("admin:clinic_clinicadmin_changelist")
+
+    # then
+    assert front_office_client.get(url).status_code == HTTPStatus.FORBIDDEN
+    assert admin_client.get(url).status_code == HTTPStatus.OK
+
+
+# --- query count ---------------------------------------------------------------
+
+
+def _sessions(clinic, count):
+    """Create `count` sessions, each with its own patient and clinician and two tests."""
+    for number in range(count):
+        session = TestSessionFactory(
+            patient=PatientFactory(clinic=clinic, payer=None),
+            clinician=ClinicianFactory(clinic=clinic),
+            started_at=timezone.now().replace(microsecond=0)
+            - dt.timedelta(days=number + 1),
+        )
+        PerformedTestFactory(session=session)
+        PerformedTestFactory(
+            session=session,
+            catalog_code="grip_dynamometry",
+            side="right",
+            trials={"right": [str(Decimal("30.5"))]},
+            started_at=session.started_at + dt.timedelta(minutes=20),
+            position=1,
+        )
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(queries)
+
+
+def test_session_list_queries_do_not_grow_with_sessions(
+    front_office_client, clinic, other_session
+):
+    # given one session, measured
+    _sessions(clinic, 1)
+    one = _queries(front_office_client, SESSIONS)
+
+    # when fourteen more sessions exist
+    _sessions(clinic, 14)
+
+    # then the list costs the same
+    assert _queries(front_office_client, SESSIONS) == one
+
+
+def test_patient_list_queries_do_not_grow_with_patients(front_office_client, clinic):
+    # given
+    _sessions(clinic, 1)
+    one = _queries(front_office_client, PATIENTS)
+
+    # when
+    _sessions(clinic, 14)
+
+    # then
+    assert _queries(front_office_client, PATIENTS) == one
+    assert Patient.objects.filter(clinic=clinic).count() == 15

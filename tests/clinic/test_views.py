@@ -1,0 +1,722 @@
+"""Patient pages, login and the home redirect, seen through the test client."""
+
+import datetime as dt
+import zoneinfo
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertRedirects
+
+from clinic.forms import MRN_TAKEN
+from clinic.models import (
+    DOB_IN_FUTURE,
+    DOB_TOO_OLD,
+    MAX_AGE_YEARS,
+    Diagnosis,
+    Patient,
+    years_before,
+)
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    DiagnosisFactory,
+    PatientFactory,
+    PayerFactory,
+    PerformedTestFactory,
+    TestSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+INVALID_ICD10 = (
+    "Give an ICD-10-CM code such as M17.11 (letter, two characters, optional "
+    "dot and up to four more)."
+)
+
+
+def _clinic_today():
+    return timezone.localdate(timezone=CHICAGO)
+
+
+def _messages(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _patient_data(*, payer=None, diagnoses=(), **fields):
+    """Return the POST body of the patient form, as a browser sends it."""
+    data = {
+        "first_name": "Maria",
+        "last_name": "Lopez",
+        "mrn": "A-1001",
+        "date_of_birth": "1950-03-14",
+        "sex": "female",
+        "payer": str(payer.pk) if payer else "",
+        "member_id": "1EG4-TE5-MK73",
+        "diagnoses-TOTAL_FORMS": str(len(diagnoses)),
+        "diagnoses-INITIAL_FORMS": "0",
+        "diagnoses-MIN_NUM_FORMS": "0",
+        "diagnoses-MAX_NUM_FORMS": "1000",
+    }
+    for index, (code, description) in enumerate(diagnoses):
+        data[f"diagnoses-{index}-code"] = code
+        data[f"diagnoses-{index}-description"] = description
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def payer(clinic):
+    return PayerFactory(clinic=clinic, name="Medicare Part B")
+
+
+# --- login, logout and the home page ---------------------------------------------
+
+
+def test_login_page_is_open_to_anonymous_users(client):
+    # when
+    response = client.get(reverse("login"))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].fields.keys() == {"username", "password"}
+
+
+def test_login_with_the_right_password_goes_to_the_patient_list(client, clinician):
+    # when
+    response = client.post(
+        reverse("login"),
+        {"username": clinician.user.username, "password": DEFAULT_PASSWORD},
+    )
+
+    # then
+    assertRedirects(response, reverse("clinic:patient-list"))
+    assert response.wsgi_request.user == clinician.user
+
+
+def test_login_with_a_wrong_password_stays_on_the_login_page(client, clinician):
+    # when
+    response = client.post(
+        reverse("login"),
+        {"username": clinician.user.username, "password": "not-the-password"},
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].non_field_errors() == [
+        "Please enter a correct username and password. Note that both fields may "
+        "be case-sensitive."
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_home_sends_a_signed_in_user_to_the_patient_list(clinician_client):
+    # when
+    response = clinician_client.get(reverse("home"))
+
+    # then
+    assertRedirects(response, reverse("clinic:patient-list"))
+
+
+def test_home_sends_an_anonymous_user_to_login(client):
+    # when
+    response = client.get(reverse("home"))
+
+    # then
+    assertRedirects(response, f"{reverse('login')}?next=/")
+
+
+@pytest.mark.parametrize(
+    ("_case", "url_name", "needs_patient"),
+    [
+        ("patient list", "clinic:patient-list", False),
+        ("patient create", "clinic:patient-create", False),
+        ("patient detail", "clinic:patient-detail", True),
+        ("patient update", "clinic:patient-update", True),
+    ],
+)
+def test_patient_pages_need_login(client, patient, _case, url_name, needs_patient):
+    # given
+    url = reverse(url_name, args=[patient.uuid] if needs_patient else [])
+
+    # when
+    response = client.get(url)
+
+    # then
+    assertRedirects(response, f"{reverse('login')}?next={url}")
+
+
+def test_anonymous_post_creates_no_patient(client, clinic):
+    # when
+    response = client.post(reverse("clinic:patient-create"), _patient_data())
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("login"))
+    assert Patient.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("_case", "url_name", "needs_patient"),
+    [
+        ("patient list", "clinic:patient-list", False),
+        ("patient create", "clinic:patient-create", False),
+        ("patient detail", "clinic:patient-detail", True),
+        ("patient update", "clinic:patient-update", True),
+    ],
+)
+def test_user_without_clinic_sees_no_patient_page(
+    no_clinic_client, patient, _case, url_name, needs_patient
+):
+    # given
+    url = reverse(url_name, args=[patient.uuid] if needs_patient else [])
+
+    # when
+    response = no_clinic_client.get(url)
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# --- patient list ------------------------------------------------------------------
+
+
+def test_patient_list_shows_only_the_clinics_patients(
+    clinician_client, clinic, patient, other_patient
+):
+    # given
+    colleague_patient = PatientFactory(
+        clinic=clinic, first_name="Ann", last_name="Baker"
+    )
+
+    # when
+    response = clinician_client.get(reverse("clinic:patient-list"))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["patients"]) == [colleague_patient, patient]
+    assert other_patient.mrn not in response.content.decode()
+
+
+def test_patient_list_counts_sessions_and_shows_the_last_one(
+    clinician_client, patient, clinician
+):
+    # given
+    for day in (3, 10):
+        TestSessionFactory(
+            patient=patient,
+            clinician=clinician,
+            started_at=dt.datetime(2025, 1, day, 15, 0, tzinfo=dt.UTC),
+        )
+
+    # when
+    response = clinician_client.get(reverse("clinic:patient-list"))
+
+    # then
+    [row] = response.context["patients"]
+    assert (row.session_count, row.last_session_at) == (
+        2,
+        dt.datetime(2025, 1, 10, 15, 0, tzinfo=dt.UTC),
+    )
+    assert "01/10/2025" in response.content.decode()
+
+
+def test_clinic_admin_sees_the_patient_list(clinic_admin_client, patient):
+    # when
+    response = clinic_admin_client.get(reverse("clinic:patient-list"))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["patients"]) == [patient]
+
+
+@pytest.mark.parametrize(
+    ("_case", "query", "expected_last_names"),
+    [
+        ("first name, any case", "maria", ["Lopez"]),
+        ("part of a last name", "ake", ["Baker"]),
+        ("MRN, any case", "b-2002", ["Baker"]),
+        ("part of an MRN", "100", ["Lopez"]),
+        ("every word must match", "ann baker", ["Baker"]),
+        ("words match different patients", "maria baker", []),
+        ("surrounding spaces", "  lopez  ", ["Lopez"]),
+        ("empty search lists everyone", "", ["Baker", "Lopez"]),
+    ],
+)
+def test_patient_list_search_by_name_and_mrn(
+    clinician_client, clinic, other_clinic, _case, query, expected_last_names
+):
+    # given
+    PatientFactory(clinic=clinic, first_name="Maria", last_name="Lopez", mrn="A-1001")
+    PatientFactory(clinic=clinic, first_name="Ann", last_name="Baker", mrn="B-2002")
+    PatientFactory(
+        clinic=other_clinic, first_name="Maria", last_name="Lopez", mrn="B-2002"
+    )
+
+    # when
+    response = clinician_client.get(reverse("clinic:patient-list"), {"q": query})
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert [p.last_name for p in response.context["patients"]] == expected_last_names
+    assert response.context["search"] == query.strip()
+
+
+def test_patient_list_says_when_nothing_matches(clinician_client, patient):
+    # when
+    response = clinician_client.get(reverse("clinic:patient-list"), {"q": "zzz"})
+
+    # then
+    assert list(response.context["patients"]) == []
+    assert "No patient matches “zzz”." in response.content.decode()
+
+
+@pytest.mark.parametrize("patient_count", [1, 20])
+def test_patient_list_query_count_does_not_grow_with_patients(
+    clinician_client, clinic, clinician, django_assert_num_queries, patient_count
+):
+    # given
+    for _ in range(patient_count):
+        session = TestSessionFactory(patient__clinic=clinic, clinician=clinician)
+        PerformedTestFactory(session=session)
+
+    # when
+    # session, user, clinician, clinic, savepoint, patients, release savepoint
+    with django_assert_num_queries(7):
+        response = clinician_client.get(reverse("clinic:patient-list"))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["patients"]) == patient_count
+
+
+# --- patient detail ----------------------------------------------------------------
+
+
+def test_patient_detail_shows_the_patient_diagnoses_and_sessions(
+    clinician_client, patient, session
+):
+    # given
+    DiagnosisFactory(patient=patient, code="R26.81", description="Unsteady gait")
+
+    # when
+    response = clinician_client.get(
+        reverse("clinic:patient-detail", args=[patient.uuid])
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["patient"] == patient
+    assert list(response.context["sessions"]) == [session]
+    assert [d.code for d in response.context["diagnoses"]] == ["R26.81"]
+    page = response.content.decode()
+    assert "<strong>R26.81</strong> Unsteady gait" in page
+    assert reverse("assessments:session-create", args=[patient.uuid]) in page
+
+
+def test_patient_of_another_clinic_is_not_found(clinician_client, other_patient):
+    # when
+    response = clinician_client.get(
+        reverse("clinic:patient-detail", args=[other_patient.uuid])
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_clinic_admin_sees_the_patient_without_a_new_session_button(
+    clinic_admin_client, patient
+):
+    # when
+    response = clinic_admin_client.get(
+        reverse("clinic:patient-detail", args=[patient.uuid])
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        reverse("assessments:session-create", args=[patient.uuid])
+        not in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("session_count", [1, 20])
+def test_patient_detail_query_count_does_not_grow_with_sessions(
+    clinician_client, clinic, patient, django_assert_num_queries, session_count
+):
+    # given
+    DiagnosisFactory(patient=patient)
+    for _ in range(session_count):
+        # Each session by a different clinician, each with two tests.
+        session = TestSessionFactory(patient=patient, clinician__clinic=clinic)
+        PerformedTestFactory.create_batch(2, session=session)
+
+    # when
+    # session, user, clinician, clinic, savepoint, patient, sessions, tests,
+    # diagnoses, release savepoint
+    with django_assert_num_queries(10):
+        response = clinician_client.get(
+            reverse("clinic:patient-detail", args=[patient.uuid])
+        )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.content.decode().count('<td class="text-end">2</td>') == (
+        session_count
+    )
+
+
+# --- create a patient --------------------------------------------------------------
+
+
+def test_new_patient_form_is_empty_with_two_diagnosis_rows(clinician_client):
+    # when
+    response = clinician_client.get(reverse("clinic:patient-create"))
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["patient"] is None
+    assert len(response.context["diagnoses"].forms) == 2
+
+
+def test_payer_choices_are_only_the_clinics_payers(
+    clinician_client, payer, other_clinic
+):
+    # given
+    PayerFactory(clinic=other_clinic, name="Stranger Health")
+
+    # when
+    response = clinician_client.get(reverse("clinic:patient-create"))
+
+    # then
+    assert list(response.context["form"].fields["payer"].queryset) == [payer]
+
+
+def test_creating_a_patient_with_diagnoses(clinician_client, clinic, payer):
+    # given
+    data = _patient_data(
+        payer=payer,
+        diagnoses=[
+            ("M17.11", "Unilateral primary osteoarthritis, right knee"),
+            ("R26.81", "Unsteady gait"),
+        ],
+    )
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    patient = Patient.objects.get()
+    assertRedirects(response, patient.get_absolute_url())
+    assert (
+        patient.clinic,
+        patient.mrn,
+        patient.first_name,
+        patient.last_name,
+        patient.date_of_birth,
+        patient.sex,
+        patient.payer,
+        patient.member_id,
+    ) == (
+        clinic,
+        "A-1001",
+        "Maria",
+        "Lopez",
+        dt.date(1950, 3, 14),
+        "female",
+        payer,
+        "1EG4-TE5-MK73",
+    )
+    assert list(patient.diagnoses.values_list("code", "description", "position")) == [
+        ("M17.11", "Unilateral primary osteoarthritis, right knee", 0),
+        ("R26.81", "Unsteady gait", 1),
+    ]
+    assert _messages(response) == ["Saved Maria Lopez."]
+
+
+def test_blank_diagnosis_rows_are_ignored(clinician_client):
+    # given
+    data = _patient_data(diagnoses=[("", ""), ("", "")])
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    patient = Patient.objects.get()
+    assertRedirects(response, patient.get_absolute_url())
+    assert patient.payer is None
+    assert Diagnosis.objects.count() == 0
+
+
+def test_payer_of_another_clinic_is_refused(clinician_client, other_clinic):
+    # given
+    stranger_payer = PayerFactory(clinic=other_clinic)
+
+    # when
+    response = clinician_client.post(
+        reverse("clinic:patient-create"), _patient_data(payer=stranger_payer)
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors == {
+        "payer": [
+            "Select a valid choice. That choice is not one of the available choices."
+        ]
+    }
+    assert Patient.objects.count() == 0
+
+
+# --- bad patient input -------------------------------------------------------------
+
+
+def _assert_refused(response, form_values, field_errors, *, field_id, message, data):
+    """The page comes back with the message next to the field and the typed values."""
+    assert response.status_code == HTTPStatus.OK
+    assert field_errors(response, field_id) == [message]
+    shown = form_values(response)
+    assert {name: shown.get(name) for name in data} == data
+
+
+def test_date_of_birth_in_the_future_is_refused(
+    clinician_client, payer, form_values, field_errors
+):
+    # given
+    tomorrow = _clinic_today() + dt.timedelta(days=1)
+    data = _patient_data(payer=payer, date_of_birth=tomorrow.isoformat())
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        field_id="id_date_of_birth",
+        message=DOB_IN_FUTURE,
+        data=data,
+    )
+    assert Patient.objects.count() == 0
+
+
+def test_date_of_birth_more_than_120_years_ago_is_refused(
+    clinician_client, payer, form_values, field_errors
+):
+    # given
+    too_old = years_before(_clinic_today(), MAX_AGE_YEARS) - dt.timedelta(days=1)
+    data = _patient_data(payer=payer, date_of_birth=too_old.isoformat())
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        field_id="id_date_of_birth",
+        message=DOB_TOO_OLD,
+        data=data,
+    )
+    assert DOB_TOO_OLD == "The date of birth is more than 120 years ago."
+    assert Patient.objects.count() == 0
+
+
+def test_date_of_birth_exactly_120_years_ago_is_accepted(clinician_client):
+    # given
+    oldest = years_before(_clinic_today(), MAX_AGE_YEARS)
+
+    # when
+    response = clinician_client.post(
+        reverse("clinic:patient-create"),
+        _patient_data(date_of_birth=oldest.isoformat()),
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert Patient.objects.get().date_of_birth == oldest
+
+
+def test_duplicate_mrn_in_the_same_clinic_is_refused_whatever_the_case(
+    clinician_client, clinic, payer, form_values, field_errors
+):
+    # given
+    PatientFactory(clinic=clinic, mrn="A-1001", first_name="Ann")
+    data = _patient_data(payer=payer, mrn="a-1001")
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        field_id="id_mrn",
+        message=MRN_TAKEN.format(mrn="a-1001"),
+        data=data,
+    )
+    assert list(Patient.objects.values_list("first_name", flat=True)) == ["Ann"]
+
+
+def test_same_mrn_in_another_clinic_is_accepted(clinician_client, other_clinic):
+    # given
+    PatientFactory(clinic=other_clinic, mrn="A-1001")
+
+    # when
+    response = clinician_client.post(
+        reverse("clinic:patient-create"), _patient_data(mrn="A-1001")
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert Patient.objects.filter(mrn="A-1001").count() == 2
+
+
+def test_invalid_icd10_code_is_refused(
+    clinician_client, payer, form_values, field_errors
+):
+    # given
+    data = _patient_data(
+        payer=payer,
+        diagnoses=[("M17.11", "Osteoarthritis, right knee"), ("17.11M", "Typo")],
+    )
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        field_id="id_diagnoses-1-code",
+        message=INVALID_ICD10,
+        data=data,
+    )
+    assert field_errors(response, "id_diagnoses-0-code") == []
+    assert Patient.objects.count() == 0
+    assert Diagnosis.objects.count() == 0
+
+
+# --- edit a patient ----------------------------------------------------------------
+
+
+def test_edit_form_shows_the_patient_as_stored(clinician_client, patient, form_values):
+    # given
+    DiagnosisFactory(patient=patient, code="M17.11", description="OA right knee")
+
+    # when
+    response = clinician_client.get(
+        reverse("clinic:patient-update", args=[patient.uuid])
+    )
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    shown = form_values(response)
+    assert (
+        shown["first_name"],
+        shown["mrn"],
+        shown["date_of_birth"],
+        shown["payer"],
+        shown["diagnoses-0-code"],
+        shown["diagnoses-INITIAL_FORMS"],
+    ) == ("Maria", patient.mrn, "1950-03-14", str(patient.payer.pk), "M17.11", "1")
+
+
+def test_editing_a_patient_changes_fields_and_diagnoses(
+    clinician_client, patient, form_values
+):
+    # given
+    kept = DiagnosisFactory(patient=patient, code="M17.11", description="OA knee")
+    removed = DiagnosisFactory(patient=patient, code="R26.81", description="Gait")
+    url = reverse("clinic:patient-update", args=[patient.uuid])
+    data = form_values(clinician_client.get(url))
+    data.update(
+        {
+            "last_name": "Lopez-Garcia",
+            "mrn": patient.mrn.lower(),
+            "diagnoses-1-DELETE": "on",
+            "diagnoses-2-code": "Z96.651",
+            "diagnoses-2-description": "Presence of right artificial knee joint",
+        }
+    )
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then
+    assertRedirects(response, patient.get_absolute_url())
+    patient.refresh_from_db()
+    assert (patient.last_name, patient.mrn) == ("Lopez-Garcia", data["mrn"])
+    assert list(patient.diagnoses.values_list("pk", "code")) == [
+        (kept.pk, "M17.11"),
+        (patient.diagnoses.get(code="Z96.651").pk, "Z96.651"),
+    ]
+    assert not Diagnosis.objects.filter(pk=removed.pk).exists()
+
+
+def test_patient_of_another_clinic_cannot_be_edited(clinician_client, other_patient):
+    # given
+    url = reverse("clinic:patient-update", args=[other_patient.uuid])
+
+    # when
+    get_response = clinician_client.get(url)
+    post_response = clinician_client.post(
+        url, _patient_data(first_name="Hacked", mrn=other_patient.mrn)
+    )
+
+    # then
+    assert get_response.status_code == HTTPStatus.NOT_FOUND
+    assert post_response.status_code == HTTPStatus.NOT_FOUND
+    other_patient.refresh_from_db()
+    assert other_patient.first_name != "Hacked"
+    assert Patient.objects.count() == 1
+
+
+def test_added_diagnosis_is_listed_after_the_existing_ones(
+    clinician_client, patient, form_values
+):
+    """Diagnoses print on the note in the order the form shows them."""
+    # given
+    first = DiagnosisFactory(patient=patient, code="M17.11", position=0)
+    second = DiagnosisFactory(patient=patient, code="R26.81", position=1)
+    url = reverse("clinic:patient-update", args=[patient.uuid])
+    data = form_values(clinician_client.get(url))
+    data.update(
+        {"diagnoses-2-code": "Z96.651", "diagnoses-2-description": "Right knee joint"}
+    )
+
+    # when
+    clinician_client.post(url, data)
+
+    # then
+    assert list(patient.diagnoses.values_list("pk", "code", "position")) == [
+        (first.pk, "M17.11", 0),
+        (second.pk, "R26.81", 1),
+        (patient.diagnoses.get(code="Z96.651").pk, "Z96.651", 2),
+    ]
+
+
+def test_removing_a_diagnosis_closes_the_gap_in_positions(
+    clinician_client, patient, form_values
+):
+    # given
+    DiagnosisFactory(patient=patient, code="M17.11", position=0)
+    DiagnosisFactory(patient=patient, code="R26.81", position=1)
+    DiagnosisFactory(patient=patient, code="Z96.651", position=2)
+    url = reverse("clinic:patient-update", args=[patient.uuid])
+    data = form_values(clinician_client.get(url))
+    data["diagnoses-0-DELETE"] = "on"
+
+    # when
+    clinician_client.post(url, data)
+
+    # then
+    assert list(patient.diagnoses.values_list("code", "position")) == [
+        ("R26.81", 0),
+        ("Z96.651", 1),
+    ]

@@ -1,0 +1,146 @@
+"""factory_boy factories for Perfnote's models; tests reach them through fixtures.
+
+Defaults describe one ordinary, valid record: a physical therapist in a clinic in
+America/Chicago, a Medicare patient, and a finished draft session with one Timed
+Up and Go. Use ``.build()`` where a test needs no database.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from assessments.models import PerformedTest, TestSession
+from billing.models import Payer
+from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
+
+User = get_user_model()
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory[User]):
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or DEFAULT_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+class ClinicFactory(DjangoModelFactory[Clinic]):
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    address = "100 Main Street\nSpringfield, IL 62701"
+    phone = "217-555-0100"
+    npi = factory.Sequence(lambda n: f"{1000000000 + n}")
+    time_zone = "America/Chicago"
+
+    class Meta:
+        model = Clinic
+
+
+class ClinicianFactory(DjangoModelFactory[Clinician]):
+    user = factory.SubFactory(UserFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+    role = Clinician.Role.PT
+    credentials = "PT, DPT"
+
+    class Meta:
+        model = Clinician
+
+
+class ClinicAdminFactory(DjangoModelFactory[ClinicAdmin]):
+    user = factory.SubFactory(UserFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+
+    class Meta:
+        model = ClinicAdmin
+
+
+class PayerFactory(DjangoModelFactory[Payer]):
+    clinic = factory.SubFactory(ClinicFactory)
+    name = factory.Sequence(lambda n: f"Medicare Part B {n}")
+    kind = Payer.Kind.MEDICARE
+    rate_97750 = Decimal("50.00")
+    method = Payer.Method.CMS_8_MINUTE
+
+    class Meta:
+        model = Payer
+
+
+class PatientFactory(DjangoModelFactory[Patient]):
+    clinic = factory.SubFactory(ClinicFactory)
+    mrn = factory.Sequence(lambda n: f"MRN{n:05d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = dt.date(1950, 3, 14)
+    sex = Patient.Sex.FEMALE
+    payer = factory.SubFactory(PayerFactory, clinic=factory.SelfAttribute("..clinic"))
+    member_id = factory.Sequence(lambda n: f"1EG4-TE5-MK{n:02d}")
+
+    class Meta:
+        model = Patient
+
+
+class DiagnosisFactory(DjangoModelFactory[Diagnosis]):
+    patient = factory.SubFactory(PatientFactory)
+    code = "M17.11"
+    description = "Unilateral primary osteoarthritis, right knee"
+    position = 0
+
+    class Meta:
+        model = Diagnosis
+
+
+def _a_day_ago():
+    return timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
+
+
+class TestSessionFactory(DjangoModelFactory[TestSession]):
+    __test__ = False  # a factory, not a pytest test class
+
+    patient = factory.SubFactory(PatientFactory)
+    clinician = factory.SubFactory(
+        ClinicianFactory, clinic=factory.SelfAttribute("..patient.clinic")
+    )
+    started_at = factory.LazyFunction(_a_day_ago)
+    ended_at = factory.LazyAttribute(
+        lambda session: session.started_at + dt.timedelta(minutes=45)
+    )
+    discipline = TestSession.Discipline.PT
+    reason = "Fall risk after right total knee replacement."
+    interpretation = "Gait speed and TUG show an elevated fall risk."
+
+    class Meta:
+        model = TestSession
+
+
+class PerformedTestFactory(DjangoModelFactory[PerformedTest]):
+    __test__ = False
+
+    session = factory.SubFactory(TestSessionFactory)
+    catalog_code = "timed_up_and_go"
+    side = PerformedTest.Side.NOT_APPLICABLE
+    started_at = factory.LazyAttribute(
+        lambda test: test.session.started_at + dt.timedelta(minutes=5)
+    )
+    ended_at = factory.LazyAttribute(
+        lambda test: test.started_at + dt.timedelta(minutes=10)
+    )
+    trials = factory.LazyFunction(lambda: {"na": ["12.5"]})
+    notes = ""
+    position = 0
+
+    class Meta:
+        model = PerformedTest

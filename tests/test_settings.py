@@ -1,0 +1,65 @@
+"""Production settings pass Django's deployment checklist and demand their secrets."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+
+
+def _production_env(**overrides):
+    """Return a clean environment for production settings, as a deploy would set it."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("DJANGO_") and name != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "perfnote.example",
+            "DATABASE_URL": "postgres://perfnote:secret@db.perfnote.example:5432/perfnote",
+        }
+    )
+    env.update(overrides)
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def _manage(*args, env):
+    return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_deploy_check_reports_no_issues_and_no_warnings():
+    # given
+    env = _production_env()
+
+    # when
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    # then
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.stderr == ""
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    # given
+    env = _production_env(DJANGO_SECRET_KEY=None)
+
+    # when
+    result = _manage("check", env=env)
+
+    # then
+    assert result.returncode == 1
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
