@@ -21,6 +21,8 @@ CLINIC_LOOKUPS = {
     "billing.payer": "clinic",
     "assessments.testsession": "patient__clinic",
     "assessments.performedtest": "session__patient__clinic",
+    "billing.billingdecision": "session__patient__clinic",
+    "billing.samedayservice": "session__patient__clinic",
 }
 
 CLINIC_ADMIN_GROUP = "Clinic administrators"
@@ -45,6 +47,8 @@ CLINIC_ADMIN_PERMISSIONS = (
     "billing.view_payer",
     "billing.add_payer",
     "billing.change_payer",
+    "billing.view_billingdecision",
+    "billing.view_samedayservice",
 )
 
 

@@ -1,0 +1,55 @@
+"""Claim lines for the billing office: one CSV row per billable 97750 session."""
+
+import csv
+import io
+
+CLAIM_COLUMNS = [
+    "date_of_service",
+    "patient",
+    "mrn",
+    "payer",
+    "member_id",
+    "cpt",
+    "modifiers",
+    "units",
+    "charge",
+    "rendering_clinician",
+    "rendering_npi",
+    "icd10_codes",
+]
+
+
+def claim_line(decision):
+    """Return the claim line of a stored decision, or None when it is not billable.
+
+    The date of service, units, modifiers and charge come from the stored
+    decision, so the line matches what the clinician saw and signed.
+    """
+    if not decision.qualifies or decision.units == 0:
+        return None
+    session = decision.session
+    patient = session.patient
+    clinician = session.clinician
+    return {
+        "date_of_service": decision.inputs["date_of_service"],
+        "patient": f"{patient.last_name}, {patient.first_name}",
+        "mrn": patient.mrn,
+        "payer": patient.payer.name if patient.payer else "",
+        "member_id": patient.member_id,
+        "cpt": "97750",
+        "modifiers": decision.modifiers.replace(" ", ""),
+        "units": decision.units,
+        "charge": f"{decision.estimated_payment:.2f}",
+        "rendering_clinician": str(clinician),
+        "rendering_npi": clinician.npi,
+        "icd10_codes": ";".join(d.code for d in patient.diagnoses.all()),
+    }
+
+
+def claims_csv(lines):
+    """Return the CSV text of claim lines, header first."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CLAIM_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(lines)
+    return buffer.getvalue()
