@@ -13,6 +13,7 @@ HOST ?= 127.0.0.1:8000
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py create_seal_certificate --common-name "Riverside Physical Therapy" --organization "Riverside Physical Therapy"
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST)
 

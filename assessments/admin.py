@@ -4,14 +4,17 @@ Sessions are recorded by clinicians through ``session_save``, so the admin never
 adds them, shows their tests read-only and cannot change or delete a signed one.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils import timezone
 
+from billing.services import patient_decisions_refresh
 from clinic.admin_scoping import ClinicScopedAdminMixin, scope_to_clinic
 from clinic.models import Clinician
 
-from .models import PerformedTest, TestSession
+from .exports import latest_note_versions, notes_zip
+from .models import Addendum, NoteAccessEvent, NoteVersion, PerformedTest, TestSession
 from .selectors import session_summary
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
@@ -124,6 +127,7 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     search_help_text = "Patient first or last name, or MRN."
     list_select_related = ["patient", "clinician__user"]
     inlines = [PerformedTestInline]
+    actions = ["download_notes_zip"]
     fields = [
         "patient",
         "clinician",
@@ -160,6 +164,26 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         if db_field.name == "clinician":
             kwargs["queryset"] = Clinician.objects.select_related("user")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The clinician, discipline and written report feed the billing decision.
+        patient_decisions_refresh(patient=obj.patient)
+
+    @admin.action(description="Download the selected signed notes (zip of sealed PDFs)")
+    def download_notes_zip(self, request, queryset):
+        versions = list(latest_note_versions(queryset))
+        unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
+        if unsigned:
+            messages.warning(
+                request, f"{unsigned} selected session(s) are drafts and have no note."
+            )
+        if not versions:
+            return None
+        archive = notes_zip(versions, user=request.user, now=timezone.now())
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="perfnote-notes.zip"'
+        return response
 
     def has_add_permission(self, request):
         return False
@@ -201,3 +225,51 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="total minutes (time in–out)")
     def total_minutes(self, obj):
         return obj.total_minutes
+
+
+class ReadOnlyAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+    """Signed records and their audit trail are shown, never edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NoteVersion)
+class NoteVersionAdmin(ReadOnlyAdmin):
+    list_display = ["document_id", "session", "number", "created_at", "sha256"]
+    list_select_related = ["session__patient"]
+    search_fields = [
+        "document_id",
+        "session__patient__mrn",
+        "session__patient__last_name",
+    ]
+    fields = [
+        "document_id",
+        "session",
+        "number",
+        "addendum",
+        "sha256",
+        "previous_sha256",
+        "created_at",
+    ]
+
+
+@admin.register(Addendum)
+class AddendumAdmin(ReadOnlyAdmin):
+    list_display = ["session", "author", "signed_at"]
+    list_select_related = ["session__patient", "author__user"]
+    fields = ["session", "author", "text", "signed_at"]
+
+
+@admin.register(NoteAccessEvent)
+class NoteAccessEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "note_version", "user", "detail"]
+    list_filter = ["action", "at"]
+    list_select_related = ["note_version", "user"]
+    search_fields = ["note_version__document_id", "user__username"]

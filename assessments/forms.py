@@ -338,3 +338,40 @@ class BaseSameDayServiceFormSet(forms.BaseFormSet):
 SameDayServiceFormSet = forms.formset_factory(
     SameDayServiceForm, formset=BaseSameDayServiceFormSet, extra=0, can_delete=True
 )
+
+
+class SignForm(forms.Form):
+    """Signing asks for the password again: the signature is a deliberate act."""
+
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput
+    )
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum",
+        help_text="What is corrected or added, and why. The original note stays as signed.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput
+    )
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_TOO_LARGE = "The file is larger than 20 MB; a Perfnote note is far smaller."
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(
+        label="PDF note",
+        help_text="The file stays on this server only while it is checked.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(UPLOAD_TOO_LARGE)
+        return upload

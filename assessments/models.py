@@ -3,6 +3,7 @@
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -53,6 +54,17 @@ class TestSession(models.Model):
     status = models.CharField(
         max_length=6, choices=Status.choices, default=Status.DRAFT
     )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        "clinic.Clinician",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_sessions",
+    )
+    # Name, role, credentials, license and NPI as they were at signing: the note
+    # must show them so even if the clinician's record changes later.
+    signer = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +75,15 @@ class TestSession(models.Model):
                 condition=models.Q(ended_at__gt=models.F("started_at")),
                 name="session_ends_after_it_starts",
                 violation_error_message="Time out must be after time in.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status="draft", signed_at__isnull=True, signed_by__isnull=True
+                )
+                | models.Q(
+                    status="signed", signed_at__isnull=False, signed_by__isnull=False
+                ),
+                name="session_signed_fields_match_status",
             ),
         ]
         indexes = [models.Index(fields=["patient", "-started_at"])]
@@ -156,3 +177,92 @@ class PerformedTest(models.Model):
     @property
     def has_result(self):
         return any(value is not None for value in self.results().values())
+
+
+class Addendum(models.Model):
+    """A signed correction or addition to a signed note; the only way to change it."""
+
+    session = models.ForeignKey(
+        TestSession, on_delete=models.PROTECT, related_name="addenda"
+    )
+    text = models.TextField()
+    author = models.ForeignKey(
+        "clinic.Clinician", on_delete=models.PROTECT, related_name="addenda"
+    )
+    # The author's name, role, credentials, license and NPI at signing.
+    signer = models.JSONField(default=dict)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum to {self.session} ({self.signed_at:%Y-%m-%d})"
+
+
+class NoteVersion(models.Model):
+    """One sealed PDF of a signed note: the original, then one per addendum.
+
+    Versions are chained: each records the SHA-256 of the one before, so a
+    missing or reordered version shows. Rows are never updated or deleted.
+    """
+
+    session = models.ForeignKey(
+        TestSession, on_delete=models.PROTECT, related_name="note_versions"
+    )
+    number = models.PositiveSmallIntegerField()
+    document_id = models.CharField(max_length=40, unique=True)
+    addendum = models.OneToOneField(
+        Addendum,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="note_version",
+    )
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    previous_sha256 = models.CharField(max_length=64, blank=True)
+    # The note's content as rendered (JSON-safe), so later versions keep it.
+    context = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"], name="note_version_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.document_id
+
+    @property
+    def filename(self):
+        return f"{self.document_id}.pdf"
+
+
+class NoteAccessEvent(models.Model):
+    """Who downloaded or exported which sealed note, and when (for auditors)."""
+
+    class Action(models.TextChoices):
+        DOWNLOAD = "download", "Downloaded"
+        EXPORT = "export", "Exported"
+        ZIP = "zip", "Downloaded in a zip"
+
+    note_version = models.ForeignKey(
+        NoteVersion, on_delete=models.PROTECT, related_name="access_events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    at = models.DateTimeField()
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.note_version} {self.action} at {self.at:%Y-%m-%d %H:%M}"

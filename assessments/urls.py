@@ -19,4 +19,19 @@ urlpatterns = [
         views.session_update_view,
         name="session-update",
     ),
+    path(
+        "sessions/<uuid:session_uuid>/sign/",
+        views.session_sign_view,
+        name="session-sign",
+    ),
+    path(
+        "sessions/<uuid:session_uuid>/addenda/new/",
+        views.addendum_create_view,
+        name="addendum-create",
+    ),
+    path(
+        "sessions/<uuid:session_uuid>/notes/<int:number>.pdf",
+        views.note_download_view,
+        name="note-download",
+    ),
 ]

@@ -1,24 +1,30 @@
 """Session pages: record a timed test session, see it, change it while it is a draft."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_patient_by_uuid
 
-from . import catalog
+from . import catalog, signing
 from .access import access_session_by_uuid
 from .forms import (
+    AddendumForm,
     PerformedTestForm,
     PerformedTestFormSet,
     SameDayServiceFormSet,
     SessionForm,
+    SignForm,
+    VerifyForm,
 )
+from .models import NoteAccessEvent
 from .selectors import session_summary
 from .services import session_save
+from .verification import note_verify
 
 NOT_A_CLINICIAN = "Only clinicians record test sessions."
 
@@ -127,3 +133,106 @@ def session_detail_view(request, session_uuid):
             "billing": decision_panel_get(session=session),
         },
     )
+
+
+def _form_page_or_redirect(request, form, action, template, context):
+    """Run a signing action for a valid form; put its ValidationError on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = action()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Signed. Sealed note {version.document_id} stored."
+            )
+            return redirect(context["session"])
+    return render(request, template, {**context, "form": form})
+
+
+def session_sign_view(request, session_uuid):
+    session = access_session_by_uuid(request.user, session_uuid)
+    clinician = getattr(request.user, "clinician", None)
+    if clinician is None:
+        raise Http404(NOT_A_CLINICIAN)
+    if not session.is_draft:
+        messages.info(request, "This note is already signed.")
+        return redirect(session)
+    refusal = None
+    try:
+        signing.check_may_sign(clinician)
+        if clinician.pk != session.clinician_id:
+            raise ValidationError(signing.NOT_THE_PERFORMER)
+    except ValidationError as exc:
+        refusal = exc.messages[0]
+    form = SignForm(request.POST or None)
+    return _form_page_or_redirect(
+        request,
+        form,
+        lambda: signing.session_sign(
+            session=session,
+            clinician=clinician,
+            password=form.cleaned_data["password"],
+            now=timezone.now(),
+        ),
+        "assessments/session_sign.html",
+        {
+            "session": session,
+            "refusal": refusal,
+            "attestation": signing.ATTESTATION,
+            "billing": decision_panel_get(session=session),
+        },
+    )
+
+
+def addendum_create_view(request, session_uuid):
+    session = access_session_by_uuid(request.user, session_uuid)
+    clinician = getattr(request.user, "clinician", None)
+    if clinician is None:
+        raise Http404(NOT_A_CLINICIAN)
+    if session.is_draft:
+        messages.info(request, "Edit the draft instead; addenda are for signed notes.")
+        return redirect(session)
+    form = AddendumForm(request.POST or None)
+    return _form_page_or_redirect(
+        request,
+        form,
+        lambda: signing.addendum_add(
+            session=session,
+            author=clinician,
+            text=form.cleaned_data["text"],
+            password=form.cleaned_data["password"],
+            now=timezone.now(),
+        ),
+        "assessments/addendum_form.html",
+        {"session": session, "attestation": signing.ATTESTATION},
+    )
+
+
+def note_download_view(request, session_uuid, number):
+    """Send a stored sealed note as it was stored: it is never rendered again."""
+    session = access_session_by_uuid(request.user, session_uuid)
+    version = get_object_or_404(session.note_versions, number=number)
+    signing.note_access_record(
+        version=version,
+        user=request.user,
+        action=NoteAccessEvent.Action.DOWNLOAD,
+        now=timezone.now(),
+    )
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    return response
+
+
+@login_not_required
+def verify_view(request):
+    """Let anyone holding a note check it; show nothing beyond what the file holds."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = note_verify(form.cleaned_data["pdf"].read())
+    return render(request, "assessments/verify.html", {"form": form, "result": result})

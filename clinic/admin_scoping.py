@@ -21,6 +21,9 @@ CLINIC_LOOKUPS = {
     "billing.payer": "clinic",
     "assessments.testsession": "patient__clinic",
     "assessments.performedtest": "session__patient__clinic",
+    "assessments.noteversion": "session__patient__clinic",
+    "assessments.addendum": "session__patient__clinic",
+    "assessments.noteaccessevent": "note_version__session__patient__clinic",
     "billing.billingdecision": "session__patient__clinic",
     "billing.samedayservice": "session__patient__clinic",
 }
@@ -47,6 +50,9 @@ CLINIC_ADMIN_PERMISSIONS = (
     "billing.view_payer",
     "billing.add_payer",
     "billing.change_payer",
+    "assessments.view_noteversion",
+    "assessments.view_addendum",
+    "assessments.view_noteaccessevent",
     "billing.view_billingdecision",
     "billing.view_samedayservice",
 )

@@ -6,11 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from assessments import views as assessments_views
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clinic:patient-list"), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("verify/", assessments_views.verify_view, name="verify"),
     path("", include("clinic.urls", namespace="clinic")),
     path("", include("assessments.urls", namespace="assessments")),
 ]

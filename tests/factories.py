@@ -144,3 +144,19 @@ class PerformedTestFactory(DjangoModelFactory[PerformedTest]):
 
     class Meta:
         model = PerformedTest
+
+
+def mark_signed(session, *, at=None):
+    """Lock a session as signed in the database, without a rendered note.
+
+    For tests about what a signed session refuses; signing itself, with its
+    sealed PDF, is assessments.signing.session_sign.
+    """
+    TestSession.objects.filter(pk=session.pk).update(
+        status=TestSession.Status.SIGNED,
+        signed_at=at or session.ended_at,
+        signed_by=session.clinician,
+        signer={"name": str(session.clinician), "credentials": "PT, DPT"},
+    )
+    session.refresh_from_db()
+    return session

@@ -14,7 +14,7 @@ def _production_env(**overrides):
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("DJANGO_") and name != "DATABASE_URL"
+        if not name.startswith(("DJANGO_", "PERFNOTE_")) and name != "DATABASE_URL"
     }
     env.update(
         {
@@ -22,6 +22,8 @@ def _production_env(**overrides):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "perfnote.example",
             "DATABASE_URL": "postgres://perfnote:secret@db.perfnote.example:5432/perfnote",
+            "PERFNOTE_SEAL_PKCS12": "/etc/perfnote/seal.p12",
+            "PERFNOTE_SEAL_PASSPHRASE": secrets.token_urlsafe(24),
         }
     )
     env.update(overrides)

@@ -26,26 +26,13 @@ def describe_units(
     named as not counted (DOMAIN.md §1.2). Peers bill units without showing the math
     (PEERS.md §6 item 1); this sentence is that math, for example "38 timed min → 3
     units (38-52 min) under the CMS 8-minute rule; 97750 gets 2 full units + 1 for
-    its 8-min remainder".
+    its 8-min remainder". Each unit count comes with the span of minutes that gives
+    it, so a reader can check it against the method's chart.
     """
     if method == Method.CMS_8_MINUTE:
         text = _pooled(minutes_by_code, units_by_code)
-    elif method == Method.CPT_MIDPOINT:
-        text = _MIDPOINT_HEAD + "; ".join(
-            [
-                f"{code} {minutes} min → {_units(units_by_code[code])} "
-                f"({_midpoint_span(units_by_code[code])})"
-                for code, minutes in minutes_by_code.items()
-            ]
-        )
     else:
-        text = _WHOLE_HEAD + "; ".join(
-            [
-                f"{code} {minutes} min → {_units(units_by_code[code])} "
-                f"({15 * units_by_code[code]}-{15 * units_by_code[code] + 14} min)"
-                for code, minutes in minutes_by_code.items()
-            ]
-        )
+        text = _per_code(minutes_by_code, units_by_code, method)
     if untimed_codes:
         text += f"; untimed {', '.join(untimed_codes)} not counted"
     return text
@@ -54,46 +41,60 @@ def describe_units(
 def _pooled(
     minutes_by_code: Mapping[str, int], units_by_code: Mapping[str, int]
 ) -> str:
-    pooled = 0
-    full_units = 0
+    pooled = full_units = total = 0
+    added = []
     shares = []
     for code, minutes in minutes_by_code.items():
-        pooled += minutes
         full, remainder = divmod(minutes, 15)
-        full_units += full
         units = units_by_code[code]
-        if not units:
-            shares.append(f"{code} gets 0 units")
-        elif units == full:
-            shares.append(f"{code} gets {full} full unit{'' if full == 1 else 's'}")
+        pooled += minutes
+        full_units += full
+        total += units
+        added.append(f"{code} {minutes}")
+        if units == full:
+            shares.append(
+                f"{code} gets {_count(full, 'full unit')}"
+                if full
+                else f"{code} gets 0 units"
+            )
         elif full:
             shares.append(
-                f"{code} gets {full} full unit{'' if full == 1 else 's'} + 1 for its "
+                f"{code} gets {_count(full, 'full unit')} + 1 for its "
                 f"{remainder}-min remainder"
             )
         else:
             shares.append(f"{code} gets 1 unit for its {remainder}-min remainder")
-    total = sum(units_by_code.values())
-    result = f"→ {_units(total)} ({_midpoint_span(total)}) under the CMS 8-minute rule"
+    # CMS chart: 0-7 min -> 0 units, 8-22 -> 1, 23-37 -> 2, ... (DOMAIN.md §1.2).
+    span = f"{15 * total - 7}-{15 * total + 7}" if total else "0-7"
+    result = f"→ {_count(total, 'unit')} ({span} min) under the CMS 8-minute rule"
     if len(shares) == 1:
         return f"{pooled} timed min {result}; {shares[0]}"
-    added = " + ".join([f"{code} {m}" for code, m in minutes_by_code.items()])
     split = (
         f", {full_units} from full 15-minute blocks and {total - full_units} for the "
         "largest remainders"
         if total
         else ""
     )
-    return f"{pooled} timed min ({added}) {result}{split}; {'; '.join(shares)}"
+    breakdown = " + ".join(added)
+    return f"{pooled} timed min ({breakdown}) {result}{split}; {'; '.join(shares)}"
 
 
-def _units(count: int) -> str:
-    return "1 unit" if count == 1 else f"{count} units"
+def _per_code(
+    minutes_by_code: Mapping[str, int], units_by_code: Mapping[str, int], method: str
+) -> str:
+    midpoint = method == Method.CPT_MIDPOINT
+    parts = []
+    for code, minutes in minutes_by_code.items():
+        units = units_by_code[code]
+        if not midpoint:
+            span = f"{15 * units}-{15 * units + 14}"
+        elif units:
+            span = f"{15 * units - 7}-{15 * units + 7}"
+        else:
+            span = "0-7"
+        parts.append(f"{code} {minutes} min → {_count(units, 'unit')} ({span} min)")
+    return (_MIDPOINT_HEAD if midpoint else _WHOLE_HEAD) + "; ".join(parts)
 
 
-def _midpoint_span(units: int) -> str:
-    # The minutes that give this many units from the 8th minute: 8-22, 23-37, ...
-    if not units:
-        return "0-7 min"
-    low = 15 * units - 7
-    return f"{low}-{low + 14} min"
+def _count(number: int, noun: str) -> str:
+    return f"1 {noun}" if number == 1 else f"{number} {noun}s"

@@ -125,12 +125,13 @@ def _blocking_findings(
         found.append(
             findings.below_minimum_minutes(facts.method, testing, sum(minutes.values()))
         )
+    without_result = []
     for test in tests:
         if test.performer_role in _ASSISTANT_ROLES:
             found.append(findings.assistant_performed(test.name, test.performer_role))
-    for test in tests:
         if not test.has_result:
-            found.append(findings.no_result(test.name))
+            without_result.append(findings.no_result(test.name))
+    found += without_result
     if not facts.has_interpretation:
         found.append(findings.NO_INTERPRETATION)
     if not facts.signer_has_credentials:
@@ -146,6 +147,7 @@ def _add_warning_findings(
     units_97750: int,
     untimed: list[str],
 ) -> None:
+    """Append the warnings, which never stop billing, to found."""
     if untimed:
         evaluations = [code for code in untimed if code in EVALUATION_CODES]
         if evaluations:
@@ -161,7 +163,7 @@ def _add_warning_findings(
     exercise = [
         (code, minutes[code])
         for code in EXERCISE_CODES
-        if code in minutes and minutes[code] > testing
+        if minutes.get(code, 0) > testing
     ]
     if exercise:
         found.append(findings.looks_like_exercise(exercise, testing))

@@ -7,6 +7,13 @@ from functools import lru_cache
 from billing.rules.types import Finding, Severity
 from billing.rules.units import Method
 
+# Findings are immutable, and the arguments of the frequent ones (test names from a
+# small catalog, a few short minute counts) repeat, so those are built once and
+# reused through lru_cache rather than rebuilt on every decision.
+
+_CENT = Decimal("0.01")
+_CMS_SOURCE = "DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2"
+
 
 class FindingCode(StrEnum):
     """Stable identifiers of findings; stored with decisions, so never rename one."""
@@ -59,6 +66,7 @@ ROUTINE_MEASURES_ONLY = Finding(
 )
 
 
+@lru_cache(maxsize=1024)
 def below_minimum_minutes(method: str, testing: int, pooled: int) -> Finding:
     """Return the finding for 97750 getting no unit, saying what the method needs.
 
@@ -95,8 +103,6 @@ def below_minimum_minutes(method: str, testing: int, pooled: int) -> Finding:
     )
 
 
-# Findings are immutable and test names come from a small catalog, so the per-test
-# findings are reused rather than rebuilt on every decision.
 @lru_cache(maxsize=1024)
 def assistant_performed(test_name: str, role: str) -> Finding:
     """Return the finding for a test an assistant performed (DOMAIN.md §2.5, §4.4)."""
@@ -118,7 +124,7 @@ def no_result(test_name: str) -> Finding:
         Severity.BLOCKS,
         f"'{test_name}' has no result; the 97750 written report must give an "
         "objective result for every test.",
-        "DOMAIN.md §2.3, §7.1",
+        "DOMAIN.md §2.3, §7",
     )
 
 
@@ -204,10 +210,6 @@ def no_kx_threshold(year: int) -> Finding:
         "Medicare therapy threshold to the rules before billing.",
         "DOMAIN.md §4.2",
     )
-
-
-_CENT = Decimal("0.01")
-_CMS_SOURCE = "DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2"
 
 
 def _minutes(count: int) -> str:

@@ -7,7 +7,7 @@ from billing.rules.codes import UNTIMED_CODES
 
 
 class Method(StrEnum):
-    """How a payer turns minutes into units; a per-payer setting (DOMAIN.md §1.4, §7.3).
+    """How a payer turns minutes into units; a per-payer setting (DOMAIN.md §1.4, §7).
 
     CMS_8_MINUTE pools the minutes of all timed codes (Medicare, DOMAIN.md §1.2-§1.3);
     CPT_MIDPOINT counts each code on its own from its 8th minute (DOMAIN.md §1.4);

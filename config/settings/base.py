@@ -139,4 +139,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # WeasyPrint reports each rendering step at INFO; only problems matter here.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# SEALING
+# ------------------------------------------------------------------------------
+# Signed notes are sealed (PAdES) with this PKCS#12; `manage.py
+# create_seal_certificate` writes a self-signed one. Production sets both.
+PERFNOTE_SEAL_PKCS12 = env.path(
+    "PERFNOTE_SEAL_PKCS12", default=BASE_DIR / "var" / "seal" / "dev-seal.p12"
+)
+PERFNOTE_SEAL_PASSPHRASE = env("PERFNOTE_SEAL_PASSPHRASE", default="perfnote-dev-seal")

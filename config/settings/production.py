@@ -9,6 +9,13 @@ DATABASES["default"] = env.db("DATABASE_URL")  # noqa: F405
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 
+# SEALING
+# ------------------------------------------------------------------------------
+# The clinic's document-signing certificate (PKCS#12) seals every signed note;
+# production must name its own, never the development default.
+PERFNOTE_SEAL_PKCS12 = env.path("PERFNOTE_SEAL_PKCS12")
+PERFNOTE_SEAL_PASSPHRASE = env("PERFNOTE_SEAL_PASSPHRASE")
+
 # STATIC
 # ------------------------------------------------------------------------------
 # `manage.py collectstatic` gathers files here; WhiteNoise serves them.

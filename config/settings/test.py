@@ -13,3 +13,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Serve static files from the apps through WhiteNoise, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite seals notes with its own throw-away certificate (tests/conftest.py
+# creates it once per run), never with a developer's.
+PERFNOTE_SEAL_PKCS12 = BASE_DIR / "var" / "seal" / "test-seal.p12"  # noqa: F405
+PERFNOTE_SEAL_PASSPHRASE = "perfnote-test-seal"  # noqa: S105

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import PerformedTest, TestSession
 from assessments.services import SESSION_NOT_DRAFT, session_save
-from tests.factories import PerformedTestFactory, TestSessionFactory
+from tests.factories import PerformedTestFactory, TestSessionFactory, mark_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_editing_a_draft_replaces_fields_and_tests(session):
 
 def test_refuses_to_change_a_signed_session(session):
     # given
-    TestSession.objects.filter(pk=session.pk).update(status="signed")
+    mark_signed(session)
     session.refresh_from_db()
     before = _stored(session)
 

@@ -29,7 +29,12 @@ from assessments.forms import (
 )
 from assessments.models import PerformedTest, TestSession
 from assessments.views import NOT_A_CLINICIAN, session_create_view
-from tests.factories import ClinicianFactory, PerformedTestFactory, TestSessionFactory
+from tests.factories import (
+    ClinicianFactory,
+    PerformedTestFactory,
+    TestSessionFactory,
+    mark_signed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -568,7 +573,7 @@ def test_editing_a_draft_replaces_its_tests(clinician_client, draft, form_values
 
 def test_signed_session_cannot_be_opened_for_editing(clinician_client, draft):
     # given
-    TestSession.objects.filter(pk=draft.pk).update(status="signed")
+    mark_signed(draft)
 
     # when
     response = clinician_client.get(
@@ -582,7 +587,7 @@ def test_signed_session_cannot_be_opened_for_editing(clinician_client, draft):
 
 def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
     # given
-    TestSession.objects.filter(pk=draft.pk).update(status="signed")
+    mark_signed(draft)
     before = _stored_tests(draft)
 
     # when
@@ -604,7 +609,7 @@ def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
 
 def test_signed_session_detail_has_no_edit_link(clinician_client, draft):
     # given
-    TestSession.objects.filter(pk=draft.pk).update(status="signed")
+    mark_signed(draft)
 
     # when
     response = clinician_client.get(draft.get_absolute_url())

@@ -13,6 +13,7 @@ from tests.factories import (
     PayerFactory,
     PerformedTestFactory,
     TestSessionFactory,
+    mark_signed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +80,7 @@ def test_signed_session_keeps_its_decision(patient, clinician):
     # given a decision, then the session is signed
     session = _session(patient, clinician, NOW - dt.timedelta(days=2), [20])
     before = decision_compute(session=session, now=NOW)
-    session.status = "signed"
-    session.save()
+    mark_signed(session)
 
     # when the payer's rate changes and a recompute is asked for
     Payer.objects.filter(pk=patient.payer.pk).update(rate_97750=Decimal("99.00"))

@@ -27,6 +27,7 @@ from tests.factories import (
     PerformedTestFactory,
     TestSessionFactory,
     UserFactory,
+    mark_signed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -312,9 +313,8 @@ def two_sessions(clinic, clinician, patient):
         patient=berg,
         clinician=pta,
         started_at=now - dt.timedelta(days=10),
-        status=TestSession.Status.SIGNED,
     )
-    return recent, older
+    return recent, mark_signed(older)
 
 
 def test_filter_by_clinician(front_office_client, two_sessions):
@@ -495,7 +495,7 @@ def test_draft_session_can_be_corrected(front_office_client, session, form_value
 
 def test_signed_session_is_read_only(front_office_client, session):
     # given
-    TestSession.objects.filter(pk=session.pk).update(status="signed")
+    mark_signed(session)
 
     # when
     page = front_office_client.get(_change_url(session))
@@ -520,7 +520,7 @@ def test_signed_session_is_read_only(front_office_client, session):
 
 def test_superuser_cannot_delete_signed_session_in_bulk(admin_client, session):
     # given
-    TestSession.objects.filter(pk=session.pk).update(status="signed")
+    mark_signed(session)
 
     # when
     response = admin_client.post(

@@ -123,14 +123,21 @@ def test_creates_valid_patients_of_each_clinic(seeded):
         diagnosis.full_clean()
 
 
-def test_creates_draft_sessions_of_every_category(seeded):
+def test_creates_sessions_of_every_category(seeded):
     # then
     sessions = TestSession.objects.select_related("clinician", "patient__clinic")
     codes = set(PerformedTest.objects.values_list("catalog_code", flat=True))
     categories = {catalog.get(code).category for code in codes}
     assert sessions.filter(patient__clinic__name=RIVERSIDE).count() == 13
     assert sessions.filter(patient__clinic__name=LAKESIDE).count() == 3
-    assert {session.status for session in sessions} == {"draft"}
+    signed = sessions.filter(status="signed").order_by("started_at")
+    assert [s.patient.mrn for s in signed] == [
+        "RPT-10001",
+        "RPT-10002",
+        "RPT-10004",
+        "RPT-10003",
+    ]
+    assert sessions.filter(status="draft").count() == 12
     assert categories == set(catalog.Category)
     assert sessions.filter(clinician__role="pta").count() == 2
     routine_only = [
@@ -206,7 +213,7 @@ def test_second_run_changes_nothing(seeded):
 def test_patient_with_sessions_gets_no_new_ones(seeded):
     # given one of a patient's two demo sessions is gone
     whitfield = Patient.objects.get(mrn="RPT-10001")
-    whitfield.sessions.order_by("started_at").first().delete()
+    whitfield.sessions.filter(status="draft").get().delete()
 
     # when
     _seed()
@@ -238,3 +245,19 @@ def test_refuses_when_the_settings_module_is_unknown(settings, monkeypatch):
     with pytest.raises(CommandError, match="not an unknown module"):
         _seed()
     assert Clinic.objects.count() == 0
+
+
+def test_signs_some_notes_with_an_addendum_and_one_not_billable(seeded):
+    # then the signed notes are sealed, chained and, for one, not billable
+    whitfield = TestSession.objects.filter(status="signed").get(
+        patient__mrn="RPT-10001"
+    )
+    assert [v.number for v in whitfield.note_versions.all()] == [1, 2]
+    assert whitfield.addenda.count() == 1
+    unbillable = TestSession.objects.filter(status="signed").get(
+        patient__mrn="RPT-10003"
+    )
+    assert unbillable.billing_decision.qualifies is False
+    assert [f["code"] for f in unbillable.billing_decision.blocking_findings] == [
+        "no_interpretation"
+    ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments import catalog
 from assessments.services import session_save
+from assessments.signing import addendum_add, session_sign
 from billing.models import Payer
 from clinic.admin_scoping import clinic_admin_group_ensure
 from clinic.models import (
@@ -81,6 +82,8 @@ class SessionSpec:
     reason: str
     tests: tuple[TestSpec, ...]
     interpretation: str = ""
+    sign: bool = False
+    addendum: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ RIVERSIDE = ClinicSpec(
                 _t("berg_balance_scale", 15, "44"),
             ),
             "Below age norms for chair stands and gait speed; TUG and Berg indicate elevated fall risk. Supports skilled PT for strength and balance, 2x/week for 8 weeks.",
+            sign=True,
+            addendum="Correction: the 10-metre walk trials were at comfortable speed, not fast speed.",
         ),
         SessionSpec(
             "RPT-10001", "pt", 10, dt.time(8, 45), "PT",
@@ -218,6 +223,7 @@ RIVERSIDE = ClinicSpec(
                 _t("five_times_sit_to_stand", 3, "17.9"),
             ),
             "Berg 39/56 and TUG 16.8 s place the patient at high risk of falls; reduced functional reach. Recommend balance training and home safety review.",
+            sign=True,
         ),
         SessionSpec(
             "RPT-10002", "pta", 12, dt.time(10, 15), "PT",
@@ -249,6 +255,7 @@ RIVERSIDE = ClinicSpec(
                 _t("triple_hop_distance", 6, "462.0", "475.5", right=("425.0", "431.0")),
                 _t("timed_hop_6m", 5, "2.08", "2.02", right=("2.25", "2.19")),
             ),
+            sign=True,
         ),
         SessionSpec(
             "RPT-10004", "ot", 26, dt.time(8, 30), "OT",
@@ -261,6 +268,7 @@ RIVERSIDE = ClinicSpec(
                 _t("grip_dynamometry", 5, "28.4", "29.0", "28.7", right=("24.1", "25.3", "24.8")),
             ),
             "Right shoulder flexion and abduction limited; reach behind the back 6.5 in less on the right. Grip 13% weaker on the dominant right hand, limiting overhead ADLs.",
+            sign=True,
         ),
         SessionSpec(
             "RPT-10005", "pt", 22, dt.time(9, 15), "PT",
@@ -402,7 +410,8 @@ def previous_weekday(day):
 class Command(BaseCommand):
     help = (
         "Create demo clinics, logins (password perfnote-demo), payers, patients and "
-        "draft sessions. Idempotent: existing rows are kept and a patient who "
+        "sessions, a few of them signed (one with an addendum, one not billable). "
+        "Idempotent: existing rows are kept and a patient who "
         "already has sessions gets no new ones. Refuses to run unless the settings "
         "module is config.settings.local or config.settings.test, so production "
         "(or any other) settings are never seeded."
@@ -535,7 +544,7 @@ class Command(BaseCommand):
                 }
             )
             clock += dt.timedelta(minutes=test.minutes + 1)
-        return session_save(
+        session = session_save(
             patient=patient,
             clinician=clinician,
             data={
@@ -547,6 +556,25 @@ class Command(BaseCommand):
             },
             tests=tests,
         )
+        if spec.sign:
+            # Signed a few minutes after time out; an addendum the next weekday,
+            # never later than now.
+            signed_at = session.ended_at + dt.timedelta(minutes=7)
+            session_sign(
+                session=session, clinician=clinician, password=PASSWORD, now=signed_at
+            )
+            if spec.addendum:
+                session_addendum_at = min(
+                    signed_at + dt.timedelta(days=1, hours=2), timezone.now()
+                )
+                addendum_add(
+                    session=session,
+                    author=clinician,
+                    text=spec.addendum,
+                    password=PASSWORD,
+                    now=session_addendum_at,
+                )
+        return session
 
     def print_logins(self, logins):
         rows = [

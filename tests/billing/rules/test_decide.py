@@ -315,7 +315,7 @@ def test_test_without_result_blocks_and_is_named():
             Severity.BLOCKS,
             "'6MWT' has no result; the 97750 written report must give an objective "
             "result for every test.",
-            "DOMAIN.md §2.3, §7.1",
+            "DOMAIN.md §2.3, §7",
         ),
     )
 

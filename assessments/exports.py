@@ -1,0 +1,40 @@
+"""Hand sealed notes to a payer: the latest version of each signed session's note."""
+
+import io
+import zipfile
+
+from django.db.models import OuterRef, Subquery
+
+from .models import NoteAccessEvent, NoteVersion
+from .signing import note_access_record
+
+
+def latest_note_versions(sessions):
+    """Return the newest sealed version of each signed session, oldest session first.
+
+    The newest version holds the original note and every addendum, which is
+    what a documentation request asks for.
+    """
+    newest = (
+        NoteVersion.objects.filter(session=OuterRef("session"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return (
+        NoteVersion.objects.filter(session__in=sessions.filter(status="signed"))
+        .filter(number=Subquery(newest))
+        .select_related("session__patient")
+        .order_by("session__started_at", "session_id")
+    )
+
+
+def notes_zip(versions, *, user, now):
+    """Return a zip of the versions' PDFs, recording each one as handed out."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for version in versions:
+            archive.writestr(version.filename, bytes(version.pdf))
+            note_access_record(
+                version=version, user=user, action=NoteAccessEvent.Action.ZIP, now=now
+            )
+    return buffer.getvalue()

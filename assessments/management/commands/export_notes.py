@@ -1,0 +1,64 @@
+"""Write signed notes as sealed PDFs for a payer's documentation request."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.exports import latest_note_versions
+from assessments.models import NoteAccessEvent, TestSession
+from assessments.signing import note_access_record
+
+
+def day(value):
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{value!r} is not a date like 2026-11-02.") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the newest sealed version of each signed note to a folder, one PDF "
+        "per session, and record each export. Filters narrow the selection."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", type=Path, required=True, help="target folder")
+        parser.add_argument(
+            "--from", dest="date_from", type=day, help="first date of service"
+        )
+        parser.add_argument(
+            "--to", dest="date_to", type=day, help="last date of service"
+        )
+        parser.add_argument("--mrn", help="patient MRN")
+        parser.add_argument("--payer", help="payer name (exact, any case)")
+        parser.add_argument("--clinic", help="clinic name (exact, any case)")
+
+    def handle(self, *args, out, date_from, date_to, mrn, payer, clinic, **options):
+        sessions = TestSession.objects.all()
+        if date_from:
+            sessions = sessions.filter(started_at__date__gte=date_from)
+        if date_to:
+            sessions = sessions.filter(started_at__date__lte=date_to)
+        if mrn:
+            sessions = sessions.filter(patient__mrn__iexact=mrn)
+        if payer:
+            sessions = sessions.filter(patient__payer__name__iexact=payer)
+        if clinic:
+            sessions = sessions.filter(patient__clinic__name__iexact=clinic)
+        out.mkdir(parents=True, exist_ok=True)
+        now = timezone.now()
+        count = 0
+        for version in latest_note_versions(sessions):
+            (out / version.filename).write_bytes(bytes(version.pdf))
+            note_access_record(
+                version=version,
+                user=None,
+                action=NoteAccessEvent.Action.EXPORT,
+                now=now,
+                detail=f"export_notes --out {out}"[:200],
+            )
+            count += 1
+        self.stdout.write(f"Wrote {count} sealed note(s) to {out}.")

@@ -1,0 +1,311 @@
+"""The signed note's content as plain, JSON-safe data (STYLE.md §4 item 10).
+
+note_context_build() reads the database once, at signing, and returns everything
+the PDF prints: strings, ints, bools, lists and dicts only, with times already
+written out in the clinic's time zone. The dict is stored with each sealed
+version (NoteVersion.context), so a later addendum re-renders the original from
+the stored dict, never from rows that may have changed since. What goes in
+follows what payers and auditors look for (DOMAIN.md §2.1, §2.3, §2.4).
+"""
+
+import zoneinfo
+from datetime import date, datetime
+from decimal import Decimal
+
+from billing.models import Payer
+from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
+
+from . import catalog
+from .selectors import session_summary
+
+NOTE_TITLE = "Physical Performance Test Report"
+NOT_BILLABLE = "Not billable as CPT 97750"
+# The words the clinician agrees to on the signing page (signing.ATTESTATION),
+# printed above their signature; keep the two identical.
+ATTESTATION = (
+    "I attest that I personally performed the tests recorded in this note, that "
+    "the times, results and interpretation are accurate and complete, and that "
+    "this electronic signature is my own."
+)
+SIGNED_BY = "Electronically signed by {signer} on {signed_at} ({zone})"
+
+DATE_FORMAT = "%m/%d/%Y"
+CLOCK_FORMAT = "%H:%M:%S"
+SIGNED_AT_FORMAT = "%m/%d/%Y %H:%M"
+
+# Sides in the order the note lists them, whatever order JSON storage kept.
+_SIDE_ORDER = ("left", "right", "both", "na")
+_SIDE_LABELS = {"left": "Left", "right": "Right", "both": "Both", "na": ""}
+_SEVERITY_ORDER = {"blocks": 0, "warning": 1, "info": 2}
+_SEVERITY_LABELS = {"blocks": "Blocks billing", "warning": "Warning", "info": "Info"}
+_SUMMARY_BASIS = {
+    catalog.Summary.MAX: "best of {count}",
+    catalog.Summary.MIN: "best of {count}",
+    catalog.Summary.MEAN: "mean of {count}",
+}
+
+
+def note_context_build(*, session, decision, signer: dict, signed_at: datetime) -> dict:
+    """Return the note's content as JSON-safe data, for the PDF and for storage.
+
+    Called while signing, before the session row is saved as signed, so the
+    signing time comes from ``signed_at`` and the signer's name, credentials,
+    license and NPI from ``signer`` (the snapshot stored on the session).
+    ``decision`` is the session's stored BillingDecision, or None when the
+    patient has no payer. The same database state always gives the same dict:
+    every list has a fixed order, whatever order the database returns JSON keys.
+    """
+    patient = session.patient
+    clinic = patient.clinic
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    started = session.started_at.astimezone(zone)
+    ended = session.ended_at.astimezone(zone)
+    summary = session_summary(session=session)
+    payer = patient.payer
+    performer = session.clinician
+    return {
+        "title": NOTE_TITLE,
+        "cpt": PHYSICAL_PERFORMANCE_TEST,
+        # Addenda are written in the zone the original note was signed in.
+        "time_zone": clinic.time_zone,
+        "clinic": {
+            "name": clinic.name,
+            "address_lines": _lines(clinic.address),
+            "phone": clinic.phone,
+            "npi": clinic.npi,
+            "tax_id": clinic.tax_id,
+        },
+        "patient": {
+            "name": patient.full_name,
+            "last_first": f"{patient.last_name}, {patient.first_name}",
+            "date_of_birth": patient.date_of_birth.strftime(DATE_FORMAT),
+            "age": _age(patient.date_of_birth, started.date()),
+            "sex": patient.get_sex_display(),
+            "mrn": patient.mrn,
+            "payer": payer.name if payer else "",
+            "member_id": patient.member_id,
+        },
+        "session": {
+            "date_of_service": started.strftime(DATE_FORMAT),
+            "date_of_service_iso": started.date().isoformat(),
+            "time_in": started.strftime(CLOCK_FORMAT),
+            "time_out": ended.strftime(CLOCK_FORMAT),
+            "time_zone": clinic.time_zone,
+            "discipline": session.discipline,
+            "discipline_label": session.get_discipline_display(),
+            "reason": session.reason.strip(),
+            "interpretation": session.interpretation.strip(),
+            "total_timed_minutes": summary.total_timed_minutes,
+            "total_minutes": summary.total_minutes,
+            "performed_by": _person(
+                performer.user.get_full_name() or performer.user.get_username(),
+                performer.credentials,
+            ),
+        },
+        "clinician": _signer_block(signer),
+        "diagnoses": [
+            {"code": diagnosis.code, "description": diagnosis.description}
+            for diagnosis in patient.diagnoses.all()
+        ],
+        "tests": [
+            _test_entry(number, row, zone)
+            for number, row in enumerate(summary.rows, start=1)
+        ],
+        "same_day_services": [
+            {
+                "code": service.code,
+                "label": service.get_code_display(),
+                "minutes": service.minutes,
+            }
+            for service in session.same_day_services.all()
+        ],
+        "billing": _billing(decision, payer),
+        "signature": {
+            **_signer_block(signer),
+            "signed_at": _local(signed_at, zone, SIGNED_AT_FORMAT),
+            "time_zone": clinic.time_zone,
+            "text": _signed_by(signer, signed_at, clinic.time_zone),
+        },
+        "attestation": ATTESTATION,
+    }
+
+
+def addendum_entry(*, text: str, signer: dict, signed_at: datetime, zone: str) -> dict:
+    """Return one addendum as JSON-safe data; the renderer numbers addenda in order."""
+    return {
+        "text": text.strip(),
+        "signer": _signer_block(signer),
+        "signed_at": _local(signed_at, zoneinfo.ZoneInfo(zone), SIGNED_AT_FORMAT),
+        "time_zone": zone,
+        "signature_text": _signed_by(signer, signed_at, zone),
+    }
+
+
+def _signed_by(signer: dict, signed_at: datetime, zone: str) -> str:
+    return SIGNED_BY.format(
+        signer=_person(signer.get("name", ""), signer.get("credentials", "")),
+        signed_at=_local(signed_at, zoneinfo.ZoneInfo(zone), SIGNED_AT_FORMAT),
+        zone=zone,
+    )
+
+
+def _signer_block(signer: dict) -> dict:
+    """Return the signer's identification as printed: name, credentials, license, NPI."""
+    name = signer.get("name", "")
+    credentials = signer.get("credentials", "")
+    number = signer.get("license_number", "")
+    state = signer.get("license_state", "")
+    npi = signer.get("npi", "")
+    return {
+        "name": name,
+        "credentials": credentials,
+        "display": _person(name, credentials),
+        "role_label": signer.get("role_label", ""),
+        "license_number": number,
+        "license_state": state,
+        "license": " ".join(part for part in (state, number) if part),
+        "npi": npi,
+    }
+
+
+def _test_entry(number: int, row, zone) -> dict:
+    performed = row.test
+    test = performed.test
+    trials = performed.trials
+    results = row.results
+    sides = [side for side in _SIDE_ORDER if side in trials] + sorted(
+        side for side in trials if side not in _SIDE_ORDER
+    )
+    return {
+        "number": number,
+        "name": test.name,
+        "category": test.category.label,
+        "side": performed.side,
+        "side_label": performed.get_side_display(),
+        "start": _local(performed.started_at, zone, CLOCK_FORMAT),
+        "end": _local(performed.ended_at, zone, CLOCK_FORMAT),
+        "minutes": row.minutes,
+        "unit": test.unit,
+        "basis": _basis(test, trials),
+        "trials": [
+            {
+                "side": side,
+                "label": _SIDE_LABELS.get(side, side.capitalize()),
+                "values": [str(value) for value in trials[side]],
+            }
+            for side in sides
+        ],
+        "results": [
+            {
+                "side": side,
+                "label": _SIDE_LABELS.get(side, side.capitalize()),
+                "value": _decimal(results.get(side)),
+                "unit": test.unit,
+            }
+            for side in sides
+        ],
+        "has_result": any(results.get(side) is not None for side in sides),
+        "notes": performed.notes.strip(),
+    }
+
+
+def _basis(test, trials: dict) -> str:
+    """Say how several trials became the result ("best of 3"); "" for one trial."""
+    count = max((len(values) for values in trials.values()), default=0)
+    return _SUMMARY_BASIS[test.summary].format(count=count) if count > 1 else ""
+
+
+def _billing(decision, payer) -> dict | None:
+    if decision is None:
+        return None
+    outputs = decision.outputs
+    minutes = outputs.get("minutes_by_code", {})
+    units = outputs.get("units_by_code", {})
+    # 97750 first, then the other timed codes by number: JSONB does not keep the
+    # order the rules wrote them in.
+    codes = sorted(units, key=lambda code: (code != PHYSICAL_PERFORMANCE_TEST, code))
+    findings = sorted(
+        enumerate(outputs.get("findings", [])),
+        key=lambda item: (_SEVERITY_ORDER.get(item[1]["severity"], 9), item[0]),
+    )
+    qualifies = bool(decision.qualifies)
+    modifiers = list(outputs.get("modifiers", []))
+    blocking = [
+        f["message"] for f in outputs.get("findings", []) if f["severity"] == "blocks"
+    ]
+    if qualifies:
+        statement = (
+            f"Billable as CPT {PHYSICAL_PERFORMANCE_TEST} × {_units(decision.units)}"
+            + (
+                f" with modifier{'s' if len(modifiers) > 1 else ''} {', '.join(modifiers)}"
+                if modifiers
+                else ""
+            )
+        )
+    else:
+        statement = NOT_BILLABLE
+    return {
+        "cpt": PHYSICAL_PERFORMANCE_TEST,
+        "qualifies": qualifies,
+        "statement": statement,
+        "blocking_reasons": blocking,
+        "units": decision.units,
+        "modifiers": modifiers,
+        "payer": payer.name if payer else "",
+        "method": decision.method,
+        "method_label": dict(Payer.Method.choices).get(
+            decision.method, decision.method
+        ),
+        "arithmetic": outputs.get("arithmetic", ""),
+        "codes": [
+            {
+                "code": code,
+                "minutes": minutes.get(code, 0),
+                "units": units[code],
+            }
+            for code in codes
+        ],
+        "findings": [
+            {
+                "code": finding.get("code", ""),
+                "severity": finding["severity"],
+                "severity_label": _SEVERITY_LABELS.get(
+                    finding["severity"], finding["severity"].capitalize()
+                ),
+                "message": finding["message"],
+                "source": finding.get("source", ""),
+            }
+            for _, finding in findings
+        ],
+        "estimated_payment": _money(decision.estimated_payment),
+        "rules_version": decision.rules_version,
+    }
+
+
+def _units(count: int) -> str:
+    return "1 unit" if count == 1 else f"{count} units"
+
+
+def _person(name: str, credentials: str) -> str:
+    return f"{name}, {credentials}" if credentials else name
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _local(moment: datetime, zone, fmt: str) -> str:
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _decimal(value: Decimal | None) -> str:
+    # Never exponent notation ("1E+2"); None when a side has no trials.
+    return "" if value is None else format(value, "f")
+
+
+def _money(value) -> str:
+    return format(Decimal(value).quantize(Decimal("0.01")), "f")

@@ -1,0 +1,167 @@
+"""Sign a session, add addenda, and store each version of the sealed PDF note.
+
+Signing is the legal act: it records who signed, with their credentials as
+they were at that moment, freezes the billing decision, and renders and seals
+the PDF once. Later corrections are addenda, each a new sealed version that
+keeps the original content and records the hash of the version before it.
+"""
+
+import hashlib
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from billing.services import decision_compute
+
+from . import notes, pdf, sealing
+from .models import Addendum, NoteAccessEvent, NoteVersion, TestSession
+
+ATTESTATION = (
+    "I attest that I personally performed the tests recorded in this note, that "
+    "the times, results and interpretation are accurate and complete, and that "
+    "this electronic signature is my own."
+)
+SEAL_REASON = "Signed physical performance test note (CPT 97750)"
+ADDENDUM_REASON = "Signed addendum to a physical performance test note"
+
+WRONG_PASSWORD = "The password is not correct."  # noqa: S105
+NOT_A_DRAFT = "This session is already signed; add an addendum instead."
+NOT_THE_PERFORMER = "Only the clinician who performed the tests can sign this note."
+ASSISTANT_CANNOT_SIGN = (
+    "A {role} cannot sign a 97750 note: formal testing and its written report are "
+    "not within an assistant's scope (WPS A53309). Ask a physical therapist, "
+    "occupational therapist or physician to test and sign."
+)
+NOT_SIGNED = "Addenda are added to signed notes only."
+EMPTY_ADDENDUM = "Write the addendum's text."
+NOT_OF_THIS_CLINIC = "Only a clinician of this clinic can add an addendum."
+
+
+def signer_snapshot(clinician):
+    """Return the clinician's identity as printed on the note, frozen at signing."""
+    return {
+        "name": clinician.user.get_full_name() or clinician.user.get_username(),
+        "role": clinician.role,
+        "role_label": clinician.get_role_display(),
+        "credentials": clinician.credentials,
+        "license_number": clinician.license_number,
+        "license_state": clinician.license_state,
+        "npi": clinician.npi,
+    }
+
+
+def check_password(user, password):
+    """Raise ValidationError unless the password is the user's: signing re-asks it."""
+    if authenticate(username=user.get_username(), password=password) is None:
+        raise ValidationError({"password": WRONG_PASSWORD})
+
+
+def check_may_sign(clinician):
+    """Raise ValidationError if the clinician's role may not sign a 97750 note."""
+    if clinician.is_assistant:
+        raise ValidationError(
+            ASSISTANT_CANNOT_SIGN.format(role=clinician.get_role_display())
+        )
+
+
+def _store_version(*, session, context, addenda, addendum, now, reason, signer):
+    """Render, seal and store the next note version, chained to the one before."""
+    previous = session.note_versions.order_by("-number").first()
+    number = previous.number + 1 if previous else 1
+    document_id = f"PN-{session.uuid.hex[:12].upper()}-V{number}"
+    sealed = sealing.seal_pdf(
+        pdf.note_pdf_render(context=context, addenda=addenda, document_id=document_id),
+        signer_name=f"{signer['name']}, {signer['credentials']}".strip(", "),
+        reason=reason,
+        location=context.get("clinic", {}).get("name", ""),
+    )
+    return NoteVersion.objects.create(
+        session=session,
+        number=number,
+        document_id=document_id,
+        addendum=addendum,
+        pdf=sealed,
+        sha256=hashlib.sha256(sealed).hexdigest(),
+        previous_sha256=previous.sha256 if previous else "",
+        context=context,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def session_sign(*, session, clinician, password, now):
+    """Sign and lock a draft session; return its first sealed note version.
+
+    A session whose billing has blocking findings can still be signed as a
+    note; its decision, frozen here, says it is not billable as 97750.
+    """
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    if not session.is_draft:
+        raise ValidationError(NOT_A_DRAFT)
+    check_may_sign(clinician)
+    if clinician.pk != session.clinician_id:
+        raise ValidationError(NOT_THE_PERFORMER)
+    check_password(clinician.user, password)
+    decision = decision_compute(session=session, now=now)
+    signer = signer_snapshot(clinician)
+    context = notes.note_context_build(
+        session=session, decision=decision, signer=signer, signed_at=now
+    )
+    session.status = TestSession.Status.SIGNED
+    session.signed_at = now
+    session.signed_by = clinician
+    session.signer = signer
+    session.full_clean()
+    session.save()
+    return _store_version(
+        session=session,
+        context=context,
+        addenda=[],
+        addendum=None,
+        now=now,
+        reason=SEAL_REASON,
+        signer=signer,
+    )
+
+
+@transaction.atomic
+def addendum_add(*, session, author, text, password, now):
+    """Sign an addendum to a signed note; return the new sealed note version."""
+    session = TestSession.objects.select_for_update().get(pk=session.pk)
+    if session.is_draft:
+        raise ValidationError(NOT_SIGNED)
+    if author.clinic_id != session.patient.clinic_id:
+        raise ValidationError(NOT_OF_THIS_CLINIC)
+    check_may_sign(author)
+    if not text.strip():
+        raise ValidationError({"text": EMPTY_ADDENDUM})
+    check_password(author.user, password)
+    signer = signer_snapshot(author)
+    addendum = Addendum.objects.create(
+        session=session, text=text.strip(), author=author, signer=signer, signed_at=now
+    )
+    original = session.note_versions.get(number=1)
+    zone = original.context["session"]["time_zone"]
+    entries = [
+        notes.addendum_entry(
+            text=item.text, signer=item.signer, signed_at=item.signed_at, zone=zone
+        )
+        for item in session.addenda.order_by("signed_at", "id")
+    ]
+    return _store_version(
+        session=session,
+        context=original.context,
+        addenda=entries,
+        addendum=addendum,
+        now=now,
+        reason=ADDENDUM_REASON,
+        signer=signer,
+    )
+
+
+def note_access_record(*, version, user, action, now, detail=""):
+    """Record that a sealed note left the system: who, which version, how, when."""
+    return NoteAccessEvent.objects.create(
+        note_version=version, user=user, action=action, at=now, detail=detail
+    )

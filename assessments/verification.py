@@ -1,0 +1,45 @@
+"""Check a sealed note someone holds: is the seal intact and ours, and is it on record?"""
+
+from dataclasses import dataclass
+
+from . import sealing
+from .models import NoteVersion
+
+NOT_ON_RECORD = "No note with this document id is on record."
+DIFFERS_FROM_RECORD = (
+    "A note with this document id is on record, but this file is not that note."
+)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The seal check plus whether the file is, byte for byte, a note on record."""
+
+    seal: sealing.SealCheck
+    on_record: bool
+    record_problem: str
+
+    @property
+    def ok(self):
+        return self.seal.intact and self.seal.trusted and self.on_record
+
+    @property
+    def problems(self):
+        return [
+            problem for problem in (self.seal.problem, self.record_problem) if problem
+        ]
+
+
+def note_verify(pdf: bytes) -> Verification:
+    """Return the verification of uploaded PDF bytes; never raises on bad input."""
+    seal = sealing.check_seal(pdf)
+    version = None
+    if seal.document_id:
+        version = NoteVersion.objects.filter(document_id=seal.document_id).first()
+    if version is None:
+        return Verification(seal=seal, on_record=False, record_problem=NOT_ON_RECORD)
+    if version.sha256 != seal.sha256:
+        return Verification(
+            seal=seal, on_record=False, record_problem=DIFFERS_FROM_RECORD
+        )
+    return Verification(seal=seal, on_record=True, record_problem="")

@@ -1,0 +1,194 @@
+"""Sign, addendum, download, verify and export pages and commands."""
+
+import datetime as dt
+import io
+import zipfile
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments import signing
+from assessments.models import NoteAccessEvent, NoteVersion, TestSession
+from clinic.admin_scoping import clinic_admin_group_ensure
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 20, 18, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def signed_version(session, clinician):
+    return signing.session_sign(
+        session=session, clinician=clinician, password=DEFAULT_PASSWORD, now=NOW
+    )
+
+
+def test_sign_page_shows_attestation_and_signs(clinician_client, session):
+    url = reverse("assessments:session-sign", args=[session.uuid])
+
+    page = clinician_client.get(url)
+    response = clinician_client.post(url, {"password": DEFAULT_PASSWORD})
+
+    assert page.status_code == HTTPStatus.OK
+    assert signing.ATTESTATION in page.content.decode()
+    assert response.status_code == HTTPStatus.FOUND
+    session.refresh_from_db()
+    assert session.status == TestSession.Status.SIGNED
+
+
+def test_sign_page_wrong_password_keeps_draft(clinician_client, session):
+    url = reverse("assessments:session-sign", args=[session.uuid])
+
+    response = clinician_client.post(url, {"password": "nope"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert signing.WRONG_PASSWORD in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == TestSession.Status.DRAFT
+
+
+def test_sign_page_refuses_assistant_with_reason(client, session, clinician):
+    clinician.role = "pta"
+    clinician.save()
+    client.force_login(clinician.user)
+    url = reverse("assessments:session-sign", args=[session.uuid])
+
+    page = client.get(url)
+    response = client.post(url, {"password": DEFAULT_PASSWORD})
+
+    assert "not within an assistant&#x27;s scope" in page.content.decode()
+    assert 'name="password"' not in page.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    session.refresh_from_db()
+    assert session.status == TestSession.Status.DRAFT
+
+
+def test_sign_page_of_another_clinic_is_404(other_clinician_client, session):
+    url = reverse("assessments:session-sign", args=[session.uuid])
+
+    assert other_clinician_client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_signed_session_cannot_be_edited(clinician_client, signed_version, session):
+    response = clinician_client.get(
+        reverse("assessments:session-update", args=[session.uuid])
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == session.get_absolute_url()
+
+
+def test_addendum_page_adds_a_version(clinician_client, signed_version, session):
+    url = reverse("assessments:addendum-create", args=[session.uuid])
+
+    response = clinician_client.post(
+        url,
+        {"text": "Late entry: patient wore bifocals.", "password": DEFAULT_PASSWORD},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert [v.number for v in session.note_versions.all()] == [1, 2]
+
+
+def test_download_sends_stored_bytes_and_records_it(
+    clinician_client, clinician, signed_version, session
+):
+    url = reverse("assessments:note-download", args=[session.uuid, 1])
+
+    response = clinician_client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(signed_version.pdf)
+    event = NoteAccessEvent.objects.get()
+    assert (event.note_version, event.user, event.action) == (
+        signed_version,
+        clinician.user,
+        "download",
+    )
+
+
+def test_download_of_another_clinic_is_404(
+    other_clinician_client, signed_version, session
+):
+    url = reverse("assessments:note-download", args=[session.uuid, 1])
+
+    assert other_clinician_client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert NoteAccessEvent.objects.exists() is False
+
+
+def test_verify_page_needs_no_login(client, signed_version):
+    upload = SimpleUploadedFile(
+        "note.pdf", bytes(signed_version.pdf), "application/pdf"
+    )
+
+    response = client.post(reverse("verify"), {"pdf": upload})
+
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Verified: genuine and unaltered" in page
+    assert signed_version.document_id in page
+
+
+def test_verify_page_rejects_garbage_without_error(client, db):
+    upload = SimpleUploadedFile("note.pdf", b"not a pdf at all", "application/pdf")
+
+    response = client.post(reverse("verify"), {"pdf": upload})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Not verified" in response.content.decode()
+
+
+def test_verify_note_command(signed_version, tmp_path, capsys):
+    good = tmp_path / "good.pdf"
+    good.write_bytes(bytes(signed_version.pdf))
+    forged = tmp_path / "forged.pdf"
+    data = bytearray(signed_version.pdf)
+    data[len(data) // 2] ^= 0x01
+    forged.write_bytes(bytes(data))
+
+    call_command("verify_note", str(good))
+    assert "VERIFIED" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("verify_note", str(forged))
+    assert exit_status.value.code == 1
+    assert "NOT VERIFIED" in capsys.readouterr().out
+
+
+def test_export_notes_writes_latest_versions(signed_version, session, tmp_path):
+    call_command("export_notes", "--out", str(tmp_path), "--mrn", session.patient.mrn)
+
+    written = sorted(path.name for path in tmp_path.iterdir())
+    assert written == [f"{signed_version.document_id}.pdf"]
+    assert (tmp_path / written[0]).read_bytes() == bytes(signed_version.pdf)
+    assert NoteAccessEvent.objects.get().action == "export"
+
+
+def test_export_notes_filters_out_other_payers(signed_version, tmp_path):
+    call_command("export_notes", "--out", str(tmp_path), "--payer", "Nobody Health")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_admin_zip_of_selected_notes(client, clinic_admin, signed_version, session):
+    user = clinic_admin.user
+    user.is_staff = True
+    user.save()
+    user.groups.add(clinic_admin_group_ensure())
+    client.force_login(user)
+
+    response = client.post(
+        reverse("admin:assessments_testsession_changelist"),
+        {"action": "download_notes_zip", "_selected_action": [session.pk]},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.namelist() == [f"{signed_version.document_id}.pdf"]
+    assert archive.read(archive.namelist()[0]) == bytes(signed_version.pdf)
+    assert NoteAccessEvent.objects.get().user == user
+    assert NoteVersion.objects.count() == 1
