@@ -76,11 +76,14 @@ def allocate_units(minutes_by_code: Mapping[str, int], method: str) -> dict[str,
     billed outside this count, so they get 0 here and their minutes never join the
     pool (DOMAIN.md §1.2). Any other code is treated as a 15-minute timed code.
 
-    Raises ValueError for an unknown method, or for minutes that are negative or not
-    an int (bool included); the message names the method, or the code and the value.
+    Raises ValueError for an unknown method, a code that is not a string, or minutes
+    that are negative or not an int (bool included); the message names the method,
+    or the code and the value.
     """
     check_method(method)
     for code, minutes in minutes_by_code.items():
+        if not isinstance(code, str):
+            raise ValueError(f"CPT code must be a string, got {code!r}")
         check_minutes(code, minutes)
     return count_units(minutes_by_code, method)
 

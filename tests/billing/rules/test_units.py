@@ -263,6 +263,12 @@ def test_bad_minutes_are_refused_even_for_untimed_codes():
         allocate_units({"97161": -5}, "whole_units")
 
 
+def test_a_code_that_is_not_a_string_is_refused():
+    # given / when / then
+    with pytest.raises(ValueError, match=r"^CPT code must be a string, got 97110$"):
+        allocate_units({97110: 20}, "cms_8_minute")
+
+
 def test_allocate_units_leaves_the_input_unchanged():
     # given
     minutes = {"97112": 24, "97110": 23}
