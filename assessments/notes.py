@@ -20,8 +20,8 @@ from .selectors import session_summary
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"
-# The words the clinician agrees to on the signing page (signing.ATTESTATION),
-# printed above their signature; keep the two identical.
+# The words the clinician agrees to on the signing page (signing.ATTESTATION is
+# this one), printed above their signature.
 ATTESTATION = (
     "I attest that I personally performed the tests recorded in this note, that "
     "the times, results and interpretation are accurate and complete, and that "
@@ -233,21 +233,10 @@ def _billing(decision, payer) -> dict | None:
     blocking = [
         f["message"] for f in outputs.get("findings", []) if f["severity"] == "blocks"
     ]
-    if qualifies:
-        statement = (
-            f"Billable as CPT {PHYSICAL_PERFORMANCE_TEST} × {_units(decision.units)}"
-            + (
-                f" with modifier{'s' if len(modifiers) > 1 else ''} {', '.join(modifiers)}"
-                if modifiers
-                else ""
-            )
-        )
-    else:
-        statement = NOT_BILLABLE
     return {
         "cpt": PHYSICAL_PERFORMANCE_TEST,
         "qualifies": qualifies,
-        "statement": statement,
+        "statement": _statement(qualifies, decision.units, modifiers),
         "blocking_reasons": blocking,
         "units": decision.units,
         "modifiers": modifiers,
@@ -280,6 +269,17 @@ def _billing(decision, payer) -> dict | None:
         "estimated_payment": _money(decision.estimated_payment),
         "rules_version": decision.rules_version,
     }
+
+
+def _statement(qualifies: bool, units: int, modifiers: list[str]) -> str:
+    """Return the billing verdict, e.g. "Billable as CPT 97750 × 2 units with modifier GP"."""
+    if not qualifies:
+        return NOT_BILLABLE
+    statement = f"Billable as CPT {PHYSICAL_PERFORMANCE_TEST} × {_units(units)}"
+    if modifiers:
+        plural = "s" if len(modifiers) > 1 else ""
+        statement += f" with modifier{plural} {', '.join(modifiers)}"
+    return statement
 
 
 def _units(count: int) -> str:

@@ -25,10 +25,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -41,6 +43,10 @@ DOCUMENT_ID_INFO_KEY = "/perfnotedocumentid"
 # Microsoft's "Document Signing" extended key usage, which Adobe also accepts.
 DOCUMENT_SIGNING_OID = ObjectIdentifier("1.3.6.1.4.1.311.10.3.12")
 
+# A seal certificate needs digitalSignature or nonRepudiation; pyHanko's default
+# asks for nonRepudiation only, which some CA-issued signing certificates lack.
+_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
+
 NOT_A_PDF = "This file is not a PDF, or it is too damaged to read."
 NO_SIGNATURE = "This PDF has no signature, so it is not a sealed note."
 UNREADABLE_SIGNATURE = "The signature in this PDF is damaged and cannot be checked."
@@ -51,6 +57,13 @@ ADDED_TO = (
 )
 NOT_OUR_CERTIFICATE = (
     "The document was sealed by a certificate that is not this clinic's."
+)
+NO_CERTIFICATE_FILE = (
+    "There is no seal certificate at {path}: run `python manage.py "
+    "create_seal_certificate`, or set PERFNOTE_SEAL_PKCS12 to the clinic's PKCS#12."
+)
+UNREADABLE_CERTIFICATE_FILE = (
+    "The seal certificate at {path} cannot be opened with PERFNOTE_SEAL_PASSPHRASE."
 )
 NO_SEAL_CERTIFICATE = (
     "This clinic's seal certificate could not be loaded, so the signer cannot be "
@@ -66,6 +79,10 @@ class SealCheck:
         the file, so nothing was changed or added after sealing.
     trusted: the signing certificate is this clinic's seal certificate (or is
         issued under it).
+    signed_at: the signing time the signer wrote (/M), not a timestamp
+        authority's.
+    document_id: read from the file's current Info dictionary, so it is the
+        sealed one only when intact is True.
     problem: "" when intact and trusted; otherwise a sentence for the user.
     """
 
@@ -178,7 +195,7 @@ def seal_certificate_create(
         cas=None,
         encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode()),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # O_EXCL: two processes creating the file at once cannot both win.
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
@@ -201,19 +218,25 @@ def signer_cache_clear() -> None:
 
 def _seal_signer() -> signers.SimpleSigner:
     path = Path(os.fspath(settings.PERFNOTE_SEAL_PKCS12))
+    try:
+        modified = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ImproperlyConfigured(NO_CERTIFICATE_FILE.format(path=path)) from None
     # The modification time is part of the key, so a replaced file is reloaded.
-    return _signer_load(
-        str(path), settings.PERFNOTE_SEAL_PASSPHRASE, path.stat().st_mtime_ns
-    )
+    return _signer_load(str(path), settings.PERFNOTE_SEAL_PASSPHRASE, modified)
 
 
 @functools.cache
 def _signer_load(path: str, passphrase: str, _mtime_ns: int) -> signers.SimpleSigner:
     # Decrypting a PKCS#12 runs its key derivation; that is slow, so do it once.
-    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode())
-    if signer is None:
-        raise ValueError(f"Could not load the seal certificate from {path}.")
-    return signer
+    try:
+        return signers.SimpleSigner.load_pkcs12_data(
+            Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode()
+        )
+    except ValueError:
+        raise ImproperlyConfigured(
+            UNREADABLE_CERTIFICATE_FILE.format(path=path)
+        ) from None
 
 
 @functools.cache
@@ -229,13 +252,14 @@ def _bytes_reserved(signer: signers.SimpleSigner) -> int:
 def _seal_certificate() -> asn1_x509.Certificate | None:
     try:
         return _seal_signer().signing_cert
-    except (OSError, ValueError):
+    except (ImproperlyConfigured, OSError):
         logger.warning("The seal certificate could not be loaded.", exc_info=True)
         return None
 
 
 def _check(pdf: bytes, digest: str) -> SealCheck:
-    if pdf.lstrip()[:5] != b"%PDF-":
+    # Readers accept the header anywhere in the first 1024 bytes.
+    if b"%PDF-" not in pdf[:1024]:
         return _failed(digest, NOT_A_PDF)
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
@@ -261,7 +285,10 @@ def _check(pdf: bytes, digest: str) -> SealCheck:
     )
     try:
         status = validate_pdf_signature(
-            signature, signer_validation_context=context, skip_diff=True
+            signature,
+            signer_validation_context=context,
+            key_usage_settings=_KEY_USAGE,
+            skip_diff=True,
         )
     except Exception:
         logger.info("A signature could not be validated.", exc_info=True)

@@ -17,11 +17,8 @@ from billing.services import decision_compute
 from . import notes, pdf, sealing
 from .models import Addendum, NoteAccessEvent, NoteVersion, TestSession
 
-ATTESTATION = (
-    "I attest that I personally performed the tests recorded in this note, that "
-    "the times, results and interpretation are accurate and complete, and that "
-    "this electronic signature is my own."
-)
+# The signing page shows the same words the note prints.
+ATTESTATION = notes.ATTESTATION
 SEAL_REASON = "Signed physical performance test note (CPT 97750)"
 ADDENDUM_REASON = "Signed addendum to a physical performance test note"
 

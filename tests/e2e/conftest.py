@@ -20,7 +20,10 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running while it is
+# open, and pytest-django runs the database-free tests after these, where
+# pyHanko's asyncio.run() would find that loop.
+@pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM):
         if os.environ.get("PERFNOTE_REQUIRE_BROWSER"):

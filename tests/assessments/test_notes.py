@@ -1,0 +1,461 @@
+"""note_context_build and addendum_entry: the note's content as JSON-safe data."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from assessments.models import TestSession
+from assessments.notes import (
+    ATTESTATION,
+    NOT_BILLABLE,
+    addendum_entry,
+    note_context_build,
+)
+from billing.models import BillingDecision, SameDayService
+from billing.rules import findings
+from billing.services import decision_compute
+from tests.factories import (
+    ClinicFactory,
+    ClinicianFactory,
+    DiagnosisFactory,
+    PatientFactory,
+    PayerFactory,
+    PerformedTestFactory,
+    TestSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# 15:00 UTC on 15 January is 09:00 in Chicago (CST, UTC-6).
+START = dt.datetime(2025, 1, 15, 15, 0, tzinfo=dt.UTC)
+SIGNED_AT = dt.datetime(2025, 1, 15, 16, 2, 30, tzinfo=dt.UTC)
+SIGNER = {
+    "name": "Rosa Diaz",
+    "role": "pt",
+    "role_label": "Physical therapist",
+    "credentials": "PT, DPT",
+    "license_number": "070.012345",
+    "license_state": "IL",
+    "npi": "1457382910",
+}
+SIGNER_BLOCK = {
+    "name": "Rosa Diaz",
+    "credentials": "PT, DPT",
+    "display": "Rosa Diaz, PT, DPT",
+    "role_label": "Physical therapist",
+    "license_number": "070.012345",
+    "license_state": "IL",
+    "license": "IL 070.012345",
+    "npi": "1457382910",
+}
+
+
+def _at(minutes, seconds=0):
+    return START + dt.timedelta(minutes=minutes, seconds=seconds)
+
+
+@pytest.fixture
+def clinic():
+    return ClinicFactory(
+        name="Lakeside Physical Therapy",
+        address="1200 Lakeshore Drive, Suite 310\n\nSpringfield, IL 62704\n",
+        phone="217-555-0142",
+        npi="1730184529",
+        time_zone="America/Chicago",
+    )
+
+
+@pytest.fixture
+def payer(clinic):
+    return PayerFactory(
+        clinic=clinic, name="Medicare Part B", rate_97750=Decimal("31.17")
+    )
+
+
+@pytest.fixture
+def patient(clinic, payer):
+    patient = PatientFactory(
+        clinic=clinic,
+        first_name="Maria",
+        last_name="Lopez",
+        date_of_birth=dt.date(1950, 3, 14),
+        mrn="LPT-004217",
+        payer=payer,
+        member_id="1EG4-TE5-MK72",
+    )
+    # Positions, not creation order, set the order on the note.
+    DiagnosisFactory(
+        patient=patient, code="R26.81", description="Unsteadiness on feet", position=1
+    )
+    DiagnosisFactory(
+        patient=patient,
+        code="Z96.651",
+        description="Presence of right artificial knee joint",
+        position=0,
+    )
+    return patient
+
+
+@pytest.fixture
+def clinician(clinic):
+    return ClinicianFactory(
+        clinic=clinic,
+        user__first_name="Rosa",
+        user__last_name="Diaz",
+        credentials="PT, DPT",
+        license_number="070.012345",
+        license_state="IL",
+        npi="1457382910",
+    )
+
+
+@pytest.fixture
+def session(patient, clinician):
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=START,
+        ended_at=_at(45),
+        reason="Fall risk after a right total knee arthroplasty.",
+        interpretation="Gait speed and TUG show an elevated fall risk.\n",
+    )
+    PerformedTestFactory(
+        session=session,
+        catalog_code="timed_up_and_go",
+        side="na",
+        started_at=_at(5),
+        ended_at=_at(15),
+        trials={"na": ["14.2"]},
+        notes="Single-point cane.",
+        position=0,
+    )
+    # Keys in the "wrong" order: the note lists left before right regardless.
+    PerformedTestFactory(
+        session=session,
+        catalog_code="grip_dynamometry",
+        side="both",
+        started_at=_at(15),
+        ended_at=_at(27, 30),
+        trials={"right": ["18.2", "19.6", "19.0"], "left": ["22.4", "23.0", "21.8"]},
+        position=1,
+    )
+    SameDayService.objects.create(session=session, code="97110", minutes=10)
+    return session
+
+
+def _build(session, decision):
+    return note_context_build(
+        session=session, decision=decision, signer=SIGNER, signed_at=SIGNED_AT
+    )
+
+
+def test_prints_clinic_patient_and_visit_in_the_clinic_time_zone(session):
+    # given
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    note = _build(session, decision)
+    # then
+    assert note["title"] == "Physical Performance Test Report"
+    assert note["cpt"] == "97750"
+    assert note["time_zone"] == "America/Chicago"
+    assert note["clinic"] == {
+        "name": "Lakeside Physical Therapy",
+        "address_lines": ["1200 Lakeshore Drive, Suite 310", "Springfield, IL 62704"],
+        "phone": "217-555-0142",
+        "npi": "1730184529",
+        "tax_id": "",
+    }
+    assert note["patient"] == {
+        "name": "Maria Lopez",
+        "last_first": "Lopez, Maria",
+        "date_of_birth": "03/14/1950",
+        "age": 74,
+        "sex": "Female",
+        "mrn": "LPT-004217",
+        "payer": "Medicare Part B",
+        "member_id": "1EG4-TE5-MK72",
+    }
+    assert note["session"] == {
+        "date_of_service": "01/15/2025",
+        "date_of_service_iso": "2025-01-15",
+        "time_in": "09:00:00",
+        "time_out": "09:45:00",
+        "time_zone": "America/Chicago",
+        "discipline": "PT",
+        "discipline_label": "Physical therapy",
+        "reason": "Fall risk after a right total knee arthroplasty.",
+        "interpretation": "Gait speed and TUG show an elevated fall risk.",
+        # 09:05:00-09:27:30 is 22.5 minutes, floored.
+        "total_timed_minutes": 22,
+        "total_minutes": 45,
+        "performed_by": "Rosa Diaz, PT, DPT",
+    }
+    assert note["diagnoses"] == [
+        {"code": "Z96.651", "description": "Presence of right artificial knee joint"},
+        {"code": "R26.81", "description": "Unsteadiness on feet"},
+    ]
+    assert note["same_day_services"] == [
+        {"code": "97110", "label": "97110 Therapeutic exercise (timed)", "minutes": 10}
+    ]
+
+
+def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
+    # given
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    tests = _build(session, decision)["tests"]
+    # then
+    assert tests == [
+        {
+            "number": 1,
+            "name": "Timed Up and Go (TUG)",
+            "category": "Balance",
+            "side": "na",
+            "side_label": "Not applicable",
+            "start": "09:05:00",
+            "end": "09:15:00",
+            "minutes": 10,
+            "unit": "s",
+            "basis": "",
+            "trials": [{"side": "na", "label": "", "values": ["14.2"]}],
+            "results": [{"side": "na", "label": "", "value": "14.2", "unit": "s"}],
+            "has_result": True,
+            "notes": "Single-point cane.",
+        },
+        {
+            "number": 2,
+            "name": "Grip strength (Jamar dynamometer)",
+            "category": "Strength",
+            "side": "both",
+            "side_label": "Both",
+            "start": "09:15:00",
+            "end": "09:27:30",
+            "minutes": 12,
+            "unit": "kg",
+            "basis": "best of 3",
+            "trials": [
+                {"side": "left", "label": "Left", "values": ["22.4", "23.0", "21.8"]},
+                {"side": "right", "label": "Right", "values": ["18.2", "19.6", "19.0"]},
+            ],
+            "results": [
+                {"side": "left", "label": "Left", "value": "23.0", "unit": "kg"},
+                {"side": "right", "label": "Right", "value": "19.6", "unit": "kg"},
+            ],
+            "has_result": True,
+            "notes": "",
+        },
+    ]
+
+
+def test_summarises_the_stored_billing_decision(session):
+    # given
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    billing = _build(session, decision)["billing"]
+    # then
+    assert decision.qualifies is True
+    assert billing == {
+        "cpt": "97750",
+        "qualifies": True,
+        "statement": "Billable as CPT 97750 × 1 unit with modifier GP",
+        "blocking_reasons": [],
+        "units": 1,
+        "modifiers": ["GP"],
+        "payer": "Medicare Part B",
+        "method": "cms_8_minute",
+        "method_label": "CMS 8-minute rule (minutes pooled)",
+        "arithmetic": decision.outputs["arithmetic"],
+        # 97750 first, whatever order the database kept the JSON keys in.
+        "codes": [
+            {"code": "97750", "minutes": 22, "units": 1},
+            {"code": "97110", "minutes": 10, "units": 1},
+        ],
+        "findings": [],
+        "estimated_payment": "31.17",
+        "rules_version": decision.rules_version,
+    }
+    assert billing["arithmetic"].startswith("32 timed min")
+
+
+def test_says_not_billable_with_the_blocking_reasons(session):
+    # given a session without the written report 97750 requires
+    TestSession.objects.filter(pk=session.pk).update(interpretation="  ")
+    session.refresh_from_db()
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    note = _build(session, decision)
+    # then
+    billing = note["billing"]
+    assert billing["qualifies"] is False
+    assert billing["statement"] == NOT_BILLABLE == "Not billable as CPT 97750"
+    assert billing["blocking_reasons"] == [findings.NO_INTERPRETATION.message]
+    assert billing["estimated_payment"] == "0.00"
+    assert billing["findings"][0] == {
+        "code": "no_interpretation",
+        "severity": "blocks",
+        "severity_label": "Blocks billing",
+        "message": findings.NO_INTERPRETATION.message,
+        "source": findings.NO_INTERPRETATION.source,
+    }
+    assert note["session"]["interpretation"] == ""
+
+
+def test_findings_are_listed_blocking_first_then_warnings_then_info(session):
+    # given stored findings in mixed order
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision.outputs["findings"] = [
+        {"code": "a", "severity": "info", "message": "I", "source": "s1"},
+        {"code": "b", "severity": "warning", "message": "W", "source": "s2"},
+        {"code": "c", "severity": "blocks", "message": "B", "source": "s3"},
+    ]
+    # when
+    billing = _build(session, decision)["billing"]
+    # then
+    assert [f["message"] for f in billing["findings"]] == ["B", "W", "I"]
+    assert [f["severity_label"] for f in billing["findings"]] == [
+        "Blocks billing",
+        "Warning",
+        "Info",
+    ]
+
+
+def test_a_patient_without_payer_has_no_billing_summary(session):
+    # given
+    session.patient.payer = None
+    session.patient.save()
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    note = _build(session, decision)
+    # then
+    assert decision is None
+    assert note["billing"] is None
+    assert note["patient"]["payer"] == ""
+
+
+def test_signature_block_is_written_in_the_clinic_time_zone(session):
+    # given
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    note = _build(session, decision)
+    # then
+    assert note["clinician"] == SIGNER_BLOCK
+    assert note["signature"] == {
+        **SIGNER_BLOCK,
+        "signed_at": "01/15/2025 10:02",
+        "time_zone": "America/Chicago",
+        "text": (
+            "Electronically signed by Rosa Diaz, PT, DPT on 01/15/2025 10:02 "
+            "(America/Chicago)"
+        ),
+    }
+    assert note["attestation"] == ATTESTATION
+
+
+def test_summer_times_use_daylight_saving_time(patient, clinician):
+    # given 14:00 UTC in July is 09:00 CDT (UTC-5)
+    start = dt.datetime(2025, 7, 1, 14, 0, tzinfo=dt.UTC)
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=30),
+    )
+    PerformedTestFactory(session=session)
+    # when
+    note = note_context_build(
+        session=session, decision=None, signer=SIGNER, signed_at=start
+    )
+    # then
+    assert note["session"]["time_in"] == "09:00:00"
+    assert note["tests"][0]["start"] == "09:05:00"
+    assert note["signature"]["signed_at"] == "07/01/2025 09:00"
+
+
+def test_a_test_without_values_has_no_result(session):
+    # given
+    test = session.tests.get(catalog_code="timed_up_and_go")
+    test.trials = {}
+    test.save()
+    # when
+    entry = _build(session, None)["tests"][0]
+    # then
+    assert entry["trials"] == []
+    assert entry["results"] == []
+    assert entry["has_result"] is False
+    assert entry["basis"] == ""
+
+
+def test_context_is_json_safe_and_survives_a_round_trip(session):
+    # given
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    # when
+    note = _build(session, decision)
+    # then
+    assert json.loads(json.dumps(note)) == note
+
+
+def test_same_database_state_gives_the_same_context(session):
+    # given
+    decision_compute(session=session, now=SIGNED_AT)
+    first = _build(session, BillingDecision.objects.get(session=session))
+    # when the rows are read again from the database
+    again = TestSession.objects.get(pk=session.pk)
+    second = _build(again, BillingDecision.objects.get(session=again))
+    # then
+    assert json.dumps(second, sort_keys=False) == json.dumps(first, sort_keys=False)
+
+
+def test_addendum_entry_carries_its_own_signature_line():
+    # given
+    signed_at = dt.datetime(2025, 1, 20, 21, 15, tzinfo=dt.UTC)
+    # when
+    entry = addendum_entry(
+        text="  Corrected: TUG done with a single-point cane.\n",
+        signer=SIGNER,
+        signed_at=signed_at,
+        zone="America/Chicago",
+    )
+    # then
+    assert entry == {
+        "text": "Corrected: TUG done with a single-point cane.",
+        "signer": SIGNER_BLOCK,
+        "signed_at": "01/20/2025 15:15",
+        "time_zone": "America/Chicago",
+        "signature_text": (
+            "Electronically signed by Rosa Diaz, PT, DPT on 01/20/2025 15:15 "
+            "(America/Chicago)"
+        ),
+    }
+    assert json.loads(json.dumps(entry)) == entry
+
+
+def test_a_signer_without_credentials_is_named_alone():
+    # when
+    entry = addendum_entry(
+        text="Note.",
+        signer={"name": "Sam Lee"},
+        signed_at=SIGNED_AT,
+        zone="UTC",
+    )
+    # then
+    assert entry["signature_text"] == (
+        "Electronically signed by Sam Lee on 01/15/2025 16:02 (UTC)"
+    )
+    assert entry["signer"]["license"] == ""
+
+
+def test_reads_a_fixed_number_of_queries_however_many_tests(
+    session, django_assert_num_queries
+):
+    # given more tests, and the session read afresh
+    for position in range(2, 8):
+        PerformedTestFactory(session=session, position=position)
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    fresh = TestSession.objects.get(pk=session.pk)
+    # when / then: patient, clinic, tests, payer, clinician, user, diagnoses,
+    # same-day services
+    with django_assert_num_queries(8):
+        note = _build(fresh, decision)
+    assert len(note["tests"]) == 8

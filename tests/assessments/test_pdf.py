@@ -1,0 +1,378 @@
+"""note_pdf_render: the printed note holds what payers and auditors look for.
+
+The context comes from note_context_build on factory rows, so a key renamed on
+one side and not the other shows up here as missing text.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+
+from assessments import pdf
+from assessments.notes import addendum_entry, note_context_build
+from assessments.pdf import REFUSED_URL, NoteURLFetcher, note_pdf_render
+from billing.models import SameDayService
+from billing.services import decision_compute
+from tests.factories import (
+    ClinicFactory,
+    ClinicianFactory,
+    DiagnosisFactory,
+    PatientFactory,
+    PayerFactory,
+    PerformedTestFactory,
+    TestSessionFactory,
+)
+
+DOCUMENT_ID = "PN-0A1B2C3D4E5F-V1"
+START = dt.datetime(2025, 11, 24, 15, 0, tzinfo=dt.UTC)  # 09:00 in Chicago
+SIGNED_AT = dt.datetime(2025, 11, 24, 16, 31, tzinfo=dt.UTC)
+SIGNER = {
+    "name": "Rosa Diaz",
+    "role": "pt",
+    "role_label": "Physical therapist",
+    "credentials": "PT, DPT",
+    "license_number": "070.012345",
+    "license_state": "IL",
+    "npi": "1457382910",
+}
+# (code, side, start minute, stop minute, trials, notes): eight tests, as in a
+# full fall-risk battery, so the note runs to two pages.
+TESTS = [
+    ("grip_dynamometry", "both", 4, 10,
+     {"left": ["22.4", "23.0", "21.8"], "right": ["18.2", "19.6", "19.0"]},
+     "Right grip limited by pain at the thumb base."),
+    ("chair_stand_30s", "na", 11, 14, {"na": ["9"]}, ""),
+    ("five_times_sit_to_stand", "na", 15, 18, {"na": ["16.8"]},
+     "Used hands on thighs on the last repetition."),
+    ("ten_metre_walk", "na", 19, 24, {"na": ["0.82", "0.86"]}, ""),
+    ("timed_up_and_go", "na", 24, 29, {"na": ["14.2"]}, "Single-point cane."),
+    ("berg_balance_scale", "na", 30, 46, {"na": ["41"]},
+     "Lost points on tandem stance and turning 360 degrees."),
+    ("single_leg_stance", "both", 47, 51,
+     {"left": ["6.2", "7.9", "5.4"], "right": ["2.1", "3.4", "2.8"]}, ""),
+    ("rom_knee_flexion", "right", 52, 55, {"right": ["104"]}, ""),
+]  # fmt: skip
+
+
+def _at(minutes):
+    return START + dt.timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def note(db):
+    """The context of a realistic signed session: 8 tests, 3 diagnoses, 97110."""
+    clinic = ClinicFactory(
+        name="Lakeside Physical Therapy",
+        address="1200 Lakeshore Drive, Suite 310\nSpringfield, IL 62704",
+        phone="217-555-0142",
+        npi="1730184529",
+    )
+    payer = PayerFactory(
+        clinic=clinic, name="Medicare Part B (Novitas)", rate_97750=Decimal("31.17")
+    )
+    patient = PatientFactory(
+        clinic=clinic,
+        first_name="Maria",
+        last_name="Lopez",
+        date_of_birth=dt.date(1950, 3, 14),
+        mrn="LPT-004217",
+        payer=payer,
+        member_id="1EG4-TE5-MK72",
+    )
+    for position, (code, description) in enumerate(
+        [
+            ("Z96.651", "Presence of right artificial knee joint"),
+            ("R26.81", "Unsteadiness on feet"),
+            ("Z91.81", "History of falling"),
+        ]
+    ):
+        DiagnosisFactory(
+            patient=patient, code=code, description=description, position=position
+        )
+    clinician = ClinicianFactory(
+        clinic=clinic,
+        user__first_name="Rosa",
+        user__last_name="Diaz",
+        license_number="070.012345",
+        license_state="IL",
+        npi="1457382910",
+    )
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=START,
+        ended_at=_at(65),
+        reason="Fall risk and return to community ambulation after a right TKA.",
+        interpretation=(
+            "Gait speed 0.84 m/s and TUG 14.2 s indicate an elevated fall risk.\n"
+            "Plan: balance and quadriceps strengthening 2x/week for 6 weeks."
+        ),
+    )
+    for position, (code, side, start, stop, trials, notes) in enumerate(TESTS):
+        PerformedTestFactory(
+            session=session,
+            catalog_code=code,
+            side=side,
+            started_at=_at(start),
+            ended_at=_at(stop),
+            trials=trials,
+            notes=notes,
+            position=position,
+        )
+    SameDayService.objects.create(session=session, code="97110", minutes=10)
+    decision = decision_compute(session=session, now=SIGNED_AT)
+    return note_context_build(
+        session=session, decision=decision, signer=SIGNER, signed_at=SIGNED_AT
+    )
+
+
+def _pages(data):
+    """Return each page's text with runs of whitespace made single spaces."""
+    reader = PdfReader(BytesIO(data))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def _render(note, addenda=()):
+    return note_pdf_render(context=note, addenda=list(addenda), document_id=DOCUMENT_ID)
+
+
+def _addendum(text, minutes_later):
+    return addendum_entry(
+        text=text,
+        signer=SIGNER,
+        signed_at=SIGNED_AT + dt.timedelta(minutes=minutes_later),
+        zone="America/Chicago",
+    )
+
+
+def test_note_prints_every_element_a_payer_needs(note):
+    # when
+    text = " ".join(_pages(_render(note)))
+    # then
+    expected = [
+        # clinic header band
+        "Lakeside Physical Therapy",
+        "1200 Lakeshore Drive, Suite 310",
+        "Springfield, IL 62704",
+        "Phone 217-555-0142 · NPI 1730184529",
+        # patient and visit
+        "Patient Maria Lopez",
+        "Date of birth 03/14/1950 (age 75)",
+        "MRN LPT-004217",
+        "Payer Medicare Part B (Novitas)",
+        "Member ID 1EG4-TE5-MK72",
+        "Date of service 11/24/2025",
+        "Time in – out 09:00:00 – 10:05:00 (America/Chicago)",
+        "Plan-of-care discipline Physical therapy (PT)",
+        "Clinician Rosa Diaz, PT, DPT · Physical therapist",
+        "License IL 070.012345",
+        "Clinician NPI 1457382910",
+        "Reason for testing Fall risk and return to community ambulation after a "
+        "right TKA.",
+        # diagnoses in order
+        "Z96.651 Presence of right artificial knee joint R26.81 Unsteadiness on "
+        "feet Z91.81 History of falling",
+        # tests: name, category, side, start-stop, minutes, trials, result
+        "1 Grip strength (Jamar dynamometer) Strength Both 09:04:00 – 09:10:00 6 "
+        "Left: 22.4, 23.0, 21.8 kg Right: 18.2, 19.6, 19.0 kg Left: 23.0 kg "
+        "Right: 19.6 kg best of 3",
+        "Note: Right grip limited by pain at the thumb base.",
+        "2 30-second chair stand Endurance / mobility — 09:11:00 – 09:14:00 3 "
+        "9 stands 9 stands",
+        "3 Five times sit-to-stand (5xSTS) Endurance / mobility — "
+        "09:15:00 – 09:18:00 3 16.8 s 16.8 s",
+        "4 10-metre walk test (gait speed) Endurance / mobility — "
+        "09:19:00 – 09:24:00 5 0.82, 0.86 m/s 0.84 m/s mean of 2",
+        "5 Timed Up and Go (TUG) Balance — 09:24:00 – 09:29:00 5 14.2 s 14.2 s",
+        "6 Berg Balance Scale Balance — 09:30:00 – 09:46:00 16 41 points 41 points",
+        "7 Single-leg stance (eyes open) Balance Both 09:47:00 – 09:51:00 4 "
+        "Left: 6.2, 7.9, 5.4 s Right: 2.1, 3.4, 2.8 s Left: 7.9 s Right: 3.4 s "
+        "best of 3",
+        "8 Goniometric ROM — knee flexion Flexibility Right 09:52:00 – 09:55:00 3 "
+        "Right: 104 degrees Right: 104 degrees",
+        "Total timed minutes (direct one-on-one testing, overlaps counted once) 45 min",
+        "Total session time (time in to time out) 65 min",
+        # written report
+        "Interpretation and written report Gait speed 0.84 m/s and TUG 14.2 s "
+        "indicate an elevated fall risk. Plan: balance and quadriceps "
+        "strengthening 2x/week for 6 weeks.",
+        "97110 Therapeutic exercise (timed) 10",
+        # billing
+        "Billable as CPT 97750 × 3 units with modifier GP",
+        "Counting method CMS 8-minute rule (minutes pooled)",
+        "CPT 97750 units 3",
+        "Modifiers GP",
+        "Estimated payment $93.51",
+        "97750 45 3 97110 10 1",
+        # the rules' own sentence (billing.rules.arithmetic), word for word
+        f"Arithmetic: {note['billing']['arithmetic']}",
+        "55 timed min",
+        # signature
+        "Electronically signed by Rosa Diaz, PT, DPT on 11/24/2025 10:31 "
+        "(America/Chicago)",
+        "Physical therapist · License IL 070.012345 · NPI 1457382910",
+        "I attest that I personally performed the tests",
+    ]
+    missing = [item for item in expected if item not in text]
+    assert missing == []
+
+
+def test_every_page_carries_patient_document_id_and_page_number(note):
+    # when
+    pages = _pages(_render(note))
+    # then
+    assert len(pages) == 2
+    for number, page in enumerate(pages, start=1):
+        assert "Lopez, Maria · DOB 03/14/1950 · MRN LPT-004217" in page
+        assert f"Document {DOCUMENT_ID}" in page
+        assert f"Page {number} of 2" in page
+
+
+def test_pdf_is_letter_sized_and_names_its_document_id(note):
+    # when
+    reader = PdfReader(BytesIO(_render(note)))
+    # then
+    assert {(page.mediabox.width, page.mediabox.height) for page in reader.pages} == {
+        (612, 792)
+    }
+    assert reader.metadata["/perfnotedocumentid"] == DOCUMENT_ID
+    assert reader.metadata["/Keywords"] == f"{DOCUMENT_ID}, CPT 97750"
+    assert (
+        reader.metadata["/Title"] == f"Physical Performance Test Report {DOCUMENT_ID}"
+    )
+
+
+def test_same_context_renders_the_same_bytes(note):
+    # when
+    first, second = _render(note), _render(note)
+    # then
+    assert first == second
+
+
+def test_addenda_follow_the_unchanged_original_in_order(note):
+    # given
+    original = _pages(_render(note))
+    addenda = [
+        _addendum("Corrected: the TUG was done with a single-point cane.", 60),
+        _addendum("Physician review requested for the fall-risk plan.", 1500),
+    ]
+    # when
+    pages = _pages(_render(note, addenda))
+    # then the original pages read the same, apart from the page total
+    assert len(pages) == 3
+    assert [
+        page.replace(f"Page {number} of 3", f"Page {number} of 2")
+        for number, page in enumerate(pages[:2], start=1)
+    ] == original
+    assert pages[2].index("Addendum 1") < pages[2].index("Addendum 2")
+    assert re.findall(
+        r"Addendum \d+ (.*?) Electronically signed by (.*?\))", pages[2]
+    ) == [
+        (
+            "Corrected: the TUG was done with a single-point cane.",
+            "Rosa Diaz, PT, DPT on 11/24/2025 11:31 (America/Chicago)",
+        ),
+        (
+            "Physician review requested for the fall-risk plan.",
+            "Rosa Diaz, PT, DPT on 11/25/2025 11:31 (America/Chicago)",
+        ),
+    ]
+    assert "Lopez, Maria · DOB 03/14/1950 · MRN LPT-004217" in pages[2]
+    assert "Page 3 of 3" in pages[2]
+
+
+def test_not_billable_note_says_so_with_the_reasons(note):
+    # given
+    note["billing"].update(
+        qualifies=False,
+        statement="Not billable as CPT 97750",
+        blocking_reasons=["No interpretation or written report is recorded."],
+    )
+    # when
+    text = " ".join(_pages(_render(note)))
+    # then
+    assert (
+        "Not billable as CPT 97750 No interpretation or written report is recorded."
+        in text
+    )
+
+
+def test_note_without_payer_says_no_decision_was_made(note):
+    # given
+    note["billing"] = None
+    # when
+    text = " ".join(_pages(_render(note)))
+    # then
+    assert "No payer on file, so no billing decision was made." in text
+
+
+def test_markup_in_free_text_is_printed_not_fetched(note, monkeypatch):
+    # given
+    image = '<img src="http://tracker.example/pixel.png">'
+    note["session"]["reason"] = f"Fall risk {image}"
+    fetched = []
+    monkeypatch.setattr(
+        pdf.URL_FETCHER, "fetch", lambda url, headers=None: fetched.append(url)
+    )
+    # when
+    html = render_to_string(
+        pdf.TEMPLATE, {"note": note, "addenda": [], "document_id": DOCUMENT_ID}
+    )
+    text = " ".join(_pages(_render(note)))
+    # then
+    assert "&lt;img src=&quot;http://tracker.example/pixel.png&quot;&gt;" in html
+    assert "<img" not in html
+    assert f"Fall risk {image}" in text
+    assert fetched == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://tracker.example/pixel.png",
+        "https://fonts.example/font.woff2",
+        "ftp://files.example/logo.png",
+        "file:///etc/passwd",
+        "file://elsewhere/share/logo.png",
+    ],
+)
+def test_fetcher_refuses_urls_outside_the_project(url):
+    # given
+    fetcher = NoteURLFetcher(settings.BASE_DIR)
+    # when / then
+    with pytest.raises(ValueError, match=re.escape(REFUSED_URL.format(url=url))):
+        fetcher.fetch(url)
+
+
+def test_fetcher_refuses_a_path_that_climbs_out_of_the_project():
+    # given
+    fetcher = NoteURLFetcher(settings.BASE_DIR)
+    url = (settings.BASE_DIR / "templates" / ".." / ".." / "etc" / "hosts").as_uri()
+    # when / then
+    with pytest.raises(ValueError, match="only data: URLs and project files"):
+        fetcher.fetch(url)
+
+
+def test_fetcher_serves_data_urls_and_project_files():
+    # given
+    fetcher = NoteURLFetcher(settings.BASE_DIR)
+    css = settings.BASE_DIR / "templates" / "assessments" / "pdf" / "note.css"
+    # when
+    data = fetcher.fetch("data:text/plain;base64,UGVyZm5vdGU=")
+    local = fetcher.fetch(css.as_uri())
+    # then
+    assert data.read() == b"Perfnote"
+    assert local.read() == css.read_bytes()
+    local.close()
+
+
+def test_the_shared_fetcher_is_the_project_fetcher():
+    # then
+    assert isinstance(pdf.URL_FETCHER, NoteURLFetcher)
+    assert pdf.URL_FETCHER.root == settings.BASE_DIR.resolve()
