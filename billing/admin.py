@@ -8,6 +8,7 @@ from clinic.admin_scoping import ClinicScopedAdminMixin
 
 from .claims import claim_line, claims_csv
 from .models import BillingDecision, Payer
+from .services import payer_decisions_refresh
 
 
 @admin.register(Payer)
@@ -16,6 +17,11 @@ class PayerAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "method"]
     search_fields = ["name"]
     fields = ["clinic", "name", "kind", "rate_97750", "method"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Draft decisions carry the payer's kind, rate and method; signed ones stay.
+        payer_decisions_refresh(payer=obj)
 
 
 @admin.register(BillingDecision)

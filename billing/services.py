@@ -60,3 +60,9 @@ def patient_decisions_refresh(*, patient, now=None):
     )
     for session in drafts:
         decision_compute(session=session, now=now)
+
+
+def payer_decisions_refresh(*, payer, now=None):
+    """Recompute the drafts of every patient of a payer whose rate or method changed."""
+    for patient in payer.patients.all():
+        patient_decisions_refresh(patient=patient, now=now)

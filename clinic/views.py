@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from billing.services import patient_decisions_refresh
+
 from .access import access_clinic, access_patient_by_uuid
 from .forms import DiagnosisFormSet, PatientForm
 from .selectors import patient_list
@@ -47,6 +49,8 @@ def patient_form_view(request, patient_uuid=None):
             for position, diagnosis in enumerate(kept):
                 diagnosis.position = position
                 diagnosis.save()
+            # The payer decides every draft's billing.
+            patient_decisions_refresh(patient=patient)
         messages.success(request, f"Saved {patient.full_name}.")
         return redirect(patient)
     return render(

@@ -2,12 +2,18 @@
 
 import datetime as dt
 from decimal import Decimal
+from http import HTTPStatus
 
 import pytest
+from django.urls import reverse
 
 from billing.models import BillingDecision, Payer, SameDayService
 from billing.selectors import session_facts_get, year_to_date_charges
-from billing.services import decision_compute, patient_decisions_refresh
+from billing.services import (
+    decision_compute,
+    patient_decisions_refresh,
+    payer_decisions_refresh,
+)
 from tests.factories import (
     PatientFactory,
     PayerFactory,
@@ -181,3 +187,64 @@ def test_facts_use_the_clinic_date_and_session_clinician(patient, clinician):
     assert facts.signer_has_credentials is True
     assert facts.has_interpretation is True
     assert facts.payer_kind == "medicare"
+
+
+def test_changing_the_patients_payer_recomputes_drafts(
+    clinician_client, patient, clinician
+):
+    # given a draft decided under Medicare ($50.00 a unit)
+    session = _session(patient, clinician, NOW - dt.timedelta(days=2), [20])
+    decision_compute(session=session, now=NOW)
+    private = PayerFactory(
+        clinic=patient.clinic,
+        name="Private",
+        kind="commercial",
+        rate_97750=Decimal("60.00"),
+        method="cpt_midpoint",
+    )
+
+    # when the patient form moves the patient to the private payer
+    response = clinician_client.post(
+        reverse("clinic:patient-update", args=[patient.uuid]),
+        {
+            "first_name": patient.first_name,
+            "last_name": patient.last_name,
+            "mrn": patient.mrn,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "sex": patient.sex,
+            "payer": private.pk,
+            "member_id": patient.member_id,
+            "diagnoses-TOTAL_FORMS": "0",
+            "diagnoses-INITIAL_FORMS": "0",
+        },
+    )
+
+    # then the draft's decision follows the new payer
+    assert response.status_code == HTTPStatus.FOUND
+    decision = BillingDecision.objects.get(session=session)
+    assert (decision.method, decision.estimated_payment) == (
+        "cpt_midpoint",
+        Decimal("60.00"),
+    )
+
+
+def test_changing_a_payers_rate_recomputes_drafts_not_signed(patient, clinician):
+    # given a draft and a signed session of the same Medicare patient
+    draft = _session(patient, clinician, NOW - dt.timedelta(days=2), [20])
+    signed = _session(patient, clinician, NOW - dt.timedelta(days=9), [20])
+    patient_decisions_refresh(patient=patient, now=NOW)
+    mark_signed(signed)
+
+    # when the rate goes up
+    payer = patient.payer
+    payer.rate_97750 = Decimal("55.00")
+    payer.save()
+    payer_decisions_refresh(payer=payer, now=NOW)
+
+    # then only the draft moves
+    assert BillingDecision.objects.get(session=draft).estimated_payment == Decimal(
+        "55.00"
+    )
+    assert BillingDecision.objects.get(session=signed).estimated_payment == Decimal(
+        "50.00"
+    )
