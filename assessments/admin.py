@@ -10,7 +10,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from billing.services import patient_decisions_refresh
-from clinic.admin_scoping import ClinicScopedAdminMixin, scope_to_clinic
+from clinic.admin_scoping import (
+    ClinicScopedAdminMixin,
+    ReadOnlyAdminMixin,
+    scope_to_clinic,
+)
 from clinic.models import Clinician
 
 from .exports import latest_note_versions, notes_zip
@@ -227,17 +231,8 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         return obj.total_minutes
 
 
-class ReadOnlyAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Signed records and their audit trail are shown, never edited or deleted."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NoteVersion)

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html, format_html_join
 
-from clinic.admin_scoping import ClinicScopedAdminMixin
+from clinic.admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
 
 from .claims import claim_line, claims_csv
 from .models import BillingDecision, Payer
@@ -25,7 +25,7 @@ class PayerAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(BillingDecision)
-class BillingReviewAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """The billing office's review list: every session's decision, read-only."""
 
     list_display = [
@@ -77,15 +77,6 @@ class BillingReviewAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         "inputs",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="date of service", ordering="session__started_at")
     def date_of_service(self, decision):

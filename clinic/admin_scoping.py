@@ -99,6 +99,23 @@ class ClinicScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """Show records the admin may review but never add, change or delete.
+
+    For signed notes, their versions and addenda, billing decisions and the
+    note access log: records of what happened, not things to edit.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @transaction.atomic
 def clinic_admin_group_ensure():
     """Create or update the "Clinic administrators" group with exactly its permissions."""
