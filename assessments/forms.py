@@ -32,6 +32,10 @@ SIDE_REQUIRED = "{test} is done per side: choose left, right or both."
 SIDE_NOT_APPLICABLE = "{test} is not done per side: choose not applicable."
 TOO_MANY_TRIALS = "{test} records at most {trials} trial(s)."
 NO_TESTS = "Add at least one test."
+SKIPPED_TIME = (
+    "{clock:%H:%M} did not happen on {day:%m/%d/%Y}: the clocks moved forward an "
+    "hour. Give the time the clock showed."
+)
 SERVICE_LISTED_TWICE = "{code} is listed twice; give its minutes once."
 TIMED_SERVICE_NEEDS_MINUTES = "Give the direct minutes of this timed service."
 
@@ -39,6 +43,24 @@ TIMED_SERVICE_NEEDS_MINUTES = "Give the direct minutes of this timed service."
 def combine(day, clock):
     """Return an aware datetime for a clock time on a day in the current time zone."""
     return timezone.make_aware(dt.datetime.combine(day, clock))
+
+
+def skipped_clock_time(day, clock):
+    """Return True for a time the clocks jumped over (e.g. 02:30 on spring-forward day)."""
+    local = dt.datetime.combine(day, clock, tzinfo=timezone.get_current_timezone())
+    back = local.astimezone(dt.UTC).astimezone(local.tzinfo)
+    return back.replace(tzinfo=None) != local.replace(tzinfo=None)
+
+
+def check_clock_times(form, day, fields):
+    """Put an error on each field whose time did not exist on that day; say if any did."""
+    skipped = False
+    for field in fields:
+        clock = form.cleaned_data.get(field)
+        if clock is not None and skipped_clock_time(day, clock):
+            form.add_error(field, SKIPPED_TIME.format(clock=clock, day=day))
+            skipped = True
+    return skipped
 
 
 def clock(value):
@@ -95,6 +117,8 @@ class SessionForm(forms.Form):
             data.get("time_out"),
         )
         if day is None or time_in is None or time_out is None:
+            return data
+        if check_clock_times(self, day, ("time_in", "time_out")):
             return data
         data["started_at"] = combine(day, time_in)
         data["ended_at"] = combine(day, time_out)
@@ -199,6 +223,8 @@ class PerformedTestForm(forms.Form):
         """Return (start, stop) as aware datetimes on the day, or None if not valid."""
         start, stop = self.cleaned_data.get("start"), self.cleaned_data.get("stop")
         if day is None or start is None or stop is None:
+            return None
+        if check_clock_times(self, day, ("start", "stop")):
             return None
         return combine(day, start), combine(day, stop)
 

@@ -22,6 +22,7 @@ from assessments.forms import (
     SESSION_IN_FUTURE,
     SIDE_NOT_APPLICABLE,
     SIDE_REQUIRED,
+    SKIPPED_TIME,
     TEST_ENDS_BEFORE_START,
     TEST_OUTSIDE_SESSION,
     TESTS_OVERLAP,
@@ -875,6 +876,36 @@ def test_session_in_the_future_is_refused(
     )
     assert SESSION_IN_FUTURE == (
         "This session ends in the future; record it once it has happened."
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_a_clock_time_skipped_by_daylight_saving_is_refused(
+    clinician_client, create_url, form_values, field_errors
+):
+    # given 8 March 2026, when Chicago's clocks went from 02:00 to 03:00
+    day = dt.date(2026, 3, 8)
+    data = _session_data(
+        _tug(start="02:10:00", stop="03:20:00"),
+        date=day.isoformat(),
+        time_in="02:05:00",
+        time_out="03:30:00",
+    )
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then the skipped times are named next to their fields
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {"id_time_in": [SKIPPED_TIME.format(clock=dt.time(2, 5), day=day)]},
+    )
+    assert SKIPPED_TIME.format(clock=dt.time(2, 5), day=day) == (
+        "02:05 did not happen on 03/08/2026: the clocks moved forward an hour. "
+        "Give the time the clock showed."
     )
     assert TestSession.objects.count() == 0
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
-from clinic.forms import MRN_TAKEN
+from clinic.forms import MRN_TAKEN, PatientForm
 from clinic.models import (
     DOB_IN_FUTURE,
     DOB_TOO_OLD,
@@ -283,8 +283,8 @@ def test_patient_list_query_count_does_not_grow_with_patients(
         PerformedTestFactory(session=session)
 
     # when
-    # session, user, clinician, clinic, savepoint, patients, release savepoint
-    with django_assert_num_queries(7):
+    # session, user, clinician, clinic, savepoint, count, patients, release savepoint
+    with django_assert_num_queries(8):
         response = clinician_client.get(reverse("clinic:patient-list"))
 
     # then
@@ -562,6 +562,30 @@ def test_duplicate_mrn_in_the_same_clinic_is_refused_whatever_the_case(
     assert list(Patient.objects.values_list("first_name", flat=True)) == ["Ann"]
 
 
+def test_duplicate_mrn_saved_at_the_same_moment_gets_the_field_message(
+    clinician_client, clinic, payer, form_values, field_errors, monkeypatch
+):
+    # given another user's save of the MRN lands between this form's check and
+    # its insert, so only the database constraint can catch it
+    PatientFactory(clinic=clinic, mrn="A-1001", first_name="Ann")
+    monkeypatch.setattr(PatientForm, "clean_mrn", lambda form: form.cleaned_data["mrn"])
+    data = _patient_data(payer=payer, mrn="A-1001")
+
+    # when
+    response = clinician_client.post(reverse("clinic:patient-create"), data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        field_id="id_mrn",
+        message=MRN_TAKEN.format(mrn="A-1001"),
+        data=data,
+    )
+    assert list(Patient.objects.values_list("first_name", flat=True)) == ["Ann"]
+
+
 def test_same_mrn_in_another_clinic_is_accepted(clinician_client, other_clinic):
     # given
     PatientFactory(clinic=other_clinic, mrn="A-1001")
@@ -720,3 +744,21 @@ def test_removing_a_diagnosis_closes_the_gap_in_positions(
         ("R26.81", 0),
         ("Z96.651", 1),
     ]
+
+
+def test_patient_list_pages_by_fifty(clinician_client, clinic):
+    # given 51 patients, the last one alphabetically on page 2
+    for number in range(51):
+        PatientFactory(clinic=clinic, last_name=f"Zed{number:02d}", first_name="A")
+
+    # when
+    first = clinician_client.get(reverse("clinic:patient-list"))
+    second = clinician_client.get(reverse("clinic:patient-list"), {"page": "2"})
+    beyond = clinician_client.get(reverse("clinic:patient-list"), {"page": "junk"})
+
+    # then
+    assert len(first.context["patients"]) == 50
+    assert [p.last_name for p in second.context["patients"]] == ["Zed50"]
+    assert "Page 1 of 2 · 51 patients" in first.content.decode()
+    assert beyond.status_code == HTTPStatus.OK
+    assert beyond.context["patients"].number == 1
