@@ -89,7 +89,9 @@ def note_pdf_render(*, context: dict, addenda: list[dict], document_id: str) -> 
             string=html, base_url=str(settings.BASE_DIR), url_fetcher=URL_FETCHER
         )
         return document.write_pdf(
-            stylesheets=[_stylesheet()], font_config=FONT_CONFIG, custom_metadata=True
+            stylesheets=[_stylesheet()],
+            font_config=FONT_CONFIG,
+            custom_metadata=True,
         )
 
 
