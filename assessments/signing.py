@@ -26,7 +26,7 @@ WRONG_PASSWORD = "The password is not correct."  # noqa: S105
 NOT_A_DRAFT = "This session is already signed; add an addendum instead."
 NOT_THE_PERFORMER = "Only the clinician who performed the tests can sign this note."
 ASSISTANT_CANNOT_SIGN = (
-    "A {role} cannot sign a 97750 note: formal testing and its written report are "
+    "A PT or OT assistant cannot sign a 97750 note: formal testing and its written report are "
     "not within an assistant's scope (WPS A53309). Ask a physical therapist, "
     "occupational therapist or physician to test and sign."
 )
@@ -57,9 +57,7 @@ def check_password(user, password):
 def check_may_sign(clinician):
     """Raise ValidationError if the clinician's role may not sign a 97750 note."""
     if clinician.is_assistant:
-        raise ValidationError(
-            ASSISTANT_CANNOT_SIGN.format(role=clinician.get_role_display())
-        )
+        raise ValidationError(ASSISTANT_CANNOT_SIGN)
 
 
 def _store_version(*, session, context, addenda, addendum, now, reason, signer):
