@@ -20,6 +20,16 @@ from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 User = get_user_model()
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+# A signer as signing.signer_snapshot() records one, for notes built in tests.
+SIGNER = {
+    "name": "Rosa Diaz",
+    "role": "pt",
+    "role_label": "Physical therapist",
+    "credentials": "PT, DPT",
+    "license_number": "070.012345",
+    "license_state": "IL",
+    "npi": "1457382910",
+}
 
 
 class UserFactory(DjangoModelFactory[User]):

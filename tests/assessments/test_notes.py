@@ -17,6 +17,7 @@ from billing.models import BillingDecision, SameDayService
 from billing.rules import findings
 from billing.services import decision_compute
 from tests.factories import (
+    SIGNER,
     ClinicFactory,
     ClinicianFactory,
     DiagnosisFactory,
@@ -31,15 +32,6 @@ pytestmark = pytest.mark.django_db
 # 15:00 UTC on 15 January is 09:00 in Chicago (CST, UTC-6).
 START = dt.datetime(2025, 1, 15, 15, 0, tzinfo=dt.UTC)
 SIGNED_AT = dt.datetime(2025, 1, 15, 16, 2, 30, tzinfo=dt.UTC)
-SIGNER = {
-    "name": "Rosa Diaz",
-    "role": "pt",
-    "role_label": "Physical therapist",
-    "credentials": "PT, DPT",
-    "license_number": "070.012345",
-    "license_state": "IL",
-    "npi": "1457382910",
-}
 SIGNER_BLOCK = {
     "name": "Rosa Diaz",
     "credentials": "PT, DPT",

@@ -20,6 +20,7 @@ from assessments.pdf import REFUSED_URL, NoteURLFetcher, note_pdf_render
 from billing.models import SameDayService
 from billing.services import decision_compute
 from tests.factories import (
+    SIGNER,
     ClinicFactory,
     ClinicianFactory,
     DiagnosisFactory,
@@ -32,15 +33,6 @@ from tests.factories import (
 DOCUMENT_ID = "PN-0A1B2C3D4E5F-V1"
 START = dt.datetime(2025, 11, 24, 15, 0, tzinfo=dt.UTC)  # 09:00 in Chicago
 SIGNED_AT = dt.datetime(2025, 11, 24, 16, 31, tzinfo=dt.UTC)
-SIGNER = {
-    "name": "Rosa Diaz",
-    "role": "pt",
-    "role_label": "Physical therapist",
-    "credentials": "PT, DPT",
-    "license_number": "070.012345",
-    "license_state": "IL",
-    "npi": "1457382910",
-}
 # (code, side, start minute, stop minute, trials, notes): eight tests, as in a
 # full fall-risk battery, so the note runs to two pages.
 TESTS = [
