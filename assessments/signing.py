@@ -60,6 +60,17 @@ def check_may_sign(clinician):
         raise ValidationError(ASSISTANT_CANNOT_SIGN)
 
 
+def check_may_sign_session(session, clinician):
+    """Raise ValidationError unless this clinician may sign this session's note.
+
+    The sign page asks this up front to show the reason instead of a form;
+    session_sign() asks it again inside its transaction.
+    """
+    check_may_sign(clinician)
+    if clinician.pk != session.clinician_id:
+        raise ValidationError(NOT_THE_PERFORMER)
+
+
 def _store_version(*, session, context, addenda, addendum, now, reason, signer):
     """Render, seal and store the next note version, chained to the one before."""
     previous = session.note_versions.order_by("-number").first()
@@ -94,9 +105,7 @@ def session_sign(*, session, clinician, password, now):
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     if not session.is_draft:
         raise ValidationError(NOT_A_DRAFT)
-    check_may_sign(clinician)
-    if clinician.pk != session.clinician_id:
-        raise ValidationError(NOT_THE_PERFORMER)
+    check_may_sign_session(session, clinician)
     check_password(clinician.user, password)
     decision = decision_compute(session=session, now=now)
     signer = signer_snapshot(clinician)

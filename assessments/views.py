@@ -164,9 +164,7 @@ def session_sign_view(request, session_uuid):
         return redirect(session)
     refusal = None
     try:
-        signing.check_may_sign(clinician)
-        if clinician.pk != session.clinician_id:
-            raise ValidationError(signing.NOT_THE_PERFORMER)
+        signing.check_may_sign_session(session, clinician)
     except ValidationError as exc:
         refusal = exc.messages[0]
     form = SignForm(request.POST or None)
