@@ -94,6 +94,37 @@ def test_addendum_page_adds_a_version(clinician_client, signed_version, session)
     assert [v.number for v in session.note_versions.all()] == [1, 2]
 
 
+def test_addendum_with_wrong_password_keeps_the_text(
+    clinician_client, signed_version, session
+):
+    url = reverse("assessments:addendum-create", args=[session.uuid])
+
+    response = clinician_client.post(
+        url, {"text": "Late entry: patient wore bifocals.", "password": "nope"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert signing.WRONG_PASSWORD in page
+    assert "Late entry: patient wore bifocals.</textarea>" in page
+    assert [v.number for v in session.note_versions.all()] == [1]
+
+
+def test_addendum_page_of_another_clinic_is_404(
+    other_clinician_client, signed_version, session
+):
+    url = reverse("assessments:addendum-create", args=[session.uuid])
+
+    get = other_clinician_client.get(url)
+    post = other_clinician_client.post(
+        url, {"text": "Not mine to write.", "password": DEFAULT_PASSWORD}
+    )
+
+    assert get.status_code == HTTPStatus.NOT_FOUND
+    assert post.status_code == HTTPStatus.NOT_FOUND
+    assert [v.number for v in session.note_versions.all()] == [1]
+
+
 def test_download_sends_stored_bytes_and_records_it(
     clinician_client, clinician, signed_version, session
 ):
