@@ -17,8 +17,8 @@ from clinic.admin_scoping import (
 )
 from clinic.models import Clinician
 
-from .exports import latest_note_versions, notes_zip
 from .models import Addendum, NoteAccessEvent, NoteVersion, PerformedTest, TestSession
+from .notes.export import latest_note_versions, notes_zip
 from .selectors import session_summary
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}

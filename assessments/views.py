@@ -10,7 +10,7 @@ from django.utils import timezone
 from billing.selectors import decision_panel_get
 from clinic.access import access_patient_by_uuid
 
-from . import catalog, signing
+from . import catalog
 from .access import access_session_by_uuid
 from .forms import (
     AddendumForm,
@@ -22,9 +22,10 @@ from .forms import (
     VerifyForm,
 )
 from .models import NoteAccessEvent
+from .notes import signing
+from .notes.verification import note_verify
 from .selectors import session_summary
 from .services import session_save
-from .verification import note_verify
 
 NOT_A_CLINICIAN = "Only clinicians record test sessions."
 

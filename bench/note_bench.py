@@ -30,9 +30,9 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 
-from assessments import sealing  # noqa: E402
-from assessments.notes import ATTESTATION  # noqa: E402
-from assessments.pdf import note_pdf_render  # noqa: E402
+from assessments.notes import sealing  # noqa: E402
+from assessments.notes.content import ATTESTATION  # noqa: E402
+from assessments.notes.rendering import note_pdf_render  # noqa: E402
 
 WARM_UP = 3
 RUNS = 25

@@ -35,8 +35,8 @@ RUNS, WARM_UP = 50, 5
 def main():
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
-    from assessments.sealing import seal_certificate_create
-    from assessments.signing import session_sign
+    from assessments.notes.sealing import seal_certificate_create
+    from assessments.notes.signing import session_sign
     from billing.services import decision_compute
     from tests.factories import (
         DEFAULT_PASSWORD,

@@ -27,7 +27,7 @@ def _seal_certificate():
     """Create the suite's seal certificate once, so signing works in every test."""
     from django.conf import settings
 
-    from assessments.sealing import seal_certificate_create
+    from assessments.notes.sealing import seal_certificate_create
 
     path = settings.PERFNOTE_SEAL_PKCS12
     if not path.exists():

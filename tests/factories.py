@@ -160,7 +160,7 @@ def mark_signed(session, *, at=None):
     """Lock a session as signed in the database, without a rendered note.
 
     For tests about what a signed session refuses; signing itself, with its
-    sealed PDF, is assessments.signing.session_sign.
+    sealed PDF, is assessments.notes.signing.session_sign.
     """
     TestSession.objects.filter(pk=session.pk).update(
         status=TestSession.Status.SIGNED,

@@ -1,8 +1,8 @@
-"""Install the database triggers that keep signed notes unchanged (assessments.locking)."""
+"""Install the database triggers that keep signed notes unchanged (assessments.notes.locking)."""
 
 from django.db import migrations
 
-from assessments.locking import lock_signed_records, unlock_signed_records
+from assessments.notes.locking import lock_signed_records, unlock_signed_records
 
 
 def lock(apps, schema_editor):

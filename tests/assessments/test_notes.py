@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import TestSession
-from assessments.notes import (
+from assessments.notes.content import (
     ATTESTATION,
     NOT_BILLABLE,
     addendum_entry,

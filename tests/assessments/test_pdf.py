@@ -14,9 +14,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from assessments import pdf
-from assessments.notes import addendum_entry, note_context_build
-from assessments.pdf import REFUSED_URL, NoteURLFetcher, note_pdf_render
+from assessments.notes import rendering
+from assessments.notes.content import addendum_entry, note_context_build
+from assessments.notes.rendering import REFUSED_URL, NoteURLFetcher, note_pdf_render
 from billing.models import SameDayService
 from billing.services import decision_compute
 from tests.factories import (
@@ -310,11 +310,11 @@ def test_markup_in_free_text_is_printed_not_fetched(note, monkeypatch):
     note["session"]["reason"] = f"Fall risk {image}"
     fetched = []
     monkeypatch.setattr(
-        pdf.URL_FETCHER, "fetch", lambda url, headers=None: fetched.append(url)
+        rendering.URL_FETCHER, "fetch", lambda url, headers=None: fetched.append(url)
     )
     # when
     html = render_to_string(
-        pdf.TEMPLATE, {"note": note, "addenda": [], "document_id": DOCUMENT_ID}
+        rendering.TEMPLATE, {"note": note, "addenda": [], "document_id": DOCUMENT_ID}
     )
     text = " ".join(_pages(_render(note)))
     # then
@@ -366,5 +366,5 @@ def test_fetcher_serves_data_urls_and_project_files():
 
 def test_the_shared_fetcher_is_the_project_fetcher():
     # then
-    assert isinstance(pdf.URL_FETCHER, NoteURLFetcher)
-    assert pdf.URL_FETCHER.root == settings.BASE_DIR.resolve()
+    assert isinstance(rendering.URL_FETCHER, NoteURLFetcher)
+    assert rendering.URL_FETCHER.root == settings.BASE_DIR.resolve()

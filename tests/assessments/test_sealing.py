@@ -21,9 +21,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from assessments import pdf, sealing
-from assessments.pdf import note_pdf_render
-from assessments.sealing import (
+from assessments.notes import rendering, sealing
+from assessments.notes.rendering import note_pdf_render
+from assessments.notes.sealing import (
     ADDED_TO,
     CHANGED,
     DOCUMENT_ID_INFO_KEY,
@@ -329,7 +329,7 @@ def test_an_unsigned_pdf_has_no_signature(unsealed, seal_certificate):
 
 def test_document_id_key_is_where_the_renderer_writes_it():
     # given WeasyPrint keeps the letters and digits of a <meta> name
-    key = "".join(char for char in pdf.DOCUMENT_ID_META if char.isalnum())
+    key = "".join(char for char in rendering.DOCUMENT_ID_META if char.isalnum())
     # then
     assert f"/{key}" == DOCUMENT_ID_INFO_KEY
 

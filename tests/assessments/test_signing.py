@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from assessments import signing
 from assessments.models import Addendum, NoteVersion, TestSession
-from assessments.sealing import check_seal
+from assessments.notes import signing
+from assessments.notes.sealing import check_seal
 from billing.models import BillingDecision
 from tests.factories import DEFAULT_PASSWORD, ClinicianFactory
 

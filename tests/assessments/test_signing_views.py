@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments import signing
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
+from assessments.notes import signing
 from clinic.admin_scoping import clinic_admin_group_ensure
 from tests.factories import DEFAULT_PASSWORD
 

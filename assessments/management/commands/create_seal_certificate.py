@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from assessments.sealing import certificate_fingerprint, seal_certificate_create
+from assessments.notes.sealing import certificate_fingerprint, seal_certificate_create
 
 
 class Command(BaseCommand):

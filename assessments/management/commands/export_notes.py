@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments.exports import latest_note_versions
 from assessments.models import NoteAccessEvent, TestSession
-from assessments.signing import note_access_record
+from assessments.notes.export import latest_note_versions
+from assessments.notes.signing import note_access_record
 
 
 def day(value):

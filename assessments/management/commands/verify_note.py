@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.verification import note_verify
+from assessments.notes.verification import note_verify
 
 
 def yes_no(value):

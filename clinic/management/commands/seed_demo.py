@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import catalog
+from assessments.notes.signing import addendum_add, session_sign
 from assessments.services import session_save
-from assessments.signing import addendum_add, session_sign
 from billing.models import Payer
 from clinic.admin_scoping import clinic_admin_group_ensure
 from clinic.models import (

@@ -5,7 +5,8 @@ import zipfile
 
 from django.db.models import OuterRef, Subquery
 
-from .models import NoteAccessEvent, NoteVersion
+from assessments.models import NoteAccessEvent, NoteVersion
+
 from .signing import note_access_record
 
 

@@ -12,11 +12,10 @@ import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
 
+from assessments import catalog
+from assessments.selectors import session_summary
 from billing.models import Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
-
-from . import catalog
-from .selectors import session_summary
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"

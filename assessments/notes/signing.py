@@ -12,13 +12,13 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from assessments.models import Addendum, NoteAccessEvent, NoteVersion, TestSession
 from billing.services import decision_compute
 
-from . import notes, pdf, sealing
-from .models import Addendum, NoteAccessEvent, NoteVersion, TestSession
+from . import content, rendering, sealing
 
 # The signing page shows the same words the note prints.
-ATTESTATION = notes.ATTESTATION
+ATTESTATION = content.ATTESTATION
 SEAL_REASON = "Signed physical performance test note (CPT 97750)"
 ADDENDUM_REASON = "Signed addendum to a physical performance test note"
 
@@ -77,7 +77,9 @@ def _store_version(*, session, context, addenda, addendum, now, reason, signer):
     number = previous.number + 1 if previous else 1
     document_id = f"PN-{session.uuid.hex[:12].upper()}-V{number}"
     sealed = sealing.seal_pdf(
-        pdf.note_pdf_render(context=context, addenda=addenda, document_id=document_id),
+        rendering.note_pdf_render(
+            context=context, addenda=addenda, document_id=document_id
+        ),
         signer_name=f"{signer['name']}, {signer['credentials']}".strip(", "),
         reason=reason,
         location=context.get("clinic", {}).get("name", ""),
@@ -109,7 +111,7 @@ def session_sign(*, session, clinician, password, now):
     check_password(clinician.user, password)
     decision = decision_compute(session=session, now=now)
     signer = signer_snapshot(clinician)
-    context = notes.note_context_build(
+    context = content.note_context_build(
         session=session, decision=decision, signer=signer, signed_at=now
     )
     session.status = TestSession.Status.SIGNED
@@ -148,7 +150,7 @@ def addendum_add(*, session, author, text, password, now):
     original = session.note_versions.get(number=1)
     zone = original.context["session"]["time_zone"]
     entries = [
-        notes.addendum_entry(
+        content.addendum_entry(
             text=item.text, signer=item.signer, signed_at=item.signed_at, zone=zone
         )
         for item in session.addenda.order_by("signed_at", "id")

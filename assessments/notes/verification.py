@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
+from assessments.models import NoteVersion
+
 from . import sealing
-from .models import NoteVersion
 
 NOT_ON_RECORD = "No note with this document id is on record."
 DIFFERS_FROM_RECORD = (
