@@ -12,7 +12,7 @@ def access_session_by_uuid(user, session_uuid) -> TestSession:
     clinic = access_clinic(user)
     try:
         return TestSession.objects.select_related(
-            "patient__clinic", "patient__payer", "clinician__user"
+            "patient__clinic", "clinician__user", "billing_decision__payer"
         ).get(uuid=session_uuid, patient__clinic=clinic)
     except TestSession.DoesNotExist:
         raise Http404("No such session.") from None

@@ -9,23 +9,26 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
 
-from billing.services import patient_decisions_refresh
+from clinic import admin as clinic_admin
 from clinic.admin_scoping import (
     ClinicScopedAdminMixin,
     ReadOnlyAdminMixin,
     scope_to_clinic,
 )
 from clinic.models import Clinician
+from clinic.services import ClinicianInput
 
 from .models import Addendum, NoteAccessEvent, NoteVersion, PerformedTest, TestSession
 from .notes.export import latest_note_versions, notes_zip
-from .selectors import session_summary
+from .recording import clock
+from .selectors import session_input_get, session_summary
+from .services import clinician_record_save, session_delete, session_update
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
 
 
 def _clock(value):
-    return timezone.localtime(value).strftime("%H:%M:%S")
+    return clock(timezone.localtime(value))
 
 
 def _by_side(values, unit):
@@ -170,9 +173,21 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The clinician, discipline and written report feed the billing decision.
-        patient_decisions_refresh(patient=obj.patient)
+        # The admin changes a draft's header only; its tests and procedures are
+        # handed back unchanged, so the session keeps one write path and billing
+        # is recomputed (the clinician and the written report feed it).
+        session_update(
+            session=obj,
+            clinician=form.cleaned_data["clinician"],
+            data=session_input_get(session=obj),
+        )
+
+    def delete_model(self, request, obj):
+        session_delete(session=obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            session_delete(session=session)
 
     @admin.action(description="Download the selected signed notes (zip of sealed PDFs)")
     def download_notes_zip(self, request, queryset):
@@ -211,7 +226,7 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="patient", ordering="patient__last_name")
     def patient_name(self, obj):
-        return f"{obj.patient.last_name}, {obj.patient.first_name}"
+        return obj.patient.last_first
 
     @admin.display(description="MRN", ordering="patient__mrn")
     def mrn(self, obj):
@@ -268,3 +283,30 @@ class NoteAccessEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "at"]
     list_select_related = ["note_version", "user"]
     search_fields = ["note_version__document_id", "user__username"]
+
+
+admin.site.unregister(Clinician)
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(clinic_admin.ClinicianAdmin):
+    """Clinic's clinician admin, saving through clinician_record_save.
+
+    A clinician's role and credentials feed the billing of their drafts, which
+    this app holds, so the save recomputes them.
+    """
+
+    def save_model(self, request, obj, form, change):
+        # The form has filled in obj (and, for a new one, its login and clinic).
+        data = form.cleaned_data
+        clinician_record_save(
+            clinician=obj,
+            data=ClinicianInput(
+                role=data["role"],
+                credentials=data["credentials"],
+                license_number=data["license_number"],
+                license_state=data["license_state"],
+                npi=data["npi"],
+                is_active=data["is_active"],
+            ),
+        )

@@ -660,3 +660,18 @@ def choices() -> list[tuple[str, list[tuple[str, str]]]]:
         for category, tests in by_category().items()
         if tests
     ]
+
+
+def script_data() -> dict[str, dict[str, object]]:
+    """Return what the session form's script needs to label trial fields, by code."""
+    return {
+        test.code: {
+            "name": test.name,
+            "unit": test.unit,
+            "trials": test.trials,
+            "per_side": test.per_side,
+            "min": str(test.plausible_min),
+            "max": str(test.plausible_max),
+        }
+        for test in CATALOG.values()
+    }

@@ -1,4 +1,4 @@
-"""Session input: a session form plus a formset of tests, each with times and trials.
+"""Page input: the session form with its tests and procedures, and the patient form.
 
 Times are typed (or filled by the Start/Stop buttons) as clock times on the
 session's date, in the clinic's time zone, which the middleware activates.
@@ -8,63 +8,65 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from billing.models import SameDayService
+from billing.forms import CoverageForm
 from billing.rules.codes import UNTIMED_CODES
+from clinic.forms import DiagnosisFormSet, PatientForm, ServiceFormMixin
+from clinic.models import Clinic, Clinician, Patient
 
-from . import catalog
-from .models import PerformedTest, TestSession
+from . import catalog, recording
+from .models import PerformedTest, SameDayProcedure, TestSession
+from .recording import ProcedureInput, SessionInput, TestInput
+from .selectors import patient_coverage
+from .services import ChartInput
 
 MAX_TRIALS = max(test.trials for test in catalog.CATALOG.values())
 
-SESSION_ENDS_BEFORE_START = "Time out must be after time in."
-SESSION_IN_FUTURE = "This session ends in the future; record it once it has happened."
-TEST_ENDS_BEFORE_START = "Stop must be after start."
-TEST_OUTSIDE_SESSION = (
-    "This test ({start}–{end}) falls outside the session's time in–time out "
-    "({session_start}–{session_end})."
-)
-TESTS_OVERLAP = (
-    "{this} ({this_start}–{this_end}) overlaps {other} ({other_start}–{other_end})."
-)
-SIDE_REQUIRED = "{test} is done per side: choose left, right or both."
-SIDE_NOT_APPLICABLE = "{test} is not done per side: choose not applicable."
-TOO_MANY_TRIALS = "{test} records at most {trials} trial(s)."
-NO_TESTS = "Add at least one test."
 SKIPPED_TIME = (
     "{clock:%H:%M} did not happen on {day:%m/%d/%Y}: the clocks moved forward an "
     "hour. Give the time the clock showed."
 )
-SERVICE_LISTED_TWICE = "{code} is listed twice; give its minutes once."
-TIMED_SERVICE_NEEDS_MINUTES = "Give the direct minutes of this timed service."
+# Where a recording.Problem about a session or a test is shown on the forms.
+_SESSION_FIELDS = {"started_at": "time_in", "ended_at": "time_out", "tests": None}
+_TEST_FIELDS = {"started_at": "start", "ended_at": "stop", "trials": None}
 
 
-def combine(day, clock):
+def combine(day: dt.date, clock: dt.time) -> dt.datetime:
     """Return an aware datetime for a clock time on a day in the current time zone."""
     return timezone.make_aware(dt.datetime.combine(day, clock))
 
 
-def skipped_clock_time(day, clock):
+def skipped_clock_time(day: dt.date, clock: dt.time) -> bool:
     """Return True for a time the clocks jumped over (e.g. 02:30 on spring-forward day)."""
     local = dt.datetime.combine(day, clock, tzinfo=timezone.get_current_timezone())
     back = local.astimezone(dt.UTC).astimezone(local.tzinfo)
     return back.replace(tzinfo=None) != local.replace(tzinfo=None)
 
 
-def check_clock_times(form, day, fields):
-    """Put an error on each field whose time did not exist on that day; say if any did."""
+def aware_times(
+    form: forms.Form, day: dt.date, fields: tuple[str, str]
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """Return the two clock fields as aware datetimes on the day, or None.
+
+    A time the clocks jumped over gets an error on its field.
+    """
+    clocks = [form.cleaned_data.get(field) for field in fields]
+    if None in clocks:
+        return None
     skipped = False
-    for field in fields:
-        clock = form.cleaned_data.get(field)
-        if clock is not None and skipped_clock_time(day, clock):
+    for field, clock in zip(fields, clocks, strict=True):
+        if skipped_clock_time(day, clock):
             form.add_error(field, SKIPPED_TIME.format(clock=clock, day=day))
             skipped = True
-    return skipped
+    if skipped:
+        return None
+    return combine(day, clocks[0]), combine(day, clocks[1])
 
 
-def clock(value):
-    return timezone.localtime(value).strftime("%H:%M:%S")
+def _local_clock(value: dt.datetime) -> dt.time:
+    return timezone.localtime(value).time().replace(microsecond=0)
 
 
 class TimeInput(forms.TimeInput):
@@ -96,43 +98,24 @@ class SessionForm(forms.Form):
     )
 
     @classmethod
-    def initial_for(cls, session):
-        started = timezone.localtime(session.started_at)
+    def initial_for(cls, session: TestSession) -> dict:
         return {
-            "date": started.date(),
-            "time_in": started.time().replace(microsecond=0),
-            "time_out": timezone.localtime(session.ended_at)
-            .time()
-            .replace(microsecond=0),
+            "date": timezone.localtime(session.started_at).date(),
+            "time_in": _local_clock(session.started_at),
+            "time_out": _local_clock(session.ended_at),
             "discipline": session.discipline,
             "reason": session.reason,
             "interpretation": session.interpretation,
         }
 
-    def clean(self):
-        data = super().clean()
-        day, time_in, time_out = (
-            data.get("date"),
-            data.get("time_in"),
-            data.get("time_out"),
+    @classmethod
+    def initial_for_new(cls, clinician: Clinician) -> dict:
+        """Start a new session today, under the clinician's own discipline."""
+        occupational = clinician.role in (Clinician.Role.OT, Clinician.Role.OTA)
+        discipline = (
+            TestSession.Discipline.OT if occupational else TestSession.Discipline.PT
         )
-        if day is None or time_in is None or time_out is None:
-            return data
-        if check_clock_times(self, day, ("time_in", "time_out")):
-            return data
-        data["started_at"] = combine(day, time_in)
-        data["ended_at"] = combine(day, time_out)
-        if data["ended_at"] <= data["started_at"]:
-            self.add_error("time_out", SESSION_ENDS_BEFORE_START)
-        elif data["ended_at"] > timezone.now():
-            self.add_error("time_out", SESSION_IN_FUTURE)
-        return data
-
-    def window(self):
-        """Return (started_at, ended_at) once the form is valid, else None."""
-        if self.is_valid():
-            return self.cleaned_data["started_at"], self.cleaned_data["ended_at"]
-        return None
+        return {"date": timezone.localdate(), "discipline": discipline}
 
 
 class PerformedTestForm(forms.Form):
@@ -163,143 +146,117 @@ class PerformedTestForm(forms.Form):
                 )
 
     @classmethod
-    def initial_for(cls, test):
+    def initial_for(cls, test: PerformedTest) -> dict:
         initial = {
             "catalog_code": test.catalog_code,
             "side": test.side,
-            "start": timezone.localtime(test.started_at).time().replace(microsecond=0),
-            "stop": timezone.localtime(test.ended_at).time().replace(microsecond=0),
+            "start": _local_clock(test.started_at),
+            "stop": _local_clock(test.ended_at),
             "notes": test.notes,
         }
-        first_side = "left" if test.side == "both" else test.side
-        for field_prefix, side in (("trial", first_side), ("right_trial", "right")):
-            if test.side != "both" and field_prefix == "right_trial":
-                continue
-            for number, value in enumerate(test.trials.get(side, []), start=1):
-                initial[f"{field_prefix}_{number}"] = Decimal(value)
+        for trial_side, values in test.trials.items():
+            prefix = cls._trial_prefix(test.side, trial_side)
+            for number, value in enumerate(values, start=1):
+                initial[f"{prefix}_{number}"] = Decimal(value)
         return initial
+
+    @staticmethod
+    def _trial_prefix(side: str, trial_side: str) -> str:
+        """Return the row of trial fields one side's values are typed in."""
+        return "right_trial" if side == "both" and trial_side == "right" else "trial"
 
     def clean(self):
         data = super().clean()
-        code = data.get("catalog_code")
-        if not code:
-            return data
-        test = catalog.get(code)
-        side = data.get("side")
-        if side and test.per_side and side == PerformedTest.Side.NOT_APPLICABLE:
-            self.add_error("side", SIDE_REQUIRED.format(test=test.name))
-        elif side and not test.per_side and side != PerformedTest.Side.NOT_APPLICABLE:
-            self.add_error("side", SIDE_NOT_APPLICABLE.format(test=test.name))
-        data["trials"] = self._clean_trials(test, side)
+        # Note where each side's values were typed now: an error added later
+        # takes its field out of cleaned_data, and the next problem of the same
+        # row must still find the field its own value was typed in.
+        side = data.get("side", "")
+        self._trial_fields = {
+            trial_side: [
+                name
+                for name, _value in self._typed_trials(
+                    self._trial_prefix(side, trial_side)
+                )
+            ]
+            for trial_side in ("left", "right", recording.NOT_APPLICABLE)
+        }
         return data
 
-    def _clean_trials(self, test, side):
-        """Check each typed value against the test's range; return {side: [str, ...]}."""
-        rows = {"trial": "left" if side == "both" else side}
-        if side == "both":
-            rows["right_trial"] = "right"
-        trials = {}
-        for prefix in ("trial", "right_trial"):
-            for number in range(1, MAX_TRIALS + 1):
-                name = f"{prefix}_{number}"
-                value = self.cleaned_data.get(name)
-                if value is None:
-                    continue
-                if prefix not in rows:
-                    continue
-                if number > test.trials:
-                    self.add_error(
-                        name, TOO_MANY_TRIALS.format(test=test.name, trials=test.trials)
-                    )
-                    continue
-                problem = test.check_value(value)
-                if problem:
-                    self.add_error(name, problem)
-                    continue
-                trials.setdefault(rows[prefix], []).append(str(value))
-        return trials
+    def trial_field(self, trial_side: str, number: int) -> str:
+        """Return the name of the field the trial ``number`` of a side was typed in."""
+        typed = self._trial_fields.get(trial_side, [])
+        return typed[number - 1] if number <= len(typed) else "trial_1"
 
-    def interval(self, day):
-        """Return (start, stop) as aware datetimes on the day, or None if not valid."""
-        start, stop = self.cleaned_data.get("start"), self.cleaned_data.get("stop")
-        if day is None or start is None or stop is None:
-            return None
-        if check_clock_times(self, day, ("start", "stop")):
-            return None
-        return combine(day, start), combine(day, stop)
-
-
-class BasePerformedTestFormSet(forms.BaseFormSet):
-    """Tests of one session: checks that need the session's window or the other tests."""
-
-    def __init__(self, *args, session_form=None, **kwargs):
-        self.session_form = session_form
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        day = None
-        window = self.session_form.window() if self.session_form else None
-        if window is not None:
-            day = self.session_form.cleaned_data["date"]
-        timed = []
-        for form in self._kept_forms():
-            interval = form.interval(day)
-            if interval is None:
-                continue
-            start, stop = interval
-            if stop <= start:
-                form.add_error("stop", TEST_ENDS_BEFORE_START)
-                continue
-            if start < window[0] or stop > window[1]:
-                form.add_error(
-                    "start",
-                    TEST_OUTSIDE_SESSION.format(
-                        start=clock(start),
-                        end=clock(stop),
-                        session_start=clock(window[0]),
-                        session_end=clock(window[1]),
-                    ),
-                )
-            form.cleaned_data["started_at"], form.cleaned_data["ended_at"] = start, stop
-            timed.append(form)
-        self._check_overlaps(timed)
-        if not self._kept_forms() and not any(self.errors):
-            raise forms.ValidationError(NO_TESTS)
-
-    def _kept_forms(self):
-        """Return the filled-in forms not marked for removal."""
+    def _typed_trials(self, prefix: str) -> list[tuple[str, Decimal]]:
+        names = (f"{prefix}_{number}" for number in range(1, MAX_TRIALS + 1))
         return [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("catalog_code")
-            and not (self.can_delete and self._should_delete_form(form))
+            (name, self.cleaned_data[name])
+            for name in names
+            if self.cleaned_data.get(name) is not None
         ]
 
-    @staticmethod
-    def _check_overlaps(forms_):
-        """Report every pair of tests whose times overlap, on both tests, naming each."""
-        ordered = sorted(forms_, key=lambda f: f.cleaned_data["started_at"])
-        for index, form in enumerate(ordered):
-            for other in ordered[index + 1 :]:
-                if other.cleaned_data["started_at"] >= form.cleaned_data["ended_at"]:
-                    break
-                for this, that in ((form, other), (other, form)):
-                    this.add_error(
-                        "start",
-                        TESTS_OVERLAP.format(
-                            this=catalog.get(this.cleaned_data["catalog_code"]).name,
-                            this_start=clock(this.cleaned_data["started_at"]),
-                            this_end=clock(this.cleaned_data["ended_at"]),
-                            other=catalog.get(that.cleaned_data["catalog_code"]).name,
-                            other_start=clock(that.cleaned_data["started_at"]),
-                            other_end=clock(that.cleaned_data["ended_at"]),
-                        ),
-                    )
+    def test_input(self, day: dt.date) -> TestInput | None:
+        """Return the typed test on the session's day, or None if its times are bad.
 
-    def tests(self):
-        """Return the cleaned data of the kept tests, in the order they were done."""
-        kept = [form.cleaned_data for form in self._kept_forms()]
-        return sorted(kept, key=lambda data: data["started_at"])
+        The values typed in the right-hand row count only when both sides were
+        tested; the others are those of the side chosen.
+        """
+        times = aware_times(self, day, ("start", "stop"))
+        if times is None:
+            return None
+        side = self.cleaned_data["side"]
+        trials = {}
+        for trial_side in recording.TRIAL_SIDES[side]:
+            typed = self._typed_trials(self._trial_prefix(side, trial_side))
+            if typed:
+                trials[trial_side] = [str(value) for _name, value in typed]
+        return TestInput(
+            catalog_code=self.cleaned_data["catalog_code"],
+            side=side,
+            started_at=times[0],
+            ended_at=times[1],
+            trials=trials,
+            notes=self.cleaned_data["notes"],
+        )
+
+
+class KeptFormsMixin:
+    """The filled-in rows of a formset that are not marked for removal, in order."""
+
+    required_field = ""
+
+    def kept_forms(self) -> list[forms.Form]:
+        # Worked out once, after validation: a problem added to a row's required
+        # field takes it out of cleaned_data, and the row must still be counted
+        # so the next problem's index finds its own row.
+        if not hasattr(self, "_kept_forms"):
+            self._kept_forms = [
+                form
+                for form in self.forms
+                if form.cleaned_data.get(self.required_field)
+                and not (self.can_delete and self._should_delete_form(form))
+            ]
+        return self._kept_forms
+
+
+class BasePerformedTestFormSet(KeptFormsMixin, forms.BaseFormSet):
+    """The tests of one session, in the order the form shows them."""
+
+    required_field = "catalog_code"
+
+    def test_inputs(self, day: dt.date) -> tuple[TestInput, ...] | None:
+        inputs = [form.test_input(day) for form in self.kept_forms()]
+        return None if None in inputs else tuple(inputs)
+
+    def add_problem(self, problem: recording.Problem) -> None:
+        form = self.kept_forms()[problem.test]
+        if problem.field == "trials" and problem.trial is not None:
+            form.add_error(
+                form.trial_field(problem.side, problem.trial), problem.message
+            )
+            return
+        field = _TEST_FIELDS.get(problem.field, problem.field)
+        form.add_error(field if field in form.fields else None, problem.message)
 
 
 PerformedTestFormSet = forms.formset_factory(
@@ -312,12 +269,12 @@ PerformedTestFormSet = forms.formset_factory(
 )
 
 
-class SameDayServiceForm(forms.Form):
-    """Another service given the same day; the billing rules pool or check it."""
+class SameDayProcedureForm(forms.Form):
+    """Another procedure the same day; the billing rules pool or check it."""
 
     code = forms.ChoiceField(
-        label="Service",
-        choices=[("", "Choose a service…"), *SameDayService.Code.choices],
+        label="Procedure",
+        choices=[("", "Choose a procedure…"), *SameDayProcedure.Code.choices],
     )
     minutes = forms.IntegerField(
         min_value=0,
@@ -326,47 +283,108 @@ class SameDayServiceForm(forms.Form):
         help_text="Direct minutes; leave empty for untimed codes.",
     )
 
-    def clean(self):
-        data = super().clean()
-        code = data.get("code")
-        if code in UNTIMED_CODES:
-            data["minutes"] = 0
-        elif code and not data.get("minutes"):
-            self.add_error("minutes", TIMED_SERVICE_NEEDS_MINUTES)
-        return data
+    def procedure_input(self) -> ProcedureInput:
+        code = self.cleaned_data["code"]
+        # An untimed code is one unit whatever its length: minutes typed for it
+        # mean nothing, so they are dropped rather than refused.
+        minutes = 0 if code in UNTIMED_CODES else self.cleaned_data["minutes"] or 0
+        return ProcedureInput(code=code, minutes=minutes)
 
 
-class BaseSameDayServiceFormSet(forms.BaseFormSet):
-    def clean(self):
-        seen = set()
-        for form in self.services_forms():
-            code = form.cleaned_data["code"]
-            if code in seen:
-                form.add_error("code", SERVICE_LISTED_TWICE.format(code=code))
-            seen.add(code)
+class BaseSameDayProcedureFormSet(KeptFormsMixin, forms.BaseFormSet):
+    required_field = "code"
 
-    def services_forms(self):
-        return [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("code")
-            and not (self.can_delete and self._should_delete_form(form))
-        ]
+    def procedure_inputs(self) -> tuple[ProcedureInput, ...]:
+        return tuple(form.procedure_input() for form in self.kept_forms())
 
-    def services(self):
-        """Return the kept services as {code, minutes} dicts."""
-        return [
-            {"code": form.cleaned_data["code"], "minutes": form.cleaned_data["minutes"]}
-            for form in self.services_forms()
-        ]
+    def add_problem(self, problem: recording.Problem) -> None:
+        self.kept_forms()[problem.procedure].add_error(problem.field, problem.message)
 
 
-SameDayServiceFormSet = forms.formset_factory(
-    SameDayServiceForm, formset=BaseSameDayServiceFormSet, extra=0, can_delete=True
+SameDayProcedureFormSet = forms.formset_factory(
+    SameDayProcedureForm,
+    formset=BaseSameDayProcedureFormSet,
+    extra=0,
+    can_delete=True,
 )
 
 
-class SignForm(forms.Form):
+class SessionEntry:
+    """The session page's forms as one: session fields, tests, other procedures.
+
+    It turns what was typed into a recording.SessionInput for the services and
+    puts the problems they find next to the fields they concern, so nothing the
+    clinician typed is lost.
+    """
+
+    def __init__(self, data=None, *, session=None, initial=None):
+        if data is None and session is not None:
+            initial = SessionForm.initial_for(session)
+        self.form = SessionForm(data, initial=initial)
+        self.tests = PerformedTestFormSet(
+            data,
+            prefix="tests",
+            initial=None
+            if session is None
+            else [PerformedTestForm.initial_for(test) for test in session.tests.all()],
+        )
+        self.procedures = SameDayProcedureFormSet(
+            data,
+            prefix="procedures",
+            initial=None
+            if session is None
+            else [
+                {"code": procedure.code, "minutes": procedure.minutes or None}
+                for procedure in session.same_day_procedures.all()
+            ],
+        )
+
+    def cleaned_input(self) -> SessionInput | None:
+        """Return the typed session, or None while a field's input is malformed."""
+        valid = [
+            self.form.is_valid(),
+            self.tests.is_valid(),
+            self.procedures.is_valid(),
+        ]
+        if not all(valid):
+            return None
+        data = self.form.cleaned_data
+        window = aware_times(self.form, data["date"], ("time_in", "time_out"))
+        tests = self.tests.test_inputs(data["date"])
+        if window is None or tests is None:
+            return None
+        return SessionInput(
+            started_at=window[0],
+            ended_at=window[1],
+            discipline=data["discipline"],
+            reason=data["reason"],
+            interpretation=data["interpretation"],
+            tests=tests,
+            procedures=self.procedures.procedure_inputs(),
+        )
+
+    def add_errors(self, error: ValidationError) -> None:
+        """Show a service's refusal: each recording problem next to its field."""
+        for problem in getattr(error, "problems", ()):
+            if problem.test is not None:
+                self.tests.add_problem(problem)
+            elif problem.procedure is not None:
+                self.procedures.add_problem(problem)
+            elif problem.field == "tests":
+                self.tests.non_form_errors().append(problem.message)
+            else:
+                field = _SESSION_FIELDS.get(problem.field, problem.field)
+                self.form.add_error(
+                    field if field in self.form.fields else None, problem.message
+                )
+        if not hasattr(error, "problems"):
+            self.form.add_error(None, error)
+
+    def context(self) -> dict:
+        return {"form": self.form, "formset": self.tests, "procedures": self.procedures}
+
+
+class SignForm(ServiceFormMixin, forms.Form):
     """Signing asks for the password again: the signature is a deliberate act."""
 
     password = forms.CharField(
@@ -374,7 +392,7 @@ class SignForm(forms.Form):
     )
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(ServiceFormMixin, forms.Form):
     text = forms.CharField(
         label="Addendum",
         help_text="What is corrected or added, and why. The original note stays as signed.",
@@ -401,3 +419,44 @@ class VerifyForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(UPLOAD_TOO_LARGE)
         return upload
+
+
+class PatientEntry:
+    """The patient page's forms as one: identity, diagnoses and coverage."""
+
+    def __init__(self, data=None, *, patient: Patient | None, clinic: Clinic):
+        coverage = patient_coverage(patient=patient)
+        self.form = PatientForm(data, instance=patient)
+        self.diagnoses = DiagnosisFormSet(
+            data, prefix="diagnoses", initial=DiagnosisFormSet.initial_for(patient)
+        )
+        self.coverage = CoverageForm(
+            data, clinic=clinic, initial=CoverageForm.initial_for(coverage)
+        )
+
+    def cleaned_input(self) -> ChartInput | None:
+        """Return what was typed, or None while a field's input is malformed."""
+        forms_ = (self.form, self.diagnoses, self.coverage)
+        if not all([form.is_valid() for form in forms_]):
+            return None
+        return ChartInput(
+            patient=self.form.patient_input(),
+            diagnoses=self.diagnoses.diagnosis_inputs(),
+            coverage=self.coverage.coverage_input(),
+        )
+
+    def add_errors(self, error: ValidationError) -> None:
+        """Show a service's refusal next to the field it names, on either form."""
+        if not hasattr(error, "error_dict"):
+            self.form.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            target = self.coverage if field in self.coverage.fields else self.form
+            target.add_error(field if field in target.fields else None, errors)
+
+    def context(self) -> dict:
+        return {
+            "form": self.form,
+            "diagnoses": self.diagnoses,
+            "coverage": self.coverage,
+        }

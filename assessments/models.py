@@ -10,15 +10,13 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from . import catalog
-
-
-def validate_catalog_code(value):
-    if value not in catalog.CATALOG:
-        raise ValidationError(f"{value} is not a test in the catalog.")
+from .recording import UNKNOWN_TEST
 
 
 class TestSession(models.Model):
     """One sitting in which a clinician administers standardized tests to a patient."""
+
+    clinic_lookup = "patient__clinic"
 
     __test__ = False  # not a pytest test class, despite the name
 
@@ -65,6 +63,13 @@ class TestSession(models.Model):
     # Name, role, credentials, license and NPI as they were at signing: the note
     # must show them so even if the clinician's record changes later.
     signer = models.JSONField(default=dict, blank=True)
+    billing_decision = models.OneToOneField(
+        "billing.BillingDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="session",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,7 +86,9 @@ class TestSession(models.Model):
                     status="draft", signed_at__isnull=True, signed_by__isnull=True
                 )
                 | models.Q(
-                    status="signed", signed_at__isnull=False, signed_by__isnull=False
+                    status="signed",
+                    signed_at__isnull=False,
+                    signed_by__isnull=False,
                 ),
                 name="session_signed_fields_match_status",
             ),
@@ -107,6 +114,8 @@ class TestSession(models.Model):
 class PerformedTest(models.Model):
     """One catalog test done in a session, with its own timing, side and trial values."""
 
+    clinic_lookup = "session__patient__clinic"
+
     __test__ = False
 
     class Side(models.TextChoices):
@@ -118,9 +127,7 @@ class PerformedTest(models.Model):
     session = models.ForeignKey(
         TestSession, on_delete=models.CASCADE, related_name="tests"
     )
-    catalog_code = models.CharField(
-        "test", max_length=60, validators=[validate_catalog_code]
-    )
+    catalog_code = models.CharField("test", max_length=60)
     side = models.CharField(max_length=5, choices=Side.choices)
     started_at = models.DateTimeField("start")
     ended_at = models.DateTimeField("stop")
@@ -146,6 +153,14 @@ class PerformedTest(models.Model):
 
     def __str__(self):
         return f"{self.test.name} ({self.get_side_display()})"
+
+    def clean(self):
+        # A check in clean() rather than a field validator: a migration would
+        # import a validator function, and migrations must never change.
+        if self.catalog_code not in catalog.CATALOG:
+            raise ValidationError(
+                {"catalog_code": UNKNOWN_TEST.format(code=self.catalog_code)}
+            )
 
     @cached_property
     def test(self):
@@ -179,8 +194,67 @@ class PerformedTest(models.Model):
         return any(value is not None for value in self.results().values())
 
 
+class SameDayProcedure(models.Model):
+    """Another CPT procedure the patient had on the session's date.
+
+    Timed ones share the CMS minute pool with 97750; untimed ones (evaluations,
+    ROM and muscle-testing codes) trigger same-day edits. The billing rules need
+    both, so the clinician lists them with the session.
+    """
+
+    clinic_lookup = "session__patient__clinic"
+
+    class Code(models.TextChoices):
+        THERAPEUTIC_EXERCISE = "97110", "97110 Therapeutic exercise (timed)"
+        NEUROMUSCULAR = "97112", "97112 Neuromuscular re-education (timed)"
+        AQUATIC = "97113", "97113 Aquatic therapy (timed)"
+        GAIT = "97116", "97116 Gait training (timed)"
+        MANUAL = "97140", "97140 Manual therapy (timed)"
+        THERAPEUTIC_ACTIVITIES = "97530", "97530 Therapeutic activities (timed)"
+        SELF_CARE = "97535", "97535 Self-care / home management training (timed)"
+        WHEELCHAIR = "97542", "97542 Wheelchair management (timed)"
+        ESTIM = "97032", "97032 Electrical stimulation, attended (timed)"
+        IONTOPHORESIS = "97033", "97033 Iontophoresis (timed)"
+        ULTRASOUND = "97035", "97035 Ultrasound (timed)"
+        PT_EVAL_LOW = "97161", "97161 PT evaluation, low complexity"
+        PT_EVAL_MODERATE = "97162", "97162 PT evaluation, moderate complexity"
+        PT_EVAL_HIGH = "97163", "97163 PT evaluation, high complexity"
+        PT_REEVAL = "97164", "97164 PT re-evaluation"
+        OT_EVAL_LOW = "97165", "97165 OT evaluation, low complexity"
+        OT_EVAL_MODERATE = "97166", "97166 OT evaluation, moderate complexity"
+        OT_EVAL_HIGH = "97167", "97167 OT evaluation, high complexity"
+        OT_REEVAL = "97168", "97168 OT re-evaluation"
+        ROM_EXTREMITY = "95851", "95851 Range of motion measurements, each extremity"
+        ROM_HAND = "95852", "95852 Range of motion measurements, hand"
+        MMT_EXTREMITY = "95831", "95831 Muscle testing, extremity or trunk"
+        MMT_HAND = "95832", "95832 Muscle testing, hand"
+
+    session = models.ForeignKey(
+        TestSession, on_delete=models.CASCADE, related_name="same_day_procedures"
+    )
+    code = models.CharField("CPT", max_length=5, choices=Code.choices)
+    minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Direct minutes for timed codes; 0 for untimed ones."
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "code"],
+                name="same_day_procedure_once_per_session",
+                violation_error_message="This procedure is already listed.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.minutes} min)"
+
+
 class Addendum(models.Model):
     """A signed correction or addition to a signed note; the only way to change it."""
+
+    clinic_lookup = "session__patient__clinic"
 
     session = models.ForeignKey(
         TestSession, on_delete=models.PROTECT, related_name="addenda"
@@ -207,6 +281,8 @@ class NoteVersion(models.Model):
     Versions are chained: each records the SHA-256 of the one before, so a
     missing or reordered version shows. Rows are never updated or deleted.
     """
+
+    clinic_lookup = "session__patient__clinic"
 
     session = models.ForeignKey(
         TestSession, on_delete=models.PROTECT, related_name="note_versions"
@@ -245,6 +321,8 @@ class NoteVersion(models.Model):
 
 class NoteAccessEvent(models.Model):
     """Who downloaded or exported which sealed note, and when (for auditors)."""
+
+    clinic_lookup = "note_version__session__patient__clinic"
 
     class Action(models.TextChoices):
         DOWNLOAD = "download", "Downloaded"

@@ -1,8 +1,18 @@
 """Reads of session data shaped for pages, the PDF note and the billing facts."""
 
-from dataclasses import dataclass
+import zoneinfo
+from dataclasses import dataclass, fields
+from datetime import date
 
+from django.db.models import Count, Max, Q, QuerySet
+
+from billing import rules
+from billing.models import Coverage
 from billing.rules.minutes import testing_minutes
+from clinic.models import Clinic, Patient
+
+from .models import PerformedTest, TestSession
+from .recording import ProcedureInput, SessionInput, TestInput
 
 
 @dataclass(frozen=True)
@@ -11,7 +21,7 @@ class TestRow:
 
     __test__ = False
 
-    test: object
+    test: PerformedTest
     minutes: int
     results: dict
 
@@ -23,7 +33,7 @@ class SessionSummary:
     total_minutes: int
 
 
-def session_summary(*, session):
+def session_summary(*, session: TestSession) -> SessionSummary:
     """Return per-test minutes and the total timed minutes, counted as billing counts them.
 
     The total is the union of the tests' intervals within time in–time out,
@@ -37,4 +47,102 @@ def session_summary(*, session):
     )
     return SessionSummary(
         rows=rows, total_timed_minutes=total, total_minutes=session.total_minutes
+    )
+
+
+def date_of_service(session: TestSession) -> date:
+    """Return the session's date in its clinic's time zone, as printed on the claim."""
+    zone = zoneinfo.ZoneInfo(session.patient.clinic.time_zone)
+    return session.started_at.astimezone(zone).date()
+
+
+def visit_facts_get(*, session: TestSession) -> rules.VisitFacts:
+    """Return what the billing rules need to know of the session's documentation."""
+    clinician = session.clinician
+    return rules.VisitFacts(
+        date_of_service=date_of_service(session),
+        session_start=session.started_at,
+        session_end=session.ended_at,
+        discipline=session.discipline,
+        tests=tuple(
+            rules.TestFacts(
+                name=test.test.name,
+                catalog_code=test.catalog_code,
+                performer_role=clinician.role,
+                started_at=test.started_at,
+                ended_at=test.ended_at,
+                has_result=test.has_result,
+                routine_measure=test.test.routine_measure,
+            )
+            for test in session.tests.all()
+        ),
+        other_procedures=tuple(
+            rules.OtherProcedure(code=procedure.code, minutes=procedure.minutes)
+            for procedure in session.same_day_procedures.all()
+        ),
+        has_interpretation=bool(session.interpretation.strip()),
+        signer_has_credentials=bool(clinician.credentials.strip()),
+    )
+
+
+def patient_list(*, clinic: Clinic, search: str = "") -> QuerySet[Patient]:
+    """Return the clinic's patients matching a name or MRN, with their session counts.
+
+    Annotations keep the list page at a fixed number of queries however many
+    patients and sessions there are.
+    """
+    patients = (
+        Patient.objects.filter(clinic=clinic)
+        .select_related("coverage__payer")
+        .annotate(
+            session_count=Count("sessions"), last_session_at=Max("sessions__started_at")
+        )
+        # A GROUP BY query ignores Meta.ordering, so the order is spelled out.
+        .order_by("last_name", "first_name", "pk")
+    )
+    for term in search.split():
+        patients = patients.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(mrn__icontains=term)
+        )
+    return patients
+
+
+def patient_sessions(*, patient: Patient) -> QuerySet[TestSession]:
+    """Return the patient's sessions, newest first, ready for the chart's table."""
+    return patient.sessions.select_related("clinician__user").annotate(
+        test_count=Count("tests")
+    )
+
+
+def patient_coverage(*, patient: Patient | None) -> Coverage | None:
+    """Return the patient's coverage with its payer, or None (none yet, or a new patient)."""
+    if patient is None:
+        return None
+    return Coverage.objects.filter(patient=patient).select_related("payer").first()
+
+
+def session_input_get(*, session: TestSession) -> SessionInput:
+    """Return a session as the services take it: its fields, stored tests, procedures.
+
+    For callers that change part of a draft (the admin changes its header) and
+    hand the rest back unchanged.
+    """
+    return SessionInput(
+        started_at=session.started_at,
+        ended_at=session.ended_at,
+        discipline=session.discipline,
+        reason=session.reason,
+        interpretation=session.interpretation,
+        tests=tuple(
+            TestInput(
+                **{field.name: getattr(test, field.name) for field in fields(TestInput)}
+            )
+            for test in session.tests.all()
+        ),
+        procedures=tuple(
+            ProcedureInput(code=procedure.code, minutes=procedure.minutes)
+            for procedure in session.same_day_procedures.all()
+        ),
     )

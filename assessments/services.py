@@ -1,63 +1,173 @@
-"""Writes to test sessions: every view, command and the demo data go through here."""
+"""Writes to test sessions and patient charts: every page, the admin and seed_demo."""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from billing.models import SameDayService
-from billing.services import patient_decisions_refresh
+from billing.services import (
+    CoverageInput,
+    coverage_save,
+    decision_delete,
+    decision_record,
+)
+from clinic.models import Clinic, Clinician, Patient
+from clinic.services import (
+    ClinicianInput,
+    DiagnosisInput,
+    PatientInput,
+    clinician_save,
+    patient_diagnoses_set,
+    patient_save,
+)
 
-from .models import PerformedTest, TestSession
+from .models import PerformedTest, SameDayProcedure, TestSession
+from .recording import Problem, SessionInput, session_problems
+from .selectors import visit_facts_get
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
 
 
-@transaction.atomic
-def session_save(
-    *, session=None, patient=None, clinician=None, data, tests, services=()
-):
-    """Create a draft session, or replace a draft's fields and tests, in one transaction.
+class SessionRulesError(ValidationError):
+    """The session breaks the recording rules; ``problems`` says where and why."""
 
-    `data` holds the session fields (started_at, ended_at, discipline, reason,
-    interpretation); `tests` the cleaned test rows (catalog_code, side,
-    started_at, ended_at, trials, notes); `services` the other services of
-    the day (code, minutes). A draft's tests and services are replaced as a
-    whole because the form always sends the full lists. The billing decisions
-    of the patient's drafts are recomputed, since this session may change them.
+    def __init__(self, problems: tuple[Problem, ...]):
+        super().__init__([problem.message for problem in problems])
+        self.problems = problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartInput:
+    """What the patient form saves: identity, diagnoses in order, and coverage."""
+
+    patient: PatientInput
+    diagnoses: tuple[DiagnosisInput, ...]
+    coverage: CoverageInput | None
+
+
+@transaction.atomic
+def patient_chart_save(
+    *, patient: Patient | None, clinic: Clinic, data: ChartInput
+) -> Patient:
+    """Save a patient, their diagnoses and their coverage as one change.
+
+    Each record keeps its own write path (clinic.services for the patient and
+    diagnoses, billing.services for the coverage, which recomputes the drafts).
     """
-    if session is None:
-        session = TestSession(patient=patient, clinician=clinician)
-    elif not session.is_draft:
+    patient = patient_save(patient=patient, clinic=clinic, data=data.patient)
+    patient_diagnoses_set(patient=patient, diagnoses=data.diagnoses)
+    coverage_save(patient=patient, data=data.coverage)
+    return patient
+
+
+@transaction.atomic
+def clinician_record_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
+    """Save a clinician and recompute the billing of their draft sessions.
+
+    The performer's role (an assistant cannot bill 97750) and credentials (the
+    signer must have them) are billing facts, so a draft's decision would
+    otherwise keep the old ones until the session is saved again.
+    """
+    clinician = clinician_save(clinician=clinician, data=data)
+    drafts = clinician.sessions.filter(status=TestSession.Status.DRAFT).select_related(
+        "patient__clinic", "clinician", "billing_decision"
+    )
+    for session in drafts:
+        session_billing_refresh(session=session)
+    return clinician
+
+
+def session_create(
+    *,
+    patient: Patient,
+    clinician: Clinician,
+    data: SessionInput,
+    now: datetime | None = None,
+) -> TestSession:
+    """Record a new draft session of the patient, performed by the clinician."""
+    session = TestSession(patient=patient, clinician=clinician)
+    return _session_write(session=session, data=data, now=now or timezone.now())
+
+
+def session_update(
+    *,
+    session: TestSession,
+    data: SessionInput,
+    clinician: Clinician | None = None,
+    now: datetime | None = None,
+) -> TestSession:
+    """Replace a draft's fields, tests and procedures; change its clinician if given.
+
+    Tests and procedures are replaced as a whole because every caller sends the
+    full lists. A signed session is refused: it changes only by addendum.
+    """
+    if not session.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
-    for field in ("started_at", "ended_at", "discipline", "reason", "interpretation"):
-        setattr(session, field, data[field])
-    session.full_clean()
+    if clinician is not None:
+        session.clinician = clinician
+    return _session_write(session=session, data=data, now=now or timezone.now())
+
+
+@transaction.atomic
+def session_delete(*, session: TestSession) -> None:
+    """Delete a draft session and its billing decision; signed ones stay on record."""
+    if not session.is_draft:
+        raise ValidationError(SESSION_NOT_DRAFT)
+    decision = session.billing_decision
+    session.delete()
+    if decision is not None:
+        decision_delete(decision=decision)
+
+
+@transaction.atomic
+def session_billing_refresh(
+    *, session: TestSession, now: datetime | None = None
+) -> TestSession:
+    """Hand the session's documented facts to billing and keep its decision.
+
+    The patient's other drafts are recomputed with it, since this session's
+    charges count toward theirs.
+    """
+    decision = decision_record(
+        decision=session.billing_decision,
+        patient=session.patient,
+        clinician=session.clinician,
+        visit=visit_facts_get(session=session),
+        now=now,
+    )
+    if session.billing_decision_id != decision.pk:
+        session.billing_decision = decision
+        session.save(update_fields=["billing_decision", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def _session_write(
+    *, session: TestSession, data: SessionInput, now: datetime
+) -> TestSession:
+    problems = session_problems(data, now=now)
+    if problems:
+        raise SessionRulesError(problems)
+    session.started_at = data.started_at
+    session.ended_at = data.ended_at
+    session.discipline = data.discipline
+    session.reason = data.reason
+    session.interpretation = data.interpretation
+    session.full_clean(exclude=["billing_decision"])
     session.save()
     session.tests.all().delete()
-    rows = [
-        PerformedTest(
-            session=session,
-            catalog_code=test["catalog_code"],
-            side=test["side"],
-            started_at=test["started_at"],
-            ended_at=test["ended_at"],
-            trials=test["trials"],
-            notes=test.get("notes", ""),
-            position=position,
-        )
+    tests = sorted(data.tests, key=lambda test: test.started_at)
+    PerformedTest.objects.bulk_create(
+        PerformedTest(session=session, position=position, **asdict(test))
         for position, test in enumerate(tests)
-    ]
-    for row in rows:
-        # A test the patient could not complete has no trial values ({}), which the
-        # model field calls blank; the form has checked each value, and billing
-        # flags a test without a result.
-        row.full_clean(exclude=["session", "trials"])
-    PerformedTest.objects.bulk_create(rows)
-    session.same_day_services.all().delete()
-    SameDayService.objects.bulk_create(
-        SameDayService(
-            session=session, code=service["code"], minutes=service["minutes"]
-        )
-        for service in services
     )
-    patient_decisions_refresh(patient=session.patient)
-    return session
+    session.same_day_procedures.all().delete()
+    SameDayProcedure.objects.bulk_create(
+        SameDayProcedure(
+            session=session, code=procedure.code, minutes=procedure.minutes
+        )
+        for procedure in data.procedures
+    )
+    return session_billing_refresh(session=session, now=now)

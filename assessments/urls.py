@@ -1,37 +1,49 @@
 from django.urls import path
 
-from . import views
+from .views import notes, patients, sessions
 
 app_name = "assessments"
 urlpatterns = [
+    path("patients/", patients.patient_list_view, name="patient-list"),
+    path("patients/new/", patients.patient_form_view, name="patient-create"),
+    path(
+        "patients/<uuid:patient_uuid>/",
+        patients.patient_detail_view,
+        name="patient-detail",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/edit/",
+        patients.patient_form_view,
+        name="patient-update",
+    ),
     path(
         "patients/<uuid:patient_uuid>/sessions/new/",
-        views.session_create_view,
+        sessions.session_create_view,
         name="session-create",
     ),
     path(
         "sessions/<uuid:session_uuid>/",
-        views.session_detail_view,
+        sessions.session_detail_view,
         name="session-detail",
     ),
     path(
         "sessions/<uuid:session_uuid>/edit/",
-        views.session_update_view,
+        sessions.session_update_view,
         name="session-update",
     ),
     path(
         "sessions/<uuid:session_uuid>/sign/",
-        views.session_sign_view,
+        notes.session_sign_view,
         name="session-sign",
     ),
     path(
         "sessions/<uuid:session_uuid>/addenda/new/",
-        views.addendum_create_view,
+        notes.addendum_create_view,
         name="addendum-create",
     ),
     path(
         "sessions/<uuid:session_uuid>/notes/<int:number>.pdf",
-        views.note_download_view,
+        notes.note_download_view,
         name="note-download",
     ),
 ]

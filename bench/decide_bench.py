@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from billing.rules import (
     Discipline,
     Method,
-    OtherService,
+    OtherProcedure,
     PayerKind,
     PerformerRole,
     SessionFacts,
@@ -37,8 +37,8 @@ TEST_NAMES = (
     "Goniometric ROM",
     "Manual muscle test",
 )
-TIMED_SERVICES = ("97110", "97112", "97116", "97140", "97530", "97035")
-UNTIMED_SERVICES = ("97161", "97164", "97165", "95851", "95831", "97150")
+TIMED_PROCEDURES = ("97110", "97112", "97116", "97140", "97530", "97035")
+UNTIMED_PROCEDURES = ("97161", "97164", "97165", "95851", "95831", "97150")
 ZONES = (UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=-8)))
 # Mostly clinicians, with a few assistants and physicians.
 ROLES = (PerformerRole.PT,) * 6 + (PerformerRole.OT,) * 3 + tuple(PerformerRole)
@@ -46,7 +46,7 @@ YEARS = (2024, 2025, 2026, 2026, 2026, 2027)
 
 
 def build_sessions(count: int, rng: random.Random) -> list[SessionFacts]:
-    """Return count varied sessions: 1-6 tests, overlaps, other services, all payers."""
+    """Return count varied sessions: 1-6 tests, overlaps, other procedures, all payers."""
     return [_session(rng) for _ in range(count)]
 
 
@@ -75,13 +75,13 @@ def _session(rng: random.Random) -> SessionFacts:
             )
         )
         cursor = ended
-    services = [
-        OtherService(code, rng.randint(0, 40))
-        for code in rng.sample(TIMED_SERVICES, rng.randint(0, 3))
+    procedures = [
+        OtherProcedure(code, rng.randint(0, 40))
+        for code in rng.sample(TIMED_PROCEDURES, rng.randint(0, 3))
     ]
-    services += [
-        OtherService(code, 0)
-        for code in rng.sample(UNTIMED_SERVICES, rng.randint(0, 1))
+    procedures += [
+        OtherProcedure(code, 0)
+        for code in rng.sample(UNTIMED_PROCEDURES, rng.randint(0, 1))
     ]
     return SessionFacts(
         date_of_service=day,
@@ -89,7 +89,7 @@ def _session(rng: random.Random) -> SessionFacts:
         session_end=end,
         discipline=rng.choice(tuple(Discipline)),
         tests=tuple(tests),
-        other_services=tuple(services),
+        other_procedures=tuple(procedures),
         has_interpretation=rng.random() > 0.05,
         signer_has_credentials=rng.random() > 0.03,
         payer_kind=rng.choice(tuple(PayerKind)),

@@ -5,7 +5,7 @@ Run from the repository root:
     DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python bench/note_bench.py [runs]
 
 No database is needed: the note's context is built here as the dict
-notes.note_context_build() returns (8 tests, 3 diagnoses, billing findings).
+assessments.notes.content.note_context_build() returns (8 tests, 3 diagnoses, billing findings).
 The seal uses the PKCS#12 named by PERFNOTE_SEAL_PKCS12; when that file does not
 exist, a throw-away certificate is made in a temporary folder. After 3 warm-up
 runs, it prints the median and p90 of render + seal, then of each step alone.
@@ -80,7 +80,7 @@ def _test(number, name, category, side, times, minutes, unit, trials, **extra):
 
 
 def note_context() -> dict:
-    """Return a realistic context: 8 tests, 3 diagnoses, a same-day service, findings."""
+    """Return a realistic context: 8 tests, 3 diagnoses, a same-day procedure, findings."""
     both = "both"
     tests = [
         _test(1, "Grip strength (Jamar dynamometer)", "Strength", both,
@@ -173,7 +173,7 @@ def note_context() -> dict:
             {"code": "Z91.81", "description": "History of falling"},
         ],
         "tests": tests,
-        "same_day_services": [
+        "same_day_procedures": [
             {
                 "code": "97110",
                 "label": "97110 Therapeutic exercise (timed)",

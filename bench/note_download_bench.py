@@ -37,7 +37,7 @@ def main():
     connection.creation.create_test_db(verbosity=0)
     from assessments.notes.sealing import seal_certificate_create
     from assessments.notes.signing import session_sign
-    from billing.services import decision_compute
+    from assessments.services import session_billing_refresh
     from tests.factories import (
         DEFAULT_PASSWORD,
         PerformedTestFactory,
@@ -64,7 +64,7 @@ def main():
             ended_at=start + dt.timedelta(minutes=12 * index + 10),
             trials={"na": ["12"]},
         )
-    decision_compute(session=session)
+    session_billing_refresh(session=session)
     began = time.perf_counter()
     version = session_sign(
         session=session,

@@ -2,13 +2,15 @@
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
+from clinic import admin as clinic_admin
 from clinic.admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
+from clinic.models import Patient
 
 from .claims import claim_line, claims_csv
-from .models import BillingDecision, Payer
-from .services import payer_decisions_refresh
+from .models import BillingDecision, Coverage, Payer
+from .services import CoverageInput, PayerInput, coverage_save, payer_save
 
 
 @admin.register(Payer)
@@ -19,21 +21,79 @@ class PayerAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     fields = ["clinic", "name", "kind", "rate_97750", "method"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Draft decisions carry the payer's kind, rate and method; signed ones stay.
-        payer_decisions_refresh(payer=obj)
+        # The form has filled in obj; the service checks and saves it.
+        data = form.cleaned_data
+        payer_save(
+            payer=obj,
+            clinic=data["clinic"],
+            data=PayerInput(
+                name=data["name"],
+                kind=data["kind"],
+                rate_97750=data["rate_97750"],
+                method=data["method"],
+            ),
+        )
+
+
+class CoverageInline(ClinicScopedAdminMixin, admin.StackedInline):
+    """The patient's primary coverage, saved through billing.services.coverage_save."""
+
+    model = Coverage
+    fields = [("payer", "member_id"), ("starts_on", "ends_on")]
+    max_num = 1
+    extra = 0
+
+
+admin.site.unregister(Patient)
+
+
+@admin.register(Patient)
+class PatientAdmin(clinic_admin.PatientAdmin):
+    """The clinic's patient admin with the patient's coverage, which billing holds."""
+
+    inlines = [*clinic_admin.PatientAdmin.inlines, CoverageInline]
+    list_display = [*clinic_admin.PatientAdmin.list_display, "payer"]
+    list_filter = [("coverage__payer", admin.RelatedOnlyFieldListFilter), "sex"]
+    list_select_related = ["coverage__payer"]
+
+    @admin.display(ordering="coverage__payer__name")
+    def payer(self, patient):
+        coverage = getattr(patient, "coverage", None)
+        return coverage.payer if coverage else "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Coverage:
+            return super().save_formset(request, form, formset, change)
+        kept = [
+            row.cleaned_data
+            for row in formset.forms
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+        coverage_save(
+            patient=form.instance,
+            data=CoverageInput(
+                payer=kept[0]["payer"],
+                member_id=kept[0]["member_id"],
+                starts_on=kept[0]["starts_on"],
+                ends_on=kept[0]["ends_on"],
+            )
+            if kept
+            else None,
+        )
+        clinic_admin.formset_saved_elsewhere(formset)
+        return None
 
 
 @admin.register(BillingDecision)
 class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
-    """The billing office's review list: every session's decision, read-only."""
+    """The billing office's review list: every visit's decision, read-only."""
 
     list_display = [
         "date_of_service",
-        "patient",
+        "patient_name",
         "mrn",
         "payer",
-        "clinician",
+        "rendering_clinician",
         "status",
         "qualifies",
         "units",
@@ -41,30 +101,26 @@ class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.Model
         "estimated_payment",
         "blocking",
     ]
-    list_display_links = ["date_of_service", "patient"]
+    list_display_links = ["date_of_service", "patient_name"]
     list_filter = [
         "qualifies",
         "has_blocking_findings",
-        ("session__patient__payer", admin.RelatedOnlyFieldListFilter),
-        ("session__clinician", admin.RelatedOnlyFieldListFilter),
-        "session__status",
-        ("session__started_at", admin.DateFieldListFilter),
+        ("payer", admin.RelatedOnlyFieldListFilter),
+        ("rendering_clinician", admin.RelatedOnlyFieldListFilter),
+        "status",
+        ("date_of_service", admin.DateFieldListFilter),
     ]
-    date_hierarchy = "session__started_at"
-    search_fields = [
-        "session__patient__first_name",
-        "session__patient__last_name",
-        "session__patient__mrn",
-    ]
-    list_select_related = [
-        "session__patient__payer",
-        "session__patient__clinic",
-        "session__clinician__user",
-    ]
-    ordering = ["-session__started_at"]
+    date_hierarchy = "date_of_service"
+    search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
+    list_select_related = ["patient", "payer", "rendering_clinician__user"]
+    ordering = ["-service_start"]
     actions = ["download_claim_lines"]
     readonly_fields = [
-        "session_link",
+        "patient",
+        "date_of_service",
+        "rendering_clinician",
+        "payer",
+        "status",
         "qualifies",
         "units",
         "modifiers",
@@ -78,44 +134,23 @@ class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.Model
     ]
     fields = readonly_fields
 
-    @admin.display(description="date of service", ordering="session__started_at")
-    def date_of_service(self, decision):
-        return decision.inputs["date_of_service"]
+    @admin.display(description="patient", ordering="patient__last_name")
+    def patient_name(self, decision):
+        return decision.patient.last_first
 
-    @admin.display(ordering="session__patient__last_name")
-    def patient(self, decision):
-        patient = decision.session.patient
-        return f"{patient.last_name}, {patient.first_name}"
-
-    @admin.display(description="MRN", ordering="session__patient__mrn")
+    @admin.display(description="MRN", ordering="patient__mrn")
     def mrn(self, decision):
-        return decision.session.patient.mrn
-
-    @admin.display(ordering="session__patient__payer__name")
-    def payer(self, decision):
-        return decision.session.patient.payer or "—"
-
-    @admin.display(ordering="session__clinician__user__last_name")
-    def clinician(self, decision):
-        return decision.session.clinician
-
-    @admin.display(description="session", ordering="session__status")
-    def status(self, decision):
-        return decision.session.get_status_display()
+        return decision.patient.mrn
 
     @admin.display(description="blocks billing")
     def blocking(self, decision):
         return "; ".join(f["code"] for f in decision.blocking_findings) or "—"
 
-    @admin.display(description="session")
-    def session_link(self, decision):
-        return format_html(
-            '<a href="{}">{}</a>', decision.session.get_absolute_url(), decision.session
-        )
-
     @admin.display(description="arithmetic")
     def arithmetic(self, decision):
-        return decision.outputs["arithmetic"]
+        return decision.outputs.get(
+            "arithmetic", "No payer covers this date of service."
+        )
 
     @admin.display(description="findings")
     def findings_list(self, decision):
@@ -128,13 +163,13 @@ class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.Model
             ),
         )
 
-    @admin.action(description="Download claim lines (CSV) for the selected sessions")
+    @admin.action(description="Download claim lines (CSV) for the selected visits")
     def download_claim_lines(self, request, queryset):
         decisions = queryset.select_related(
-            "session__patient__payer", "session__clinician__user"
-        ).prefetch_related("session__patient__diagnoses")
+            "patient__coverage", "payer", "rendering_clinician__user"
+        ).prefetch_related("patient__diagnoses")
         lines, skipped = [], 0
-        for decision in decisions.order_by("session__started_at"):
+        for decision in decisions.order_by("service_start"):
             line = claim_line(decision)
             if line is None:
                 skipped += 1
@@ -143,7 +178,7 @@ class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.Model
         if skipped:
             messages.warning(
                 request,
-                f"{skipped} selected session(s) do not qualify for 97750 and "
+                f"{skipped} selected visit(s) do not qualify for 97750 and "
                 "have no claim line.",
             )
         if not lines:

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Billing"
+    # A clinic's front office keeps payers and coverage up to date and reviews
+    # billing decisions, which it never edits (clinic.services.clinic_admin_group_ensure).
+    clinic_admin_permissions = (
+        "view_payer",
+        "add_payer",
+        "change_payer",
+        "view_coverage",
+        "add_coverage",
+        "change_coverage",
+        "delete_coverage",
+        "view_billingdecision",
+    )

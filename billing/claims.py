@@ -27,15 +27,15 @@ def claim_line(decision):
     """
     if not decision.qualifies or decision.units == 0:
         return None
-    session = decision.session
-    patient = session.patient
-    clinician = session.clinician
+    patient = decision.patient
+    clinician = decision.rendering_clinician
+    coverage = getattr(patient, "coverage", None)
     return {
-        "date_of_service": decision.inputs["date_of_service"],
-        "patient": f"{patient.last_name}, {patient.first_name}",
+        "date_of_service": decision.date_of_service.isoformat(),
+        "patient": patient.last_first,
         "mrn": patient.mrn,
-        "payer": patient.payer.name if patient.payer else "",
-        "member_id": patient.member_id,
+        "payer": decision.payer.name,
+        "member_id": coverage.member_id if coverage else "",
         "cpt": "97750",
         "modifiers": decision.modifiers.replace(" ", ""),
         "units": decision.units,

@@ -1,14 +1,24 @@
-"""Payers and the stored billing decisions; the rules themselves live in billing.rules."""
+"""Payers, patients' coverage and the stored billing decisions.
+
+The rules themselves live in billing.rules. Nothing here names a model of the
+assessments app: a session points at its decision, not the other way round.
+"""
 
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+
+from billing.rules import Severity
 
 
 class Payer(models.Model):
     """An insurer a clinic bills, with its rate per 97750 unit and its unit-counting method."""
+
+    clinic_lookup = "clinic"
 
     class Kind(models.TextChoices):
         MEDICARE = "medicare", "Medicare"
@@ -63,93 +73,127 @@ class Payer(models.Model):
         return self.name
 
 
-class SameDayService(models.Model):
-    """Another service billed for the patient on the session's date.
+COVERAGE_PAYER_OF_ANOTHER_CLINIC = "This payer belongs to another clinic."
+COVERAGE_ENDS_BEFORE_START = "Covered until must not be before covered from."
 
-    Timed ones share the CMS minute pool with 97750; untimed ones (evaluations,
-    ROM and muscle-testing codes) trigger same-day edits. The rules need both.
+
+class Coverage(models.Model):
+    """A patient's primary insurance: the payer, the member ID and when it applies.
+
+    A visit is billed to the payer only when its date of service falls within the
+    coverage dates; an empty date means open-ended on that side.
     """
 
-    class Code(models.TextChoices):
-        THERAPEUTIC_EXERCISE = "97110", "97110 Therapeutic exercise (timed)"
-        NEUROMUSCULAR = "97112", "97112 Neuromuscular re-education (timed)"
-        AQUATIC = "97113", "97113 Aquatic therapy (timed)"
-        GAIT = "97116", "97116 Gait training (timed)"
-        MANUAL = "97140", "97140 Manual therapy (timed)"
-        THERAPEUTIC_ACTIVITIES = "97530", "97530 Therapeutic activities (timed)"
-        SELF_CARE = "97535", "97535 Self-care / home management training (timed)"
-        WHEELCHAIR = "97542", "97542 Wheelchair management (timed)"
-        ESTIM = "97032", "97032 Electrical stimulation, attended (timed)"
-        IONTOPHORESIS = "97033", "97033 Iontophoresis (timed)"
-        ULTRASOUND = "97035", "97035 Ultrasound (timed)"
-        PT_EVAL_LOW = "97161", "97161 PT evaluation, low complexity"
-        PT_EVAL_MODERATE = "97162", "97162 PT evaluation, moderate complexity"
-        PT_EVAL_HIGH = "97163", "97163 PT evaluation, high complexity"
-        PT_REEVAL = "97164", "97164 PT re-evaluation"
-        OT_EVAL_LOW = "97165", "97165 OT evaluation, low complexity"
-        OT_EVAL_MODERATE = "97166", "97166 OT evaluation, moderate complexity"
-        OT_EVAL_HIGH = "97167", "97167 OT evaluation, high complexity"
-        OT_REEVAL = "97168", "97168 OT re-evaluation"
-        ROM_EXTREMITY = "95851", "95851 Range of motion measurements, each extremity"
-        ROM_HAND = "95852", "95852 Range of motion measurements, hand"
-        MMT_EXTREMITY = "95831", "95831 Muscle testing, extremity or trunk"
-        MMT_HAND = "95832", "95832 Muscle testing, hand"
+    clinic_lookup = "patient__clinic"
 
-    session = models.ForeignKey(
-        "assessments.TestSession",
-        on_delete=models.CASCADE,
-        related_name="same_day_services",
+    patient = models.OneToOneField(
+        "clinic.Patient", on_delete=models.CASCADE, related_name="coverage"
     )
-    code = models.CharField("CPT", max_length=5, choices=Code.choices)
-    minutes = models.PositiveSmallIntegerField(
-        default=0, help_text="Direct minutes for timed codes; 0 for untimed ones."
+    payer = models.ForeignKey(
+        Payer,
+        on_delete=models.PROTECT,
+        related_name="coverages",
+        verbose_name="primary payer",
     )
+    member_id = models.CharField("member id", max_length=40, blank=True)
+    starts_on = models.DateField("covered from", null=True, blank=True)
+    ends_on = models.DateField("covered until", null=True, blank=True)
 
     class Meta:
-        ordering = ["code"]
+        verbose_name_plural = "coverage"
         constraints = [
-            models.UniqueConstraint(
-                fields=["session", "code"],
-                name="same_day_service_once_per_session",
-                violation_error_message="This service is already listed.",
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="coverage_ends_after_it_starts",
+                violation_error_message=COVERAGE_ENDS_BEFORE_START,
             )
         ]
 
     def __str__(self):
-        return f"{self.code} ({self.minutes} min)"
+        return f"{self.payer} · {self.member_id}" if self.member_id else str(self.payer)
+
+    def clean(self):
+        if (
+            self.payer_id
+            and self.patient_id
+            and (self.payer.clinic_id != self.patient.clinic_id)
+        ):
+            raise ValidationError({"payer": COVERAGE_PAYER_OF_ANOTHER_CLINIC})
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": COVERAGE_ENDS_BEFORE_START})
+
+    def covers(self, day):
+        """Return True if the coverage applies on this date of service."""
+        if self.starts_on is not None and day < self.starts_on:
+            return False
+        return self.ends_on is None or day <= self.ends_on
 
 
 class BillingDecision(models.Model):
-    """The rules engine's answer for one session, with the facts it was given.
+    """The rules engine's answer for one documented visit, with the facts it was given.
 
-    Inputs and outputs are stored as JSON snapshots so any decision can be
-    replayed and explained under audit; the row is recomputed while the session
-    is a draft and frozen from the moment it is signed.
+    ``inputs`` holds the visit's documented facts and, when a payer covers the
+    date of service, the payer's facts too, so any decision can be replayed and
+    explained under audit. A draft is recomputed whenever the documentation,
+    the coverage or the payer changes; a final decision was frozen when its note
+    was signed, and the database refuses to change it.
     """
 
-    session = models.OneToOneField(
-        "assessments.TestSession",
-        on_delete=models.CASCADE,
-        related_name="billing_decision",
+    clinic_lookup = "patient__clinic"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final (note signed)"
+
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.PROTECT, related_name="billing_decisions"
+    )
+    rendering_clinician = models.ForeignKey(
+        "clinic.Clinician", on_delete=models.PROTECT, related_name="billing_decisions"
+    )
+    date_of_service = models.DateField()
+    # Orders a patient's decisions for the year-to-date charges (KX).
+    service_start = models.DateTimeField()
+    payer = models.ForeignKey(
+        Payer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="Empty when no coverage applies on the date of service.",
+    )
+    status = models.CharField(
+        max_length=5, choices=Status.choices, default=Status.DRAFT
     )
     inputs = models.JSONField()
-    outputs = models.JSONField()
-    qualifies = models.BooleanField()
-    has_blocking_findings = models.BooleanField()
-    units = models.PositiveSmallIntegerField("97750 units")
+    outputs = models.JSONField(default=dict)
+    qualifies = models.BooleanField(default=False)
+    has_blocking_findings = models.BooleanField(default=False)
+    units = models.PositiveSmallIntegerField("97750 units", default=0)
     modifiers = models.CharField(max_length=40, blank=True)
-    estimated_payment = models.DecimalField(max_digits=10, decimal_places=2)
-    method = models.CharField(max_length=14, choices=Payer.Method.choices)
-    rules_version = models.CharField(max_length=20)
+    estimated_payment = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    method = models.CharField(max_length=14, choices=Payer.Method.choices, blank=True)
+    rules_version = models.CharField(max_length=20, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["-computed_at"]
+        ordering = ["-service_start"]
         verbose_name = "billing decision"
+        indexes = [models.Index(fields=["patient", "service_start"])]
 
     def __str__(self):
+        if self.payer_id is None:
+            return "97750: no payer"
         verdict = "qualifies" if self.qualifies else "does not qualify"
         return f"97750 × {self.units} ({verdict})"
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
 
     @property
     def findings(self):
@@ -157,4 +201,4 @@ class BillingDecision(models.Model):
 
     @property
     def blocking_findings(self):
-        return [f for f in self.findings if f["severity"] == "blocks"]
+        return [f for f in self.findings if f["severity"] == Severity.BLOCKS]

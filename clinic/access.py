@@ -7,7 +7,9 @@ can cover each case (own clinic, other clinic, no clinic).
 
 from django.http import Http404
 
-from .models import Clinic, Patient
+from .models import Clinic, Clinician, Patient
+
+NOT_A_CLINICIAN = "Only clinicians record, sign and amend test sessions."
 
 
 def clinic_for_user(user) -> Clinic | None:
@@ -31,11 +33,19 @@ def access_clinic(user) -> Clinic:
     return clinic
 
 
+def access_clinician(user) -> Clinician:
+    """Return the user's clinician record; a front-office user or stranger gets 404."""
+    clinician = getattr(user, "clinician", None)
+    if clinician is None:
+        raise Http404(NOT_A_CLINICIAN)
+    return clinician
+
+
 def access_patient_by_uuid(user, patient_uuid) -> Patient:
     """Return the patient if it belongs to the user's clinic, else raise Http404."""
     clinic = access_clinic(user)
     try:
-        return Patient.objects.select_related("payer", "clinic").get(
+        return Patient.objects.select_related("clinic").get(
             uuid=patient_uuid, clinic=clinic
         )
     except Patient.DoesNotExist:

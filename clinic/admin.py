@@ -1,10 +1,15 @@
 """Admin for clinics, clinicians, clinic administrators and patients, scoped by clinic."""
 
 from django.contrib import admin
-from django.db.models import Count
 
 from .admin_scoping import ClinicScopedAdminMixin
 from .models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
+from .services import (
+    DiagnosisInput,
+    PatientInput,
+    patient_diagnoses_set,
+    patient_save,
+)
 
 
 @admin.register(Clinic)
@@ -39,7 +44,7 @@ class ClinicianAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="name", ordering="user__last_name")
     def name(self, obj):
-        return obj.user.get_full_name() or obj.user.get_username()
+        return obj.display_name
 
     def get_readonly_fields(self, request, obj=None):
         # Accounts are managed by superusers; a front office cannot move a login
@@ -73,7 +78,18 @@ class ClinicAdministratorAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+def formset_saved_elsewhere(formset) -> None:
+    """Mark an inline formset saved by a service instead of ``formset.save()``.
+
+    The admin's change message reads what ``save()`` would have recorded; a
+    service-saved inline records no rows there (the history then names none).
+    """
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
+    """The patient's diagnoses; saved in position order by patient_diagnoses_set."""
+
     model = Diagnosis
     fields = ["position", "code", "description"]
     extra = 0
@@ -81,31 +97,54 @@ class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Patient)
 class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "last_name",
-        "first_name",
-        "mrn",
-        "date_of_birth",
-        "sex",
-        "payer",
-        "session_count",
-    ]
+    """Patients and their diagnoses, written through clinic.services like the pages."""
+
+    list_display = ["last_name", "first_name", "mrn", "date_of_birth", "sex"]
     list_display_links = ["last_name", "first_name"]
-    list_filter = [("payer", admin.RelatedOnlyFieldListFilter), "sex"]
+    list_filter = ["sex"]
     search_fields = ["first_name", "last_name", "mrn"]
-    list_select_related = ["payer"]
     inlines = [DiagnosisInline]
     fields = [
         "clinic",
         ("first_name", "last_name"),
         "mrn",
         ("date_of_birth", "sex"),
-        ("payer", "member_id"),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+    def save_model(self, request, obj, form, change):
+        # The form has filled in obj; the service checks and saves it.
+        data = form.cleaned_data
+        patient_save(
+            patient=obj,
+            clinic=data["clinic"],
+            data=PatientInput(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                mrn=data["mrn"],
+                date_of_birth=data["date_of_birth"],
+                sex=data["sex"],
+            ),
+        )
 
-    @admin.display(description="sessions", ordering="session_count")
-    def session_count(self, obj):
-        return obj.session_count
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Diagnosis:
+            return super().save_formset(request, form, formset, change)
+        kept = sorted(
+            (
+                (row.cleaned_data.get("position") or 0, index, row.cleaned_data)
+                for index, row in enumerate(formset.forms)
+                if row.cleaned_data
+                and row.cleaned_data.get("code")
+                and not row.cleaned_data.get("DELETE")
+            ),
+            key=lambda item: item[:2],
+        )
+        patient_diagnoses_set(
+            patient=form.instance,
+            diagnoses=[
+                DiagnosisInput(code=data["code"], description=data["description"])
+                for _position, _index, data in kept
+            ],
+        )
+        formset_saved_elsewhere(formset)
+        return None

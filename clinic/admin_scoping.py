@@ -1,75 +1,31 @@
-"""Keep the Django admin inside the user's clinic, and the front office's permissions.
+"""Keep the Django admin inside the user's clinic.
 
 Every ModelAdmin and inline of a tenant model mixes in ``ClinicScopedAdminMixin``:
 its lists, change pages and foreign-key choices then hold only rows of the
 user's clinic, so another clinic's row is simply not found. Superusers see all.
+
+Each tenant model says how its rows reach their clinic in a ``clinic_lookup``
+class attribute (``"patient__clinic"`` on a session, ``"pk"`` on the clinic
+itself), so this module knows no model of any other app.
 """
 
-from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db.models import Model, QuerySet
 
 from .access import clinic_for_user
 
-# How each model reaches its clinic, as a lookup that is compared with the clinic's
-# primary key. A model missing here is not shown to clinic users at all.
-CLINIC_LOOKUPS = {
-    "clinic.clinic": "pk",
-    "clinic.clinician": "clinic",
-    "clinic.clinicadmin": "clinic",
-    "clinic.patient": "clinic",
-    "clinic.diagnosis": "patient__clinic",
-    "billing.payer": "clinic",
-    "assessments.testsession": "patient__clinic",
-    "assessments.performedtest": "session__patient__clinic",
-    "assessments.noteversion": "session__patient__clinic",
-    "assessments.addendum": "session__patient__clinic",
-    "assessments.noteaccessevent": "note_version__session__patient__clinic",
-    "billing.billingdecision": "session__patient__clinic",
-    "billing.samedayservice": "session__patient__clinic",
-}
 
-CLINIC_ADMIN_GROUP = "Clinic administrators"
-# What a front office does in the admin: review sessions and keep patients, their
-# diagnoses and payers up to date. Sessions are never added or deleted here
-# (clinicians record them; signed notes are legal records), patients are not
-# deleted (their sessions must stay), and user accounts are not managed here.
-CLINIC_ADMIN_PERMISSIONS = (
-    "assessments.view_testsession",
-    "assessments.change_testsession",
-    "assessments.view_performedtest",
-    "clinic.view_patient",
-    "clinic.add_patient",
-    "clinic.change_patient",
-    "clinic.view_diagnosis",
-    "clinic.add_diagnosis",
-    "clinic.change_diagnosis",
-    "clinic.delete_diagnosis",
-    "clinic.view_clinician",
-    "clinic.change_clinician",
-    "clinic.view_clinic",
-    "billing.view_payer",
-    "billing.add_payer",
-    "billing.change_payer",
-    "assessments.view_noteversion",
-    "assessments.view_addendum",
-    "assessments.view_noteaccessevent",
-    "billing.view_billingdecision",
-    "billing.view_samedayservice",
-)
-
-
-def scope_to_clinic(queryset, user):
+def scope_to_clinic[M: Model](queryset: QuerySet[M], user) -> QuerySet[M]:
     """Return the rows of `queryset` that belong to the user's clinic.
 
     Superusers get the queryset unchanged. A user without a clinic, or a model
-    with no known path to a clinic, gets nothing: the rule fails closed.
+    that declares no ``clinic_lookup``, gets nothing: the rule fails closed.
     """
     if user.is_superuser:
         return queryset
     clinic = clinic_for_user(user)
     if clinic is None:
         return queryset.none()
-    lookup = CLINIC_LOOKUPS.get(queryset.model._meta.label_lower)
+    lookup = getattr(queryset.model, "clinic_lookup", None)
     if lookup is None:
         return queryset.none()
     return queryset.filter(**{lookup: clinic.pk})
@@ -114,17 +70,3 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@transaction.atomic
-def clinic_admin_group_ensure():
-    """Create or update the "Clinic administrators" group with exactly its permissions."""
-    group, _ = Group.objects.get_or_create(name=CLINIC_ADMIN_GROUP)
-    wanted = []
-    for name in CLINIC_ADMIN_PERMISSIONS:
-        app_label, codename = name.split(".")
-        wanted.append(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    group.permissions.set(wanted)
-    return group

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinics, clinicians and patients"
+    # What a clinic's front office may do here in the admin (see
+    # clinic.services.clinic_admin_group_ensure): keep patients and their
+    # diagnoses up to date and see who works in the clinic. Patients are not
+    # deleted (their sessions must stay) and accounts are managed by superusers.
+    clinic_admin_permissions = (
+        "view_clinic",
+        "view_clinician",
+        "change_clinician",
+        "view_patient",
+        "add_patient",
+        "change_patient",
+        "view_diagnosis",
+        "add_diagnosis",
+        "change_diagnosis",
+        "delete_diagnosis",
+    )

@@ -1,49 +1,80 @@
-"""Patient input: shape and field checks only; rules with other rows live in services."""
+"""Patient input: shape and field checks only; the rules live in clinic.services."""
 
 from django import forms
-
-from billing.models import Payer
+from django.core.exceptions import ValidationError
 
 from .models import Diagnosis, Patient
+from .services import DiagnosisInput, PatientInput
 
-MRN_TAKEN = "Another patient of this clinic already has MRN {mrn}."
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: next to a field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceFormMixin:
+    """A single form that hands its cleaned data to a service and shows its refusal."""
+
+    def cleaned_input(self) -> dict | None:
+        return self.cleaned_data if self.is_valid() else None
+
+    def add_errors(self, error: ValidationError) -> None:
+        add_service_errors(self, error)
+
+    def context(self) -> dict:
+        return {"form": self}
 
 
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = [
-            "first_name",
-            "last_name",
-            "mrn",
-            "date_of_birth",
-            "sex",
-            "payer",
-            "member_id",
-        ]
+        fields = ["first_name", "last_name", "mrn", "date_of_birth", "sex"]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, clinic, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.clinic = clinic
-        self.fields["payer"].queryset = Payer.objects.filter(clinic=clinic)
-
-    def clean_mrn(self):
-        # The database constraint covers (clinic, lower(mrn)); the form checks first
-        # so the message lands next to the field instead of a server error.
-        mrn = self.cleaned_data["mrn"].strip()
-        duplicates = Patient.objects.filter(
-            clinic=self.instance.clinic, mrn__iexact=mrn
-        ).exclude(pk=self.instance.pk)
-        if duplicates.exists():
-            raise forms.ValidationError(MRN_TAKEN.format(mrn=mrn))
-        return mrn
+    def patient_input(self) -> PatientInput:
+        """Return the typed patient for clinic.services.patient_save."""
+        return PatientInput(
+            **{name: self.cleaned_data[name] for name in self.Meta.fields}
+        )
 
 
-DiagnosisFormSet = forms.inlineformset_factory(
-    Patient,
-    Diagnosis,
-    fields=["code", "description"],
-    extra=2,
-    can_delete=True,
+class DiagnosisForm(forms.Form):
+    code = forms.CharField(
+        label=Diagnosis._meta.get_field("code").verbose_name,
+        max_length=8,
+        validators=Diagnosis._meta.get_field("code").validators,
+    )
+    description = forms.CharField(max_length=200)
+
+
+class BaseDiagnosisFormSet(forms.BaseFormSet):
+    """The patient's diagnoses in the order the form shows them; blank rows are skipped."""
+
+    def diagnosis_inputs(self) -> tuple[DiagnosisInput, ...]:
+        return tuple(
+            DiagnosisInput(
+                code=form.cleaned_data["code"],
+                description=form.cleaned_data["description"],
+            )
+            for form in self.forms
+            if form.cleaned_data.get("code")
+            and not (self.can_delete and self._should_delete_form(form))
+        )
+
+    @classmethod
+    def initial_for(cls, patient: Patient | None) -> list[dict[str, str]]:
+        if patient is None:
+            return []
+        return [
+            {"code": diagnosis.code, "description": diagnosis.description}
+            for diagnosis in patient.diagnoses.all()
+        ]
+
+
+DiagnosisFormSet = forms.formset_factory(
+    DiagnosisForm, formset=BaseDiagnosisFormSet, extra=2, can_delete=True
 )

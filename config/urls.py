@@ -6,15 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from assessments import views as assessments_views
+from assessments.views.notes import verify_view
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="clinic:patient-list"), name="home"),
+    path(
+        "", RedirectView.as_view(pattern_name="assessments:patient-list"), name="home"
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("verify/", assessments_views.verify_view, name="verify"),
-    path("", include("clinic.urls", namespace="clinic")),
+    path("verify/", verify_view, name="verify"),
     path("", include("assessments.urls", namespace="assessments")),
 ]
 

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments.models import PerformedTest, TestSession
-from billing.models import Payer
+from assessments.models import PerformedTest, SameDayProcedure, TestSession
+from billing.models import BillingDecision, Coverage, Payer
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 
 User = get_user_model()
@@ -89,18 +89,31 @@ class PayerFactory(DjangoModelFactory[Payer]):
         model = Payer
 
 
+class CoverageFactory(DjangoModelFactory[Coverage]):
+    patient = factory.SubFactory("tests.factories.PatientFactory", coverage=None)
+    payer = factory.SubFactory(
+        PayerFactory, clinic=factory.SelfAttribute("..patient.clinic")
+    )
+    member_id = factory.Sequence(lambda n: f"1EG4-TE5-MK{n:02d}")
+
+    class Meta:
+        model = Coverage
+
+
 class PatientFactory(DjangoModelFactory[Patient]):
+    """A patient covered by a Medicare payer of their clinic (``coverage=None``: none)."""
+
     clinic = factory.SubFactory(ClinicFactory)
     mrn = factory.Sequence(lambda n: f"MRN{n:05d}")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     date_of_birth = dt.date(1950, 3, 14)
     sex = Patient.Sex.FEMALE
-    payer = factory.SubFactory(PayerFactory, clinic=factory.SelfAttribute("..clinic"))
-    member_id = factory.Sequence(lambda n: f"1EG4-TE5-MK{n:02d}")
+    coverage = factory.RelatedFactory(CoverageFactory, factory_related_name="patient")
 
     class Meta:
         model = Patient
+        skip_postgeneration_save = True
 
 
 class DiagnosisFactory(DjangoModelFactory[Diagnosis]):
@@ -156,6 +169,15 @@ class PerformedTestFactory(DjangoModelFactory[PerformedTest]):
         model = PerformedTest
 
 
+class SameDayProcedureFactory(DjangoModelFactory[SameDayProcedure]):
+    session = factory.SubFactory(TestSessionFactory)
+    code = SameDayProcedure.Code.THERAPEUTIC_EXERCISE
+    minutes = 10
+
+    class Meta:
+        model = SameDayProcedure
+
+
 def mark_signed(session, *, at=None):
     """Lock a session as signed in the database, without a rendered note.
 
@@ -167,6 +189,9 @@ def mark_signed(session, *, at=None):
         signed_at=at or session.ended_at,
         signed_by=session.clinician,
         signer={"name": str(session.clinician), "credentials": "PT, DPT"},
+    )
+    BillingDecision.objects.filter(pk=session.billing_decision_id).update(
+        status=BillingDecision.Status.FINAL
     )
     session.refresh_from_db()
     return session

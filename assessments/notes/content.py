@@ -13,8 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from assessments import catalog
-from assessments.selectors import session_summary
+from assessments.selectors import patient_coverage, session_summary
 from billing.models import Payer
+from billing.rules import Severity
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
 
 NOTE_TITLE = "Physical Performance Test Report"
@@ -35,8 +36,12 @@ SIGNED_AT_FORMAT = "%m/%d/%Y %H:%M"
 # Sides in the order the note lists them, whatever order JSON storage kept.
 _SIDE_ORDER = ("left", "right", "both", "na")
 _SIDE_LABELS = {"left": "Left", "right": "Right", "both": "Both", "na": ""}
-_SEVERITY_ORDER = {"blocks": 0, "warning": 1, "info": 2}
-_SEVERITY_LABELS = {"blocks": "Blocks billing", "warning": "Warning", "info": "Info"}
+_SEVERITY_ORDER = {Severity.BLOCKS: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_LABELS = {
+    Severity.BLOCKS: "Blocks billing",
+    Severity.WARNING: "Warning",
+    Severity.INFO: "Info",
+}
 _SUMMARY_BASIS = {
     catalog.Summary.MAX: "best of {count}",
     catalog.Summary.MIN: "best of {count}",
@@ -60,7 +65,9 @@ def note_context_build(*, session, decision, signer: dict, signed_at: datetime) 
     started = session.started_at.astimezone(zone)
     ended = session.ended_at.astimezone(zone)
     summary = session_summary(session=session)
-    payer = patient.payer
+    payer = decision.payer if decision is not None else None
+    coverage = patient_coverage(patient=patient)
+    member_id = coverage.member_id if coverage and coverage.payer == payer else ""
     performer = session.clinician
     return {
         "title": NOTE_TITLE,
@@ -76,13 +83,13 @@ def note_context_build(*, session, decision, signer: dict, signed_at: datetime) 
         },
         "patient": {
             "name": patient.full_name,
-            "last_first": f"{patient.last_name}, {patient.first_name}",
+            "last_first": patient.last_first,
             "date_of_birth": patient.date_of_birth.strftime(DATE_FORMAT),
             "age": _age(patient.date_of_birth, started.date()),
             "sex": patient.get_sex_display(),
             "mrn": patient.mrn,
             "payer": payer.name if payer else "",
-            "member_id": patient.member_id,
+            "member_id": member_id,
         },
         "session": {
             "date_of_service": started.strftime(DATE_FORMAT),
@@ -96,10 +103,7 @@ def note_context_build(*, session, decision, signer: dict, signed_at: datetime) 
             "interpretation": session.interpretation.strip(),
             "total_timed_minutes": summary.total_timed_minutes,
             "total_minutes": summary.total_minutes,
-            "performed_by": _person(
-                performer.user.get_full_name() or performer.user.get_username(),
-                performer.credentials,
-            ),
+            "performed_by": _person(performer.display_name, performer.credentials),
         },
         "clinician": _signer_block(signer),
         "diagnoses": [
@@ -110,13 +114,13 @@ def note_context_build(*, session, decision, signer: dict, signed_at: datetime) 
             _test_entry(number, row, zone)
             for number, row in enumerate(summary.rows, start=1)
         ],
-        "same_day_services": [
+        "same_day_procedures": [
             {
-                "code": service.code,
-                "label": service.get_code_display(),
-                "minutes": service.minutes,
+                "code": procedure.code,
+                "label": procedure.get_code_display(),
+                "minutes": procedure.minutes,
             }
-            for service in session.same_day_services.all()
+            for procedure in session.same_day_procedures.all()
         ],
         "billing": _billing(decision, payer),
         "signature": {
@@ -215,7 +219,7 @@ def _basis(test, trials: dict) -> str:
 
 
 def _billing(decision, payer) -> dict | None:
-    if decision is None:
+    if decision is None or payer is None:
         return None
     outputs = decision.outputs
     minutes = outputs.get("minutes_by_code", {})
@@ -230,7 +234,9 @@ def _billing(decision, payer) -> dict | None:
     qualifies = bool(decision.qualifies)
     modifiers = list(outputs.get("modifiers", []))
     blocking = [
-        f["message"] for f in outputs.get("findings", []) if f["severity"] == "blocks"
+        f["message"]
+        for f in outputs.get("findings", [])
+        if f["severity"] == Severity.BLOCKS
     ]
     return {
         "cpt": PHYSICAL_PERFORMANCE_TEST,
@@ -239,7 +245,7 @@ def _billing(decision, payer) -> dict | None:
         "blocking_reasons": blocking,
         "units": decision.units,
         "modifiers": modifiers,
-        "payer": payer.name if payer else "",
+        "payer": payer.name,
         "method": decision.method,
         "method_label": dict(Payer.Method.choices).get(
             decision.method, decision.method

@@ -5,9 +5,7 @@ import zipfile
 
 from django.db.models import OuterRef, Subquery
 
-from assessments.models import NoteAccessEvent, NoteVersion
-
-from .signing import note_access_record
+from assessments.models import NoteAccessEvent, NoteVersion, TestSession
 
 
 def latest_note_versions(sessions):
@@ -22,7 +20,9 @@ def latest_note_versions(sessions):
         .values("number")[:1]
     )
     return (
-        NoteVersion.objects.filter(session__in=sessions.filter(status="signed"))
+        NoteVersion.objects.filter(
+            session__in=sessions.filter(status=TestSession.Status.SIGNED)
+        )
         .filter(number=Subquery(newest))
         .select_related("session__patient")
         .order_by("session__started_at", "session_id")
@@ -39,3 +39,10 @@ def notes_zip(versions, *, user, now):
                 version=version, user=user, action=NoteAccessEvent.Action.ZIP, now=now
             )
     return buffer.getvalue()
+
+
+def note_access_record(*, version, user, action, now, detail=""):
+    """Record that a sealed note left the system: who, which version, how, when."""
+    return NoteAccessEvent.objects.create(
+        note_version=version, user=user, action=action, at=now, detail=detail
+    )

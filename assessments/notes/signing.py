@@ -12,8 +12,9 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assessments.models import Addendum, NoteAccessEvent, NoteVersion, TestSession
-from billing.services import decision_compute
+from assessments.models import Addendum, NoteVersion, TestSession
+from assessments.services import session_billing_refresh
+from billing.services import decision_finalize
 
 from . import content, rendering, sealing
 
@@ -38,7 +39,7 @@ NOT_OF_THIS_CLINIC = "Only a clinician of this clinic can add an addendum."
 def signer_snapshot(clinician):
     """Return the clinician's identity as printed on the note, frozen at signing."""
     return {
-        "name": clinician.user.get_full_name() or clinician.user.get_username(),
+        "name": clinician.display_name,
         "role": clinician.role,
         "role_label": clinician.get_role_display(),
         "credentials": clinician.credentials,
@@ -109,7 +110,10 @@ def session_sign(*, session, clinician, password, now):
         raise ValidationError(NOT_A_DRAFT)
     check_may_sign_session(session, clinician)
     check_password(clinician.user, password)
-    decision = decision_compute(session=session, now=now)
+    # The facts are handed to billing once more (they are current, but a session
+    # saved before its decision existed has none yet), then frozen.
+    session = session_billing_refresh(session=session, now=now)
+    decision = decision_finalize(decision=session.billing_decision, now=now)
     signer = signer_snapshot(clinician)
     context = content.note_context_build(
         session=session, decision=decision, signer=signer, signed_at=now
@@ -163,11 +167,4 @@ def addendum_add(*, session, author, text, password, now):
         now=now,
         reason=ADDENDUM_REASON,
         signer=signer,
-    )
-
-
-def note_access_record(*, version, user, action, now, detail=""):
-    """Record that a sealed note left the system: who, which version, how, when."""
-    return NoteAccessEvent.objects.create(
-        note_version=version, user=user, action=action, at=now, detail=detail
     )

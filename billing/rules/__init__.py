@@ -10,12 +10,13 @@ from billing.rules.types import (
     Decision,
     Discipline,
     Finding,
-    OtherService,
+    OtherProcedure,
     PayerKind,
     PerformerRole,
     SessionFacts,
     Severity,
     TestFacts,
+    VisitFacts,
 )
 from billing.rules.units import Method, allocate_units
 from billing.rules.version import RULES_VERSION
@@ -27,12 +28,13 @@ __all__ = [
     "Finding",
     "FindingCode",
     "Method",
-    "OtherService",
+    "OtherProcedure",
     "PayerKind",
     "PerformerRole",
     "SessionFacts",
     "Severity",
     "TestFacts",
+    "VisitFacts",
     "allocate_units",
     "decide",
 ]

@@ -1,6 +1,7 @@
 """Decide whether one session's 97750 can be billed, for how many units, and why."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 
 from billing.rules import findings
 from billing.rules.arithmetic import describe_units
@@ -26,8 +27,8 @@ from billing.rules.version import RULES_VERSION
 _CENT = Decimal("0.01")
 _NO_PAYMENT = Decimal("0.00")
 # The plan of care's discipline, not the performer's licence, picks the modifier
-# (DOMAIN.md §4.1).
-_DISCIPLINE_MODIFIERS = {"PT": ("GP",), "OT": ("GO",)}
+# (DOMAIN.md §4.1). Read-only, so no caller can change the rules between decisions.
+_DISCIPLINE_MODIFIERS = MappingProxyType({"PT": ("GP",), "OT": ("GO",)})
 _ASSISTANT_ROLES = frozenset({PerformerRole.PTA, PerformerRole.OTA})
 
 
@@ -35,9 +36,9 @@ def decide(facts: SessionFacts) -> Decision:
     """Return the billing decision for one session on its date of service.
 
     97750 minutes are the union of the test intervals inside the session window
-    (minutes.testing_minutes, DOMAIN.md §1.5). They join the other timed services of
+    (minutes.testing_minutes, DOMAIN.md §1.5). They join the other timed procedures of
     the day and go through the payer's counting method (units.allocate_units,
-    DOMAIN.md §1.2-§1.4); untimed services are left out of the count.
+    DOMAIN.md §1.2-§1.4); untimed procedures are left out of the count.
 
     These block billing (qualifies is False, estimated_payment 0.00): no tests;
     0 units of 97750 under the method (DOMAIN.md §1.2-§1.4); a test performed by a
@@ -53,7 +54,7 @@ def decide(facts: SessionFacts) -> Decision:
     Modifiers: GP for a PT plan of care, GO for OT (DOMAIN.md §4.1). KX is added for
     Medicare payers only, when year_to_date_charges plus this session's estimated
     97750 payment strictly exceeds the threshold of the date of service's year
-    (DOMAIN.md §4.2); charges for the session's other services are not known here,
+    (DOMAIN.md §4.2); charges for the session's other procedures are not known here,
     so the caller counts them in year_to_date_charges. A year missing from
     thresholds.KX_THRESHOLDS gives a warning and no KX. CQ/CO are never needed:
     an assistant-performed test already blocks billing.
@@ -64,13 +65,13 @@ def decide(facts: SessionFacts) -> Decision:
     )
     minutes = {PHYSICAL_PERFORMANCE_TEST: testing}
     untimed = []
-    for service in facts.other_services:
-        code = service.code
+    for procedure in facts.other_procedures:
+        code = procedure.code
         if code in UNTIMED_CODES:
             if code not in untimed:
                 untimed.append(code)
         else:
-            minutes[code] = minutes.get(code, 0) + service.minutes
+            minutes[code] = minutes.get(code, 0) + procedure.minutes
     method = facts.method
     units = count_units(minutes, method)
     units_97750 = units[PHYSICAL_PERFORMANCE_TEST]
@@ -99,17 +100,17 @@ def decide(facts: SessionFacts) -> Decision:
             )
 
     return Decision(
-        qualifies,
-        units_97750,
-        tuple(units.items()),
-        tuple(minutes.items()),
-        test_minutes,
-        method,
-        describe_units(minutes, units, method, untimed),
-        modifiers,
-        tuple(found),
-        payment,
-        RULES_VERSION,
+        qualifies=qualifies,
+        units=units_97750,
+        units_by_code=tuple(units.items()),
+        minutes_by_code=tuple(minutes.items()),
+        test_minutes=test_minutes,
+        method=method,
+        arithmetic=describe_units(minutes, units, method, untimed),
+        modifiers=modifiers,
+        findings=tuple(found),
+        estimated_payment=payment,
+        rules_version=RULES_VERSION,
     )
 
 

@@ -2,14 +2,9 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from functools import lru_cache
 
 from billing.rules.types import Finding, Severity
 from billing.rules.units import Method
-
-# Findings are immutable, and the arguments of the frequent ones (test names from a
-# small catalog, a few short minute counts) repeat, so those are built once and
-# reused through lru_cache rather than rebuilt on every decision.
 
 _CENT = Decimal("0.01")
 _CMS_SOURCE = "DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2"
@@ -34,39 +29,45 @@ class FindingCode(StrEnum):
 
 
 NO_TESTS = Finding(
-    FindingCode.NO_TESTS,
-    Severity.BLOCKS,
-    "No tests are recorded, so there is no testing time to bill as 97750.",
-    "DOMAIN.md §1.5",
+    code=FindingCode.NO_TESTS,
+    severity=Severity.BLOCKS,
+    message="No tests are recorded, so there is no testing time to bill as 97750.",
+    source="DOMAIN.md §1.5",
 )
 
 NO_INTERPRETATION = Finding(
-    FindingCode.NO_INTERPRETATION,
-    Severity.BLOCKS,
-    "No interpretation or written report is recorded; 97750 is a test 'with written "
-    "report', so it cannot be billed without one.",
-    "DOMAIN.md §1.1, §2.3; CPT 97750 descriptor",
+    code=FindingCode.NO_INTERPRETATION,
+    severity=Severity.BLOCKS,
+    message=(
+        "No interpretation or written report is recorded; 97750 is a test 'with "
+        "written report', so it cannot be billed without one."
+    ),
+    source="DOMAIN.md §1.1, §2.3; CPT 97750 descriptor",
 )
 
 SIGNER_WITHOUT_CREDENTIALS = Finding(
-    FindingCode.SIGNER_WITHOUT_CREDENTIALS,
-    Severity.BLOCKS,
-    "The signer's professional credentials are missing; Medicare needs the signature "
-    "and professional identification of the qualified professional, and audits deny "
-    "notes without valid credentials.",
-    "DOMAIN.md §2.1, §2.4; CMS BPM Ch. 15 §220.3; Noridian TPE results",
+    code=FindingCode.SIGNER_WITHOUT_CREDENTIALS,
+    severity=Severity.BLOCKS,
+    message=(
+        "The signer's professional credentials are missing; Medicare needs the "
+        "signature and professional identification of the qualified professional, and "
+        "audits deny notes without valid credentials."
+    ),
+    source="DOMAIN.md §2.1, §2.4; CMS BPM Ch. 15 §220.3; Noridian TPE results",
 )
 
 ROUTINE_MEASURES_ONLY = Finding(
-    FindingCode.ROUTINE_MEASURES_ONLY,
-    Severity.WARNING,
-    "Only range-of-motion or manual muscle tests are recorded; on their own these are "
-    "routine assessment, which is not separately billable as 97750 formal testing.",
-    "DOMAIN.md §1.1, §2.5, §2.6; WPS A53309",
+    code=FindingCode.ROUTINE_MEASURES_ONLY,
+    severity=Severity.WARNING,
+    message=(
+        "Only range-of-motion or manual muscle tests are recorded; on their own these "
+        "are routine assessment, which is not separately billable as 97750 formal "
+        "testing."
+    ),
+    source="DOMAIN.md §1.1, §2.5, §2.6; WPS A53309",
 )
 
 
-@lru_cache(maxsize=1024)
 def below_minimum_minutes(method: str, testing: int, pooled: int) -> Finding:
     """Return the finding for 97750 getting no unit, saying what the method needs.
 
@@ -96,73 +97,81 @@ def below_minimum_minutes(method: str, testing: int, pooled: int) -> Finding:
         )
         source = _CMS_SOURCE
     return Finding(
-        FindingCode.BELOW_MINIMUM_MINUTES,
-        Severity.BLOCKS,
-        f"97750 gets 0 units: {_minutes(testing)} of testing; {needs}.",
-        source,
+        code=FindingCode.BELOW_MINIMUM_MINUTES,
+        severity=Severity.BLOCKS,
+        message=f"97750 gets 0 units: {_minutes(testing)} of testing; {needs}.",
+        source=source,
     )
 
 
-@lru_cache(maxsize=1024)
 def assistant_performed(test_name: str, role: str) -> Finding:
     """Return the finding for a test an assistant performed (DOMAIN.md §2.5, §4.4)."""
     return Finding(
-        FindingCode.ASSISTANT_PERFORMED,
-        Severity.BLOCKS,
-        f"'{test_name}' was performed by a {role.upper()}; formal testing needs "
-        "clinical judgment outside a therapy assistant's scope of practice, so it "
-        "cannot be billed as 97750.",
-        "DOMAIN.md §2.5, §4.4; WPS A53309",
+        code=FindingCode.ASSISTANT_PERFORMED,
+        severity=Severity.BLOCKS,
+        message=(
+            f"'{test_name}' was performed by a {role.upper()}; formal testing needs "
+            "clinical judgment outside a therapy assistant's scope of practice, so it "
+            "cannot be billed as 97750."
+        ),
+        source="DOMAIN.md §2.5, §4.4; WPS A53309",
     )
 
 
-@lru_cache(maxsize=1024)
 def no_result(test_name: str) -> Finding:
     """Return the finding for a test with no recorded result (DOMAIN.md §2.3)."""
     return Finding(
-        FindingCode.TEST_WITHOUT_RESULT,
-        Severity.BLOCKS,
-        f"'{test_name}' has no result; the 97750 written report must give an "
-        "objective result for every test.",
-        "DOMAIN.md §2.3, §7",
+        code=FindingCode.TEST_WITHOUT_RESULT,
+        severity=Severity.BLOCKS,
+        message=(
+            f"'{test_name}' has no result; the 97750 written report must give an "
+            "objective result for every test."
+        ),
+        source="DOMAIN.md §2.3, §7",
     )
 
 
 def same_day_evaluation(codes: list[str]) -> Finding:
     """Return the NCCI warning for an evaluation the same day (DOMAIN.md §2.5, §3.2)."""
     return Finding(
-        FindingCode.SAME_DAY_EVALUATION,
-        Severity.WARNING,
-        f"97750 is recorded with {_codes(codes)} on the same date; NCCI treats 97750 "
-        "as not separately reportable with a PT/OT evaluation or re-evaluation by the "
-        "same provider. Bill both only if the testing was distinct from the "
-        "evaluation and documented as such, with modifier 59 or XU; whether the edit "
-        "allows a modifier at all is UNCONFIRMED.",
-        "DOMAIN.md §2.5, §3.2; NCCI PTP edits",
+        code=FindingCode.SAME_DAY_EVALUATION,
+        severity=Severity.WARNING,
+        message=(
+            f"97750 is recorded with {_codes(codes)} on the same date; NCCI treats "
+            "97750 as not separately reportable with a PT/OT evaluation or "
+            "re-evaluation by the same provider. Bill both only if the testing was "
+            "distinct from the evaluation and documented as such, with modifier 59 or "
+            "XU; whether the edit allows a modifier at all is UNCONFIRMED."
+        ),
+        source="DOMAIN.md §2.5, §3.2; NCCI PTP edits",
     )
 
 
 def same_day_rom_mmt_code(codes: list[str]) -> Finding:
     """Return the warning for same-day ROM or muscle-testing codes (DOMAIN.md §3.2)."""
     return Finding(
-        FindingCode.SAME_DAY_ROM_MMT_CODE,
-        Severity.WARNING,
-        f"97750 is recorded with {_codes(codes)} on the same date; payer policy says "
-        "range-of-motion (95851, 95852) and manual muscle testing (95831-95834) codes "
-        "are not reported in addition to 97750.",
-        "DOMAIN.md §1.1, §3.2; MAC LCD text; Cigna CPG295",
+        code=FindingCode.SAME_DAY_ROM_MMT_CODE,
+        severity=Severity.WARNING,
+        message=(
+            f"97750 is recorded with {_codes(codes)} on the same date; payer policy "
+            "says range-of-motion (95851, 95852) and manual muscle testing "
+            "(95831-95834) codes are not reported in addition to 97750."
+        ),
+        source="DOMAIN.md §1.1, §3.2; MAC LCD text; Cigna CPG295",
     )
 
 
 def mue_exceeded(units: int, limit: int) -> Finding:
     """Return the warning for more 97750 units than the MUE (DOMAIN.md §2.5)."""
     return Finding(
-        FindingCode.MUE_EXCEEDED,
-        Severity.WARNING,
-        f"97750 has {units} units; the Medicare MUE for 97750 is commonly cited as "
-        f"{limit} units per day, but that value is UNCONFIRMED, so check the current "
-        "CMS MUE file before billing this many.",
-        "DOMAIN.md §2.5 (MUE value UNCONFIRMED)",
+        code=FindingCode.MUE_EXCEEDED,
+        severity=Severity.WARNING,
+        message=(
+            f"97750 has {units} units; the Medicare MUE for 97750 is commonly cited as "
+            f"{limit} units per day, but that value is UNCONFIRMED, so check the "
+            "current CMS MUE file before billing this many."
+        ),
+        source="DOMAIN.md §2.5 (MUE value UNCONFIRMED)",
     )
 
 
@@ -176,12 +185,15 @@ def looks_like_exercise(exercise: list[tuple[str, int]], testing: int) -> Findin
         f"{code} ({_minutes(minutes)})" for code, minutes in exercise
     )
     return Finding(
-        FindingCode.LOOKS_LIKE_EXERCISE,
-        Severity.WARNING,
-        f"{recorded} recorded the same day took longer than the {_minutes(testing)} "
-        "of testing; the session may be exercise or activity rather than "
-        "measurement, so check that the testing was a distinct, formal test.",
-        "DOMAIN.md §2.5; WPS A53309 (heuristic)",
+        code=FindingCode.LOOKS_LIKE_EXERCISE,
+        severity=Severity.WARNING,
+        message=(
+            f"{recorded} recorded the same day took longer than the "
+            f"{_minutes(testing)} of testing; the session may be exercise or activity "
+            "rather than measurement, so check that the testing was a distinct, formal "
+            "test."
+        ),
+        source="DOMAIN.md §2.5; WPS A53309 (heuristic)",
     )
 
 
@@ -190,25 +202,29 @@ def kx_applied(
 ) -> Finding:
     """Return the note explaining why KX was applied (DOMAIN.md §4.2)."""
     return Finding(
-        FindingCode.KX_APPLIED,
-        Severity.INFO,
-        f"KX applied: {_dollars(year_to_date)} of therapy charges so far in {year} "
-        f"plus {_dollars(charge)} for this session's 97750 is "
-        f"{_dollars(year_to_date + charge)}, above the {year} Medicare threshold of "
-        f"{_dollars(threshold)}; KX attests that the services are medically necessary "
-        "and documented.",
-        "DOMAIN.md §4.2; BBA 2018 §50202",
+        code=FindingCode.KX_APPLIED,
+        severity=Severity.INFO,
+        message=(
+            f"KX applied: {_dollars(year_to_date)} of therapy charges so far in {year} "
+            f"plus {_dollars(charge)} for this session's 97750 is "
+            f"{_dollars(year_to_date + charge)}, above the {year} Medicare threshold "
+            f"of {_dollars(threshold)}; KX attests that the services are medically "
+            "necessary and documented."
+        ),
+        source="DOMAIN.md §4.2; BBA 2018 §50202",
     )
 
 
 def no_kx_threshold(year: int) -> Finding:
     """Return the warning for a year missing from the KX table (DOMAIN.md §4.2)."""
     return Finding(
-        FindingCode.NO_KX_THRESHOLD,
-        Severity.WARNING,
-        f"No KX threshold on file for {year}, so KX was not applied; add the {year} "
-        "Medicare therapy threshold to the rules before billing.",
-        "DOMAIN.md §4.2",
+        code=FindingCode.NO_KX_THRESHOLD,
+        severity=Severity.WARNING,
+        message=(
+            f"No KX threshold on file for {year}, so KX was not applied; add the "
+            f"{year} Medicare therapy threshold to the rules before billing."
+        ),
+        source="DOMAIN.md §4.2",
     )
 
 

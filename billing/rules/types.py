@@ -7,7 +7,7 @@ with their UTC offset (a zone name such as America/Chicago is kept as its offset
 which names the same instant).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -106,10 +106,10 @@ class TestFacts:
 
 
 @dataclass(frozen=True, slots=True)
-class OtherService:
-    """Another CPT service billed the same day; minutes is 0 for untimed codes.
+class OtherProcedure:
+    """Another CPT procedure the same day; minutes is 0 for untimed codes.
 
-    Timed services share the CMS minute pool with 97750 (DOMAIN.md §1.2); untimed
+    Timed procedures share the CMS minute pool with 97750 (DOMAIN.md §1.2); untimed
     ones (codes.UNTIMED_CODES) only matter for same-day edits (DOMAIN.md §3.2).
     """
 
@@ -121,24 +121,23 @@ class OtherService:
         check_minutes(self.code, self.minutes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe snapshot that from_dict() turns back into this service."""
+        """Return a JSON-safe snapshot that from_dict() turns back into this procedure."""
         return {"code": self.code, "minutes": self.minutes}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        """Rebuild the service from a to_dict() snapshot."""
+        """Rebuild the procedure from a to_dict() snapshot."""
         return cls(code=data["code"], minutes=data["minutes"])
 
 
 @dataclass(frozen=True, slots=True)
-class SessionFacts:
-    """Everything decide() needs about one testing session on one date of service.
+class VisitFacts:
+    """What the documentation says about one testing session on one date of service.
 
-    The date of service is passed in (the rules never read a clock) and picks the KX
-    threshold year. year_to_date_charges is the patient's therapy charges so far this
-    calendar year in this plan of care's KX bucket (PT+SLP, or OT), before this
-    session (DOMAIN.md §4.2). rate is the payer's amount per 97750 unit.
-    97750 itself is never an other service: its minutes come from the tests.
+    These are the clinical facts; SessionFacts adds who pays. Billing stores them
+    with every decision, so a decision can be recomputed when the coverage or the
+    payer changes without reading the documentation again.
+    97750 itself is never an other procedure: its minutes come from the tests.
     """
 
     date_of_service: date
@@ -146,13 +145,9 @@ class SessionFacts:
     session_end: datetime
     discipline: str
     tests: tuple[TestFacts, ...]
-    other_services: tuple[OtherService, ...]
+    other_procedures: tuple[OtherProcedure, ...]
     has_interpretation: bool
     signer_has_credentials: bool
-    payer_kind: str
-    method: str
-    rate: Decimal
-    year_to_date_charges: Decimal
 
     def __post_init__(self) -> None:
         # datetime is a subclass of date, and a datetime here is a caller mistake.
@@ -165,18 +160,14 @@ class SessionFacts:
         _check_interval("session", self.session_start, self.session_end)
         _check_choice("discipline", self.discipline, Discipline)
         _check_tuple_of("tests", self.tests, TestFacts)
-        _check_tuple_of("other_services", self.other_services, OtherService)
-        for service in self.other_services:
-            if service.code == PHYSICAL_PERFORMANCE_TEST:
+        _check_tuple_of("other_procedures", self.other_procedures, OtherProcedure)
+        for procedure in self.other_procedures:
+            if procedure.code == PHYSICAL_PERFORMANCE_TEST:
                 raise ValueError(
-                    "other_services must not list 97750; its minutes come from tests"
+                    "other_procedures must not list 97750; its minutes come from tests"
                 )
         _check_bool("has_interpretation", self.has_interpretation)
         _check_bool("signer_has_credentials", self.signer_has_credentials)
-        _check_choice("payer_kind", self.payer_kind, PayerKind)
-        check_method(self.method)
-        _check_money("rate", self.rate)
-        _check_money("year_to_date_charges", self.year_to_date_charges)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
@@ -186,9 +177,65 @@ class SessionFacts:
             "session_end": self.session_end.isoformat(),
             "discipline": str(self.discipline),
             "tests": [test.to_dict() for test in self.tests],
-            "other_services": [service.to_dict() for service in self.other_services],
+            "other_procedures": [
+                procedure.to_dict() for procedure in self.other_procedures
+            ],
             "has_interpretation": self.has_interpretation,
             "signer_has_credentials": self.signer_has_credentials,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Rebuild the facts from a to_dict() snapshot (a SessionFacts one works too)."""
+        return cls(**_visit_fields(data))
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts(VisitFacts):
+    """Everything decide() needs: the visit's facts and the payer's.
+
+    The date of service is passed in (the rules never read a clock) and picks the KX
+    threshold year. year_to_date_charges is the patient's therapy charges so far this
+    calendar year in this plan of care's KX bucket (PT+SLP, or OT), before this
+    session (DOMAIN.md §4.2). rate is the payer's amount per 97750 unit.
+    """
+
+    payer_kind: str
+    method: str
+    rate: Decimal
+    year_to_date_charges: Decimal
+
+    def __post_init__(self) -> None:
+        # Slotted dataclasses are rebuilt as new classes, so super() cannot be used.
+        VisitFacts.__post_init__(self)
+        _check_choice("payer_kind", self.payer_kind, PayerKind)
+        check_method(self.method)
+        _check_money("rate", self.rate)
+        _check_money("year_to_date_charges", self.year_to_date_charges)
+
+    @classmethod
+    def from_visit(
+        cls,
+        visit: VisitFacts,
+        *,
+        payer_kind: str,
+        method: str,
+        rate: Decimal,
+        year_to_date_charges: Decimal,
+    ) -> Self:
+        """Return the visit's facts with the payer's added."""
+        return cls(
+            **{field.name: getattr(visit, field.name) for field in fields(VisitFacts)},
+            payer_kind=payer_kind,
+            method=method,
+            rate=rate,
+            year_to_date_charges=year_to_date_charges,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
+        return {
+            **VisitFacts.to_dict(self),
             "payer_kind": str(self.payer_kind),
             "method": str(self.method),
             "rate": str(self.rate),
@@ -199,16 +246,7 @@ class SessionFacts:
     def from_dict(cls, data: dict[str, Any]) -> Self:
         """Rebuild the facts from a to_dict() snapshot."""
         return cls(
-            date_of_service=date.fromisoformat(data["date_of_service"]),
-            session_start=datetime.fromisoformat(data["session_start"]),
-            session_end=datetime.fromisoformat(data["session_end"]),
-            discipline=data["discipline"],
-            tests=tuple(TestFacts.from_dict(test) for test in data["tests"]),
-            other_services=tuple(
-                OtherService.from_dict(service) for service in data["other_services"]
-            ),
-            has_interpretation=data["has_interpretation"],
-            signer_has_credentials=data["signer_has_credentials"],
+            **_visit_fields(data),
             payer_kind=data["payer_kind"],
             method=data["method"],
             rate=_money_from_str("rate", data["rate"]),
@@ -218,7 +256,24 @@ class SessionFacts:
         )
 
 
-@dataclass(frozen=True, slots=True)
+def _visit_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Return VisitFacts' fields read from a to_dict() snapshot."""
+    return {
+        "date_of_service": date.fromisoformat(data["date_of_service"]),
+        "session_start": datetime.fromisoformat(data["session_start"]),
+        "session_end": datetime.fromisoformat(data["session_end"]),
+        "discipline": data["discipline"],
+        "tests": tuple(TestFacts.from_dict(test) for test in data["tests"]),
+        "other_procedures": tuple(
+            OtherProcedure.from_dict(procedure)
+            for procedure in data["other_procedures"]
+        ),
+        "has_interpretation": data["has_interpretation"],
+        "signer_has_credentials": data["signer_has_credentials"],
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One reason in a decision, for the clinician and the auditor.
 
@@ -241,7 +296,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
     """Whether a session's 97750 can be billed, how many units, and why.
 

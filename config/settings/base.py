@@ -64,7 +64,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/6.1/ref/settings/#login-url
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "clinic:patient-list"
+LOGIN_REDIRECT_URL = "assessments:patient-list"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -121,19 +121,19 @@
     field(row, "catalog_code").focus();
   });
 
-  const services = document.getElementById("service-rows");
-  function wireService(row) {
-    row.querySelector("[data-remove-service]").addEventListener("click", () => {
+  const procedures = document.getElementById("procedure-rows");
+  function wireProcedure(row) {
+    row.querySelector("[data-remove-procedure]").addEventListener("click", () => {
       field(row, "DELETE").checked = true;
       row.classList.add("d-none");
     });
   }
-  document.getElementById("add-service").addEventListener("click", () => {
-    const row = addRow(services, "empty-service-row", "services");
-    wireService(row);
+  document.getElementById("add-procedure").addEventListener("click", () => {
+    const row = addRow(procedures, "empty-procedure-row", "procedures");
+    wireProcedure(row);
     field(row, "code").focus();
   });
-  services.querySelectorAll("[data-service-row]").forEach(wireService);
+  procedures.querySelectorAll("[data-procedure-row]").forEach(wireProcedure);
 
   form.querySelectorAll("[data-session-clock]").forEach((button) => {
     button.addEventListener("click", () => {

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from assessments.access import access_session_by_uuid
+from assessments.services import session_billing_refresh
 from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +76,12 @@ def test_unknown_session_uuid_is_not_found(clinician):
     assert str(error.value) == "No such session."
 
 
-def test_session_comes_with_patient_payer_and_clinician_in_one_query(
+def test_session_comes_with_patient_decision_payer_and_clinician_in_one_query(
     clinician, session, django_assert_num_queries
 ):
-    # given
+    """The session, its clinic, its decision's payer and its clinician: one query."""
+    # given a session with its billing decision
+    session_billing_refresh(session=session)
     user = clinician.user
     user.clinician.clinic  # noqa: B018 - warm the user's own clinic lookup
 
@@ -87,13 +90,13 @@ def test_session_comes_with_patient_payer_and_clinician_in_one_query(
         result = access_session_by_uuid(user, session.uuid)
         names = (
             result.patient.clinic.name,
-            result.patient.payer.name,
+            result.billing_decision.payer.name,
             result.clinician.user.username,
         )
 
     # then
     assert names == (
         session.patient.clinic.name,
-        session.patient.payer.name,
+        session.patient.coverage.payer.name,
         session.clinician.user.username,
     )

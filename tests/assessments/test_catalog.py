@@ -1,6 +1,7 @@
 """Tests for the standardized-test catalog (pure Python, no database)."""
 
 import ast
+import json
 import re
 import sys
 from decimal import Decimal
@@ -543,6 +544,27 @@ def test_mean_result_lies_between_the_trials(trials):
     result = CATALOG["ten_metre_walk"].result(trials)
     assert min(trials) <= result <= max(trials)
     assert CATALOG["ten_metre_walk"].check_value(result) is None
+
+
+# --- the session form's script ---------------------------------------------------
+
+
+def test_script_data_labels_every_test_with_json_safe_values():
+    """script_data() gives the form's script each test's name, unit, trials and range."""
+    # when
+    data = catalog.script_data()
+
+    # then
+    assert list(data) == list(CATALOG)
+    assert data["grip_dynamometry"] == {
+        "name": "Grip strength (Jamar dynamometer)",
+        "unit": "kg",
+        "trials": 3,
+        "per_side": True,
+        "min": "0",
+        "max": "100",
+    }
+    assert json.loads(json.dumps(data)) == data
 
 
 # --- purity -----------------------------------------------------------------

@@ -5,12 +5,21 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from assessments.models import Addendum, NoteVersion, PerformedTest, TestSession
-from billing.models import BillingDecision, SameDayService
-from billing.services import decision_compute
-from tests.factories import PerformedTestFactory, mark_signed
+from assessments.models import (
+    Addendum,
+    NoteVersion,
+    PerformedTest,
+    SameDayProcedure,
+    TestSession,
+)
+from assessments.services import session_billing_refresh
+from billing.models import BillingDecision
+from billing.services import decision_finalize
+from tests.factories import PerformedTestFactory, SameDayProcedureFactory, mark_signed
 
 pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 20, 18, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -22,10 +31,16 @@ def _records_locked():
 
 
 @pytest.fixture
-def signed(session):
-    decision_compute(session=session)
-    SameDayService.objects.create(session=session, code="97110", minutes=10)
-    return mark_signed(session)
+def draft(session):
+    """The ``session`` draft with a same-day 97110 and its draft billing decision."""
+    SameDayProcedureFactory(session=session, code="97110", minutes=10)
+    return session_billing_refresh(session=session)
+
+
+@pytest.fixture
+def signed(draft):
+    """The draft, signed: its billing decision is final."""
+    return mark_signed(draft)
 
 
 def _refused(write):
@@ -40,9 +55,22 @@ def _snapshot(session):
     return (
         list(TestSession.objects.filter(pk=session.pk).values()),
         list(PerformedTest.objects.filter(session=session).values()),
-        list(BillingDecision.objects.filter(session=session).values()),
-        list(SameDayService.objects.filter(session=session).values()),
+        list(BillingDecision.objects.filter(pk=session.billing_decision_id).values()),
+        list(SameDayProcedure.objects.filter(session=session).values()),
     )
+
+
+def _decision(session):
+    return BillingDecision.objects.filter(pk=session.billing_decision_id)
+
+
+def _decision_deleted_in_sql(session):
+    # The ORM refuses first (a session PROTECTs its decision); SQL reaches the row.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM billing_billingdecision WHERE id = %s",
+            [session.billing_decision_id],
+        )
 
 
 @pytest.mark.parametrize(
@@ -66,29 +94,26 @@ def _snapshot(session):
         ),
         ("test delete()", lambda s: PerformedTest.objects.filter(session=s).delete()),
         ("test added", lambda s: PerformedTestFactory(session=s)),
+        ("decision update()", lambda s: _decision(s).update(units=9)),
+        ("decision save()", lambda s: _decision(s).get().save()),
+        ("decision back to draft", lambda s: _decision(s).update(status="draft")),
+        ("decision deleted in SQL", _decision_deleted_in_sql),
         (
-            "decision update()",
-            lambda s: BillingDecision.objects.filter(session=s).update(units=9),
+            "procedure added",
+            lambda s: SameDayProcedureFactory(session=s, code="97530", minutes=5),
         ),
         (
-            "decision delete()",
-            lambda s: BillingDecision.objects.filter(session=s).delete(),
+            "procedure update()",
+            lambda s: SameDayProcedure.objects.filter(session=s).update(minutes=50),
         ),
         (
-            "service added",
-            lambda s: SameDayService.objects.create(session=s, code="97530", minutes=5),
-        ),
-        (
-            "service update()",
-            lambda s: SameDayService.objects.filter(session=s).update(minutes=50),
-        ),
-        (
-            "service delete()",
-            lambda s: SameDayService.objects.filter(session=s).delete(),
+            "procedure delete()",
+            lambda s: SameDayProcedure.objects.filter(session=s).delete(),
         ),
     ],
 )
 def test_signed_session_refuses_writes(signed, _case, write):
+    """Every write to a signed session, its tests, procedures or decision is refused."""
     # given
     before = _snapshot(signed)
 
@@ -97,22 +122,111 @@ def test_signed_session_refuses_writes(signed, _case, write):
     assert _snapshot(signed) == before
 
 
-def test_draft_session_can_still_change(session):
+@pytest.mark.parametrize(
+    ("_case", "write"),
+    [
+        (
+            "decision update()",
+            lambda d: BillingDecision.objects.filter(pk=d.pk).update(units=9),
+        ),
+        ("decision save()", lambda d: BillingDecision.objects.get(pk=d.pk).save()),
+        (
+            "decision delete()",
+            lambda d: BillingDecision.objects.filter(pk=d.pk).delete(),
+        ),
+    ],
+)
+def test_final_decision_refuses_writes_on_its_own(draft, _case, write):
+    """A final decision is locked by its own status, even with no session pointing at it."""
+    # given a final decision that no session points at any more
+    decision = decision_finalize(decision=draft.billing_decision, now=NOW)
+    TestSession.objects.filter(pk=draft.pk).update(billing_decision=None)
+    before = list(BillingDecision.objects.filter(pk=decision.pk).values())
+
+    # when / then
+    _refused(lambda: write(decision))
+    assert list(BillingDecision.objects.filter(pk=decision.pk).values()) == before
+
+
+def _draft_deleted_with_its_decision(session):
+    TestSession.objects.filter(pk=session.pk).delete()
+    BillingDecision.objects.filter(pk=session.billing_decision_id).delete()
+
+
+@pytest.mark.parametrize(
+    ("_case", "write", "changed"),
+    [
+        (
+            "session update()",
+            lambda s: TestSession.objects.filter(pk=s.pk).update(reason="Changed."),
+            lambda s: TestSession.objects.get(pk=s.pk).reason == "Changed.",
+        ),
+        (
+            "test update()",
+            lambda s: PerformedTest.objects.filter(session=s).update(notes="x"),
+            lambda s: (
+                [t.notes for t in PerformedTest.objects.filter(session=s)] == ["x"]
+            ),
+        ),
+        (
+            "test delete()",
+            lambda s: PerformedTest.objects.filter(session=s).delete(),
+            lambda s: PerformedTest.objects.filter(session=s).exists() is False,
+        ),
+        (
+            "test added",
+            lambda s: PerformedTestFactory(session=s),
+            lambda s: PerformedTest.objects.filter(session=s).count() == 2,
+        ),
+        (
+            "decision update()",
+            lambda s: _decision(s).update(units=9),
+            lambda s: _decision(s).get().units == 9,
+        ),
+        (
+            "decision deleted with its session",
+            _draft_deleted_with_its_decision,
+            lambda s: _decision(s).exists() is False,
+        ),
+        (
+            "procedure added",
+            lambda s: SameDayProcedureFactory(session=s, code="97530", minutes=5),
+            lambda s: (
+                sorted(s.same_day_procedures.values_list("code", flat=True))
+                == ["97110", "97530"]
+            ),
+        ),
+        (
+            "procedure update()",
+            lambda s: SameDayProcedure.objects.filter(session=s).update(minutes=50),
+            lambda s: (
+                list(s.same_day_procedures.values_list("minutes", flat=True)) == [50]
+            ),
+        ),
+        (
+            "procedure delete()",
+            lambda s: SameDayProcedure.objects.filter(session=s).delete(),
+            lambda s: s.same_day_procedures.exists() is False,
+        ),
+    ],
+)
+def test_draft_session_can_still_change(draft, _case, write, changed):
+    """A draft session, its tests, procedures and draft decision can still change."""
+    # given
+    assert _decision(draft).get().status == BillingDecision.Status.DRAFT
+
     # when
-    TestSession.objects.filter(pk=session.pk).update(reason="Changed.")
-    PerformedTest.objects.filter(session=session).delete()
+    write(draft)
 
     # then
-    session.refresh_from_db()
-    assert session.reason == "Changed."
-    assert session.tests.count() == 0
+    assert changed(draft) is True
 
 
 def test_note_versions_and_addenda_are_append_only(signed):
+    """Sealed note versions and addenda can be added but never changed or deleted."""
     # given a stored version and an addendum
-    now = dt.datetime(2026, 11, 20, 18, tzinfo=dt.UTC)
     addendum = Addendum.objects.create(
-        session=signed, text="Typo.", author=signed.clinician, signer={}, signed_at=now
+        session=signed, text="Typo.", author=signed.clinician, signer={}, signed_at=NOW
     )
     version = NoteVersion.objects.create(
         session=signed,
@@ -121,7 +235,7 @@ def test_note_versions_and_addenda_are_append_only(signed):
         pdf=b"%PDF-1.7 sealed",
         sha256="a" * 64,
         context={},
-        created_at=now,
+        created_at=NOW,
     )
 
     # when / then

@@ -31,6 +31,7 @@ from tests.factories import (
     PatientFactory,
     PayerFactory,
     PerformedTestFactory,
+    SameDayProcedureFactory,
     TestSessionFactory,
 )
 
@@ -153,6 +154,19 @@ def test_database_refuses_the_same_diagnosis_twice_for_a_patient(patient):
     assert Diagnosis.objects.count() == 1
 
 
+def test_database_refuses_the_same_procedure_twice_in_a_session(session):
+    """A same-day procedure code is listed once per session, whatever its minutes."""
+    # given
+    SameDayProcedureFactory(session=session, code="97110", minutes=10)
+
+    # when / then
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SameDayProcedureFactory(session=session, code="97110", minutes=5)
+    assert list(session.same_day_procedures.values_list("code", "minutes")) == [
+        ("97110", 10)
+    ]
+
+
 # --- full_clean reports the same rules as messages ------------------------------------
 
 
@@ -197,7 +211,7 @@ def test_full_clean_reports_a_code_missing_from_the_catalog():
 def test_full_clean_reports_a_duplicate_mrn_whatever_the_case(clinic):
     # given
     PatientFactory(clinic=clinic, mrn="A-1001")
-    duplicate = PatientFactory.build(clinic=clinic, mrn="a-1001", payer=None)
+    duplicate = PatientFactory.build(clinic=clinic, mrn="a-1001", coverage=None)
 
     # when
     with pytest.raises(ValidationError) as error:
@@ -332,6 +346,7 @@ def test_assistants_are_flagged_by_role():
 
 
 def test_names_as_printed():
+    """Clinician and patient names read as lists, notes and claims print them."""
     # given
     clinician = ClinicianFactory.build(
         user__first_name="Rosa", user__last_name="Diaz", credentials="PT, DPT"
@@ -339,8 +354,23 @@ def test_names_as_printed():
     patient = PatientFactory.build(first_name="Maria", last_name="Lopez", mrn="A-1")
 
     # then
-    assert str(clinician) == "Rosa Diaz, PT, DPT"
-    assert (str(patient), patient.full_name) == (
+    assert (str(clinician), clinician.display_name) == (
+        "Rosa Diaz, PT, DPT",
+        "Rosa Diaz",
+    )
+    assert (str(patient), patient.full_name, patient.last_first) == (
         "Lopez, Maria (MRN A-1)",
         "Maria Lopez",
+        "Lopez, Maria",
     )
+
+
+def test_a_clinician_without_a_name_is_shown_by_username():
+    """display_name falls back to the username when no name was given."""
+    # given
+    clinician = ClinicianFactory.build(
+        user__username="rdiaz", user__first_name="", user__last_name=""
+    )
+
+    # then
+    assert clinician.display_name == "rdiaz"

@@ -13,9 +13,10 @@ from assessments.notes.content import (
     addendum_entry,
     note_context_build,
 )
-from billing.models import BillingDecision, SameDayService
+from assessments.services import session_billing_refresh
+from billing.models import BillingDecision, Coverage
 from billing.rules import findings
-from billing.services import decision_compute
+from billing.services import coverage_save
 from tests.factories import (
     SIGNER,
     ClinicFactory,
@@ -24,6 +25,7 @@ from tests.factories import (
     PatientFactory,
     PayerFactory,
     PerformedTestFactory,
+    SameDayProcedureFactory,
     TestSessionFactory,
 )
 
@@ -74,8 +76,8 @@ def patient(clinic, payer):
         last_name="Lopez",
         date_of_birth=dt.date(1950, 3, 14),
         mrn="LPT-004217",
-        payer=payer,
-        member_id="1EG4-TE5-MK72",
+        coverage__payer=payer,
+        coverage__member_id="1EG4-TE5-MK72",
     )
     # Positions, not creation order, set the order on the note.
     DiagnosisFactory(
@@ -133,8 +135,13 @@ def session(patient, clinician):
         trials={"right": ["18.2", "19.6", "19.0"], "left": ["22.4", "23.0", "21.8"]},
         position=1,
     )
-    SameDayService.objects.create(session=session, code="97110", minutes=10)
+    SameDayProcedureFactory(session=session, code="97110", minutes=10)
     return session
+
+
+def _decide(session):
+    """Hand the session's facts to billing as signing does; return its decision."""
+    return session_billing_refresh(session=session, now=SIGNED_AT).billing_decision
 
 
 def _build(session, decision):
@@ -145,7 +152,7 @@ def _build(session, decision):
 
 def test_prints_clinic_patient_and_visit_in_the_clinic_time_zone(session):
     # given
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     # when
     note = _build(session, decision)
     # then
@@ -188,14 +195,14 @@ def test_prints_clinic_patient_and_visit_in_the_clinic_time_zone(session):
         {"code": "Z96.651", "description": "Presence of right artificial knee joint"},
         {"code": "R26.81", "description": "Unsteadiness on feet"},
     ]
-    assert note["same_day_services"] == [
+    assert note["same_day_procedures"] == [
         {"code": "97110", "label": "97110 Therapeutic exercise (timed)", "minutes": 10}
     ]
 
 
 def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
     # given
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     # when
     tests = _build(session, decision)["tests"]
     # then
@@ -243,7 +250,7 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
 
 def test_summarises_the_stored_billing_decision(session):
     # given
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     # when
     billing = _build(session, decision)["billing"]
     # then
@@ -275,7 +282,7 @@ def test_says_not_billable_with_the_blocking_reasons(session):
     # given a session without the written report 97750 requires
     TestSession.objects.filter(pk=session.pk).update(interpretation="  ")
     session.refresh_from_db()
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     # when
     note = _build(session, decision)
     # then
@@ -296,7 +303,7 @@ def test_says_not_billable_with_the_blocking_reasons(session):
 
 def test_findings_are_listed_blocking_first_then_warnings_then_info(session):
     # given stored findings in mixed order
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     decision.outputs["findings"] = [
         {"code": "a", "severity": "info", "message": "I", "source": "s1"},
         {"code": "b", "severity": "warning", "message": "W", "source": "s2"},
@@ -313,22 +320,56 @@ def test_findings_are_listed_blocking_first_then_warnings_then_info(session):
     ]
 
 
-def test_a_patient_without_payer_has_no_billing_summary(session):
-    # given
-    session.patient.payer = None
-    session.patient.save()
-    decision = decision_compute(session=session, now=SIGNED_AT)
+def test_a_patient_without_coverage_has_no_billing_summary(session):
+    """No coverage: the decision has no payer, the note no billing and no payer."""
+    # given the patient's coverage is removed
+    coverage_save(patient=session.patient, data=None)
+    decision = _decide(session)
+    # when
+    note = _build(session, decision)
+    # then a decision is stored, with nobody to bill
+    assert (decision.payer, decision.qualifies, decision.outputs) == (None, False, {})
+    assert note["billing"] is None
+    assert (note["patient"]["payer"], note["patient"]["member_id"]) == ("", "")
+
+
+def test_a_coverage_that_does_not_cover_the_date_of_service_is_not_printed(session):
+    """Coverage ended before the visit: no payer, no member ID, no billing summary."""
+    # given the coverage ended the day before the date of service
+    Coverage.objects.filter(patient=session.patient).update(
+        ends_on=dt.date(2025, 1, 14)
+    )
+    decision = _decide(session)
     # when
     note = _build(session, decision)
     # then
-    assert decision is None
+    assert decision.payer is None
     assert note["billing"] is None
-    assert note["patient"]["payer"] == ""
+    assert (note["patient"]["payer"], note["patient"]["member_id"]) == ("", "")
+
+
+def test_member_id_is_printed_only_for_the_payer_of_the_decision(session, clinic):
+    """The payer comes from the decision; another payer's member ID is not printed."""
+    # given a decision billed to Medicare, then the coverage is moved to another
+    # payer without recomputing the decision
+    decision = _decide(session)
+    other = PayerFactory(clinic=clinic, name="Acme Health")
+    Coverage.objects.filter(patient=session.patient).update(
+        payer=other, member_id="ACME-001"
+    )
+    # when
+    note = _build(session, decision)
+    # then
+    assert (note["patient"]["payer"], note["patient"]["member_id"]) == (
+        "Medicare Part B",
+        "",
+    )
+    assert note["billing"]["payer"] == "Medicare Part B"
 
 
 def test_signature_block_is_written_in_the_clinic_time_zone(session):
     # given
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     # when
     note = _build(session, decision)
     # then
@@ -381,7 +422,7 @@ def test_a_test_without_values_has_no_result(session):
 
 def test_context_is_json_safe_and_survives_a_round_trip(session):
     # given
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     # when
     note = _build(session, decision)
     # then
@@ -390,7 +431,7 @@ def test_context_is_json_safe_and_survives_a_round_trip(session):
 
 def test_same_database_state_gives_the_same_context(session):
     # given
-    decision_compute(session=session, now=SIGNED_AT)
+    _decide(session)
     first = _build(session, BillingDecision.objects.get(session=session))
     # when the rows are read again from the database
     again = TestSession.objects.get(pk=session.pk)
@@ -444,10 +485,10 @@ def test_reads_a_fixed_number_of_queries_however_many_tests(
     # given more tests, and the session read afresh
     for position in range(2, 8):
         PerformedTestFactory(session=session, position=position)
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    decision = _decide(session)
     fresh = TestSession.objects.get(pk=session.pk)
-    # when / then: patient, clinic, tests, payer, clinician, user, diagnoses,
-    # same-day services
-    with django_assert_num_queries(8):
+    # when / then: patient, clinic, tests, the decision's payer, coverage,
+    # clinician, user, diagnoses, same-day procedures
+    with django_assert_num_queries(9):
         note = _build(fresh, decision)
     assert len(note["tests"]) == 8

@@ -17,8 +17,7 @@ from pypdf import PdfReader
 from assessments.notes import rendering
 from assessments.notes.content import addendum_entry, note_context_build
 from assessments.notes.rendering import REFUSED_URL, NoteURLFetcher, note_pdf_render
-from billing.models import SameDayService
-from billing.services import decision_compute
+from assessments.services import session_billing_refresh
 from tests.factories import (
     SIGNER,
     ClinicFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     PatientFactory,
     PayerFactory,
     PerformedTestFactory,
+    SameDayProcedureFactory,
     TestSessionFactory,
 )
 
@@ -74,8 +74,8 @@ def note(db):
         last_name="Lopez",
         date_of_birth=dt.date(1950, 3, 14),
         mrn="LPT-004217",
-        payer=payer,
-        member_id="1EG4-TE5-MK72",
+        coverage__payer=payer,
+        coverage__member_id="1EG4-TE5-MK72",
     )
     for position, (code, description) in enumerate(
         [
@@ -117,10 +117,13 @@ def note(db):
             notes=notes,
             position=position,
         )
-    SameDayService.objects.create(session=session, code="97110", minutes=10)
-    decision = decision_compute(session=session, now=SIGNED_AT)
+    SameDayProcedureFactory(session=session, code="97110", minutes=10)
+    session = session_billing_refresh(session=session, now=SIGNED_AT)
     return note_context_build(
-        session=session, decision=decision, signer=SIGNER, signed_at=SIGNED_AT
+        session=session,
+        decision=session.billing_decision,
+        signer=SIGNER,
+        signed_at=SIGNED_AT,
     )
 
 
@@ -296,11 +299,15 @@ def test_not_billable_note_says_so_with_the_reasons(note):
 
 
 def test_note_without_payer_says_no_decision_was_made(note):
-    # given
+    """A patient without coverage: no payer, no member ID, no billing decision."""
+    # given the content note_context_build gives a patient without coverage
+    note["patient"].update(payer="", member_id="")
     note["billing"] = None
     # when
     text = " ".join(_pages(_render(note)))
     # then
+    assert "Payer None on file" in text
+    assert "Member ID —" in text
     assert "No payer on file, so no billing decision was made." in text
 
 

@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from assessments.models import Addendum, NoteVersion, TestSession
 from assessments.notes import signing
 from assessments.notes.sealing import check_seal
-from billing.models import BillingDecision
-from tests.factories import DEFAULT_PASSWORD, ClinicianFactory
+from billing.models import BillingDecision, Payer
+from billing.services import CoverageInput, coverage_save
+from tests.factories import DEFAULT_PASSWORD, ClinicianFactory, PayerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +113,87 @@ def test_unbillable_session_can_be_signed_and_says_so(session, clinician):
     )
 
     # then
+    session.refresh_from_db()
     assert session.billing_decision.qualifies is False
     assert "Not billable as CPT 97750" in _text(bytes(version.pdf))
+
+
+def test_signing_freezes_the_billing_decision(session, clinician, patient):
+    """After signing, the session's decision is final, computed at the signing time."""
+    # when
+    signing.session_sign(
+        session=session, clinician=clinician, password=DEFAULT_PASSWORD, now=NOW
+    )
+
+    # then
+    session.refresh_from_db()
+    decision = session.billing_decision
+    assert decision.status == BillingDecision.Status.FINAL == "final"
+    assert (decision.computed_at, decision.payer, decision.patient) == (
+        NOW,
+        patient.coverage.payer,
+        patient,
+    )
+
+
+def test_a_patient_without_coverage_is_signed_with_no_payer(session, clinician):
+    """No coverage: the final decision has no payer and the note says none is on file."""
+    # given
+    coverage_save(patient=session.patient, data=None)
+
+    # when
+    version = signing.session_sign(
+        session=session, clinician=clinician, password=DEFAULT_PASSWORD, now=NOW
+    )
+
+    # then
+    session.refresh_from_db()
+    decision = session.billing_decision
+    assert (decision.status, decision.payer, decision.qualifies) == (
+        BillingDecision.Status.FINAL,
+        None,
+        False,
+    )
+    assert version.context["billing"] is None
+    assert version.context["patient"]["payer"] == ""
+    assert "No payer on file, so no billing decision was made." in _text(
+        bytes(version.pdf)
+    )
+
+
+@pytest.mark.parametrize("_case", ["moved to another payer", "removed"])
+def test_a_later_coverage_change_leaves_the_signed_decision_and_note_alone(
+    session, clinician, clinic, _case
+):
+    """Changing the coverage after signing recomputes drafts only: the signed stay."""
+    # given a signed session, its decision and its note as signed
+    version = signing.session_sign(
+        session=session, clinician=clinician, password=DEFAULT_PASSWORD, now=NOW
+    )
+    session.refresh_from_db()
+    decision = BillingDecision.objects.filter(pk=session.billing_decision_id)
+    signed_decision = decision.values().get()
+    signed_note = (version.sha256, bytes(version.pdf), version.context)
+    other = PayerFactory(
+        clinic=clinic,
+        name="Acme Health",
+        kind=Payer.Kind.COMMERCIAL,
+        method=Payer.Method.WHOLE_UNITS,
+    )
+    data = (
+        CoverageInput(payer=other, member_id="ACME-001")
+        if _case == "moved to another payer"
+        else None
+    )
+
+    # when
+    coverage_save(patient=session.patient, data=data)
+
+    # then
+    assert decision.values().get() == signed_decision
+    assert signed_decision["status"] == BillingDecision.Status.FINAL
+    stored = NoteVersion.objects.get(session=session)
+    assert (stored.sha256, bytes(stored.pdf), stored.context) == signed_note
 
 
 def test_addenda_chain_versions_and_keep_the_original(session, clinician):

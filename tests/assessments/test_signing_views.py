@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
 from assessments.notes import signing
-from clinic.admin_scoping import clinic_admin_group_ensure
-from tests.factories import DEFAULT_PASSWORD
+from billing.services import CoverageInput, coverage_save
+from clinic.services import clinic_admin_group_ensure
+from tests.factories import DEFAULT_PASSWORD, PayerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +204,28 @@ def test_export_notes_filters_out_other_payers(signed_version, tmp_path):
     call_command("export_notes", "--out", str(tmp_path), "--payer", "Nobody Health")
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_notes_selects_the_payer_the_note_was_billed_to(
+    signed_version, session, clinic, tmp_path
+):
+    """--payer matches the signed decision's payer, not the patient's coverage now."""
+    # given the patient's coverage moved to another payer after signing
+    billed_to = session.patient.coverage.payer.name
+    acme = PayerFactory(clinic=clinic, name="Acme Health")
+    coverage_save(patient=session.patient, data=CoverageInput(payer=acme))
+
+    # when
+    call_command(
+        "export_notes", "--out", str(tmp_path / "billed"), "--payer", billed_to.upper()
+    )
+    call_command("export_notes", "--out", str(tmp_path / "acme"), "--payer", acme.name)
+
+    # then
+    assert [path.name for path in (tmp_path / "billed").iterdir()] == [
+        f"{signed_version.document_id}.pdf"
+    ]
+    assert list((tmp_path / "acme").iterdir()) == []
 
 
 def test_admin_zip_of_selected_notes(client, clinic_admin, signed_version, session):

@@ -16,23 +16,29 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
-from assessments.forms import (
+from assessments.forms import SKIPPED_TIME
+from assessments.models import PerformedTest, TestSession
+from assessments.recording import (
     NO_TESTS,
+    PROCEDURE_LISTED_TWICE,
     SESSION_ENDS_BEFORE_START,
     SESSION_IN_FUTURE,
     SIDE_NOT_APPLICABLE,
     SIDE_REQUIRED,
-    SKIPPED_TIME,
     TEST_ENDS_BEFORE_START,
     TEST_OUTSIDE_SESSION,
     TESTS_OVERLAP,
+    TIMED_PROCEDURE_NEEDS_MINUTES,
     TOO_MANY_TRIALS,
 )
-from assessments.models import PerformedTest, TestSession
-from assessments.views import NOT_A_CLINICIAN, session_create_view
+from assessments.services import session_billing_refresh
+from assessments.views.sessions import session_create_view
+from billing.models import BillingDecision
+from clinic.access import NOT_A_CLINICIAN
 from tests.factories import (
     ClinicianFactory,
     PerformedTestFactory,
+    SameDayProcedureFactory,
     TestSessionFactory,
     mark_signed,
 )
@@ -82,7 +88,7 @@ def _grip(**fields):
     }
 
 
-def _session_data(*tests, **fields):
+def _session_data(*tests, procedures=(), **fields):
     """Return the POST body of the session form, as a browser sends it."""
     data = {
         "date": DAY,
@@ -95,11 +101,15 @@ def _session_data(*tests, **fields):
         "tests-INITIAL_FORMS": "0",
         "tests-MIN_NUM_FORMS": "1",
         "tests-MAX_NUM_FORMS": "1000",
-        "services-TOTAL_FORMS": "0",
-        "services-INITIAL_FORMS": "0",
+        "procedures-TOTAL_FORMS": str(len(procedures)),
+        "procedures-INITIAL_FORMS": "0",
     }
     for index, test in enumerate(tests):
         data.update({f"tests-{index}-{name}": value for name, value in test.items()})
+    for index, procedure in enumerate(procedures):
+        data.update(
+            {f"procedures-{index}-{name}": value for name, value in procedure.items()}
+        )
     data.update(fields)
     return data
 
@@ -148,6 +158,7 @@ def draft(patient, clinician):
     ],
 )
 def test_session_pages_need_login(client, session, _case, url_name):
+    """An anonymous visitor is sent to the login page."""
     # given
     target = session.patient if url_name.endswith("create") else session
     url = reverse(url_name, args=[target.uuid])
@@ -170,6 +181,7 @@ def test_session_pages_need_login(client, session, _case, url_name):
 def test_session_pages_of_another_clinic_are_not_found(
     clinician_client, other_session, _case, url_name
 ):
+    """Another clinic's session pages are 404, not 403: their existence is not shown."""
     # given
     target = other_session.patient if url_name.endswith("create") else other_session
     url = reverse(url_name, args=[target.uuid])
@@ -192,6 +204,7 @@ def test_session_pages_of_another_clinic_are_not_found(
 def test_user_without_clinic_sees_no_session_page(
     no_clinic_client, session, _case, url_name
 ):
+    """A user who works in no clinic sees no session page."""
     # given
     target = session.patient if url_name.endswith("create") else session
     url = reverse(url_name, args=[target.uuid])
@@ -204,6 +217,7 @@ def test_user_without_clinic_sees_no_session_page(
 
 
 def test_anonymous_post_records_no_session(client, create_url):
+    """An anonymous post is sent to login and stores nothing."""
     # when
     response = client.post(create_url, _session_data(_tug()))
 
@@ -216,6 +230,7 @@ def test_anonymous_post_records_no_session(client, create_url):
 def test_clinician_of_another_clinic_cannot_record_a_session_for_the_patient(
     other_clinician_client, patient, create_url
 ):
+    """Another clinic's clinician gets 404 and stores nothing."""
     # when
     response = other_clinician_client.post(create_url, _session_data(_tug()))
 
@@ -227,6 +242,7 @@ def test_clinician_of_another_clinic_cannot_record_a_session_for_the_patient(
 def test_clinician_of_another_clinic_cannot_change_the_session(
     other_clinician_client, draft
 ):
+    """Another clinic's clinician gets 404 and the draft stays as it was."""
     # given
     url = reverse("assessments:session-update", args=[draft.uuid])
 
@@ -243,6 +259,7 @@ def test_clinician_of_another_clinic_cannot_change_the_session(
 
 
 def test_clinic_admin_cannot_open_the_session_form(clinic_admin_client, create_url):
+    """Front-office admins do not record sessions: the form is 404."""
     # when
     response = clinic_admin_client.get(create_url)
 
@@ -251,6 +268,7 @@ def test_clinic_admin_cannot_open_the_session_form(clinic_admin_client, create_u
 
 
 def test_clinic_admin_cannot_record_a_session(clinic_admin_client, create_url):
+    """A front-office admin's post is 404 and stores nothing."""
     # when
     response = clinic_admin_client.post(create_url, _session_data(_tug()))
 
@@ -260,6 +278,7 @@ def test_clinic_admin_cannot_record_a_session(clinic_admin_client, create_url):
 
 
 def test_clinic_admin_cannot_edit_a_session(clinic_admin_client, draft):
+    """A front-office admin cannot open a draft for editing."""
     # when
     response = clinic_admin_client.get(
         reverse("assessments:session-update", args=[draft.uuid])
@@ -270,6 +289,7 @@ def test_clinic_admin_cannot_edit_a_session(clinic_admin_client, draft):
 
 
 def test_clinic_admin_sees_the_session_without_an_edit_link(clinic_admin_client, draft):
+    """A front-office admin may read a session but is offered no edit link."""
     # when
     response = clinic_admin_client.get(draft.get_absolute_url())
 
@@ -295,13 +315,14 @@ def test_clinic_admin_is_refused_because_they_are_not_a_clinician(
 
     # then
     assert str(error.value) == NOT_A_CLINICIAN
-    assert NOT_A_CLINICIAN == "Only clinicians record test sessions."
+    assert NOT_A_CLINICIAN == "Only clinicians record, sign and amend test sessions."
 
 
 # --- create a session --------------------------------------------------------------
 
 
 def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
+    """A new session starts today under the clinician's discipline, with one test row and the catalog for the script."""
     # when
     response = clinician_client.get(create_url)
 
@@ -328,6 +349,7 @@ def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
 
 
 def test_occupational_therapist_defaults_to_ot(client, clinic, patient, create_url):
+    """An occupational therapist's new session is an OT session."""
     # given
     therapist = ClinicianFactory(clinic=clinic, role="ot", credentials="OTR/L")
     client.force_login(therapist.user)
@@ -339,9 +361,39 @@ def test_occupational_therapist_defaults_to_ot(client, clinic, patient, create_u
     assert response.context["form"].initial["discipline"] == "OT"
 
 
+def test_new_session_page_cancels_back_to_the_patient(
+    clinician_client, patient, create_url
+):
+    """Cancel on a new session leads to the patient's chart."""
+    # when
+    response = clinician_client.get(create_url)
+
+    # then
+    patient_url = reverse("assessments:patient-detail", args=[patient.uuid])
+    assert (
+        f'<a class="btn btn-link" href="{patient_url}">Cancel</a>'
+        in response.content.decode()
+    )
+
+
+def test_edit_page_cancels_back_to_the_session(clinician_client, draft):
+    """Cancel on an edit leads back to the session."""
+    # when
+    response = clinician_client.get(
+        reverse("assessments:session-update", args=[draft.uuid])
+    )
+
+    # then
+    assert (
+        f'<a class="btn btn-link" href="{draft.get_absolute_url()}">Cancel</a>'
+        in response.content.decode()
+    )
+
+
 def test_recording_a_session_stores_times_in_utc_and_trials_as_typed(
     clinician_client, clinician, patient, create_url
 ):
+    """Clock times are stored in UTC, tests in the order they were done, trials with the digits typed."""
     # given: the later test comes first in the form
     data = _session_data(_grip(), _tug())
 
@@ -394,6 +446,7 @@ def test_recording_a_session_stores_times_in_utc_and_trials_as_typed(
 
 
 def test_summer_times_are_read_in_central_daylight_time(clinician_client, create_url):
+    """In July the clinic's clock is UTC-5."""
     # given: 15 July, when Chicago is UTC-5
     data = _session_data(_tug(), date="2025-07-15")
 
@@ -409,6 +462,7 @@ def test_summer_times_are_read_in_central_daylight_time(clinician_client, create
 
 
 def test_one_sided_test_stores_its_side(clinician_client, create_url):
+    """A test of one side stores only that side's trials."""
     # given
     data = _session_data(
         _grip(side="left", right_trial_1="", right_trial_2="", right_trial_3="")
@@ -422,6 +476,7 @@ def test_one_sided_test_stores_its_side(clinician_client, create_url):
 
 
 def test_removed_test_rows_are_not_stored(clinician_client, create_url):
+    """A row marked for removal is neither checked nor stored."""
     # given
     data = _session_data(_tug(), _grip(start="09:10:00", DELETE="on"))
 
@@ -434,12 +489,39 @@ def test_removed_test_rows_are_not_stored(clinician_client, create_url):
     ]
 
 
+def test_other_procedures_are_stored_with_untimed_minutes_dropped(
+    clinician_client, create_url
+):
+    """Timed procedures keep their minutes; minutes typed for an untimed code are 0."""
+    # given
+    data = _session_data(
+        _tug(),
+        procedures=[
+            {"code": "97161", "minutes": "30"},
+            {"code": "97110", "minutes": "12"},
+            {"code": "97140", "minutes": "8", "DELETE": "on"},
+        ],
+    )
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    session = TestSession.objects.get()
+    assertRedirects(response, session.get_absolute_url())
+    assert list(session.same_day_procedures.values_list("code", "minutes")) == [
+        ("97110", 12),
+        ("97161", 0),
+    ]
+
+
 # --- see a session ---------------------------------------------------------------
 
 
 def test_session_detail_shows_each_tests_minutes_and_the_timed_total(
     clinician_client, patient, clinician
 ):
+    """Each test's own minutes show, and the timed total counts overlapping minutes once."""
     # given: TUG 09:05-09:17 and grip 09:15-09:25 overlap by 2 minutes;
     # the 10-metre walk runs 7.5 minutes.
     session = TestSessionFactory(
@@ -492,6 +574,7 @@ def test_session_detail_shows_each_tests_minutes_and_the_timed_total(
 
 
 def test_session_detail_links_to_edit_while_draft(clinician_client, draft):
+    """A draft's page links to its edit form."""
     # when
     response = clinician_client.get(draft.get_absolute_url())
 
@@ -508,6 +591,7 @@ def test_session_detail_links_to_edit_while_draft(clinician_client, draft):
 def test_edit_form_shows_the_stored_times_in_clinic_time(
     clinician_client, draft, form_values
 ):
+    """The edit form shows stored times as the clinic's clock times."""
     # when
     response = clinician_client.get(
         reverse("assessments:session-update", args=[draft.uuid])
@@ -543,6 +627,7 @@ def test_edit_form_shows_the_stored_times_in_clinic_time(
 
 
 def test_editing_a_draft_replaces_its_tests(clinician_client, draft, form_values):
+    """Posting the edit form back replaces the draft's fields and tests."""
     # given: the page as the browser got it, with one more test added
     url = reverse("assessments:session-update", args=[draft.uuid])
     data = form_values(clinician_client.get(url))
@@ -572,7 +657,109 @@ def test_editing_a_draft_replaces_its_tests(clinician_client, draft, form_values
     assert TestSession.objects.count() == 1
 
 
+def test_edit_form_shows_the_stored_procedures(clinician_client, draft, form_values):
+    """Stored procedures come back under the "procedures" prefix; untimed ones without minutes."""
+    # given
+    SameDayProcedureFactory(session=draft, code="97110", minutes=10)
+    SameDayProcedureFactory(session=draft, code="97161", minutes=0)
+
+    # when
+    response = clinician_client.get(
+        reverse("assessments:session-update", args=[draft.uuid])
+    )
+
+    # then
+    shown = form_values(response)
+    assert {name: value for name, value in shown.items() if "procedures" in name} == {
+        "procedures-TOTAL_FORMS": "2",
+        "procedures-INITIAL_FORMS": "2",
+        "procedures-MIN_NUM_FORMS": "0",
+        "procedures-MAX_NUM_FORMS": "1000",
+        "procedures-0-code": "97110",
+        "procedures-0-minutes": "10",
+        "procedures-1-code": "97161",
+        "procedures-1-minutes": "",
+    }
+
+
+def test_editing_a_draft_replaces_its_procedures(clinician_client, draft, form_values):
+    """The posted procedures replace the stored ones; a removed row is deleted."""
+    # given: the page as the browser got it, one procedure removed and one added
+    SameDayProcedureFactory(session=draft, code="97110", minutes=10)
+    SameDayProcedureFactory(session=draft, code="97161", minutes=0)
+    url = reverse("assessments:session-update", args=[draft.uuid])
+    data = form_values(clinician_client.get(url))
+    data.update(
+        {
+            "procedures-0-minutes": "15",
+            "procedures-1-DELETE": "on",
+            "procedures-TOTAL_FORMS": "3",
+            "procedures-2-code": "97530",
+            "procedures-2-minutes": "8",
+        }
+    )
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then
+    assertRedirects(response, draft.get_absolute_url())
+    assert list(draft.same_day_procedures.values_list("code", "minutes")) == [
+        ("97110", 15),
+        ("97530", 8),
+    ]
+
+
+def test_an_edit_breaking_a_rule_is_refused_and_keeps_the_draft(
+    clinician_client, draft, form_values, field_errors
+):
+    """The service refuses the edit: errors on the fields, stored draft and decision unchanged."""
+    # given: the page as the browser got it, with an overlapping grip added
+    session_billing_refresh(session=draft)
+    draft.refresh_from_db()
+    decision = BillingDecision.objects.values().get(pk=draft.billing_decision_id)
+    url = reverse("assessments:session-update", args=[draft.uuid])
+    data = form_values(clinician_client.get(url))
+    del data["csrfmiddlewaretoken"]  # masked anew on every page
+    data.update(
+        {
+            "reason": "Changed.",
+            "tests-TOTAL_FORMS": "2",
+            **{
+                f"tests-1-{name}": value
+                for name, value in _grip(start="09:10:00", stop="09:20:00").items()
+            },
+        }
+    )
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {
+            "id_tests-0-start": [
+                f"{TUG} (09:05:00–09:15:00) overlaps {GRIP} (09:10:00–09:20:00)."
+            ],
+            "id_tests-1-start": [
+                f"{GRIP} (09:10:00–09:20:00) overlaps {TUG} (09:05:00–09:15:00)."
+            ],
+        },
+    )
+    stored = TestSession.objects.get()
+    assert stored.reason == "Fall risk after right total knee replacement."
+    assert _stored_tests(stored) == [
+        ("timed_up_and_go", "na", _utc(15, 5), _utc(15, 15), {"na": ["12.5"]}, "", 0)
+    ]
+    assert BillingDecision.objects.values().get() == decision
+
+
 def test_signed_session_cannot_be_opened_for_editing(clinician_client, draft):
+    """A signed session's edit page sends the clinician to the session to add an addendum."""
     # given
     mark_signed(draft)
 
@@ -587,6 +774,7 @@ def test_signed_session_cannot_be_opened_for_editing(clinician_client, draft):
 
 
 def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
+    """A post to a signed session's edit page changes nothing."""
     # given
     mark_signed(draft)
     before = _stored_tests(draft)
@@ -609,6 +797,7 @@ def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
 
 
 def test_signed_session_detail_has_no_edit_link(clinician_client, draft):
+    """A signed session's page offers no edit link."""
     # given
     mark_signed(draft)
 
@@ -638,6 +827,7 @@ def _assert_refused(response, form_values, field_errors, data, errors):
 def test_session_ending_before_it_starts_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """The service's refusal is shown on time out; nothing typed is lost, nothing stored."""
     # given
     data = _session_data(_tug(), time_in="10:00:00", time_out="09:00:00")
 
@@ -659,6 +849,7 @@ def test_session_ending_before_it_starts_is_refused(
 def test_test_stopping_before_it_starts_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """The refusal is shown on that test's stop field only."""
     # given
     data = _session_data(_tug(), _grip(start="09:40:00", stop="09:35:00"))
 
@@ -680,6 +871,7 @@ def test_test_stopping_before_it_starts_is_refused(
 def test_test_outside_the_session_window_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """A test outside time in–time out is refused on its start field with both intervals."""
     # given
     data = _session_data(_tug(), _grip(start="09:50:00", stop="10:05:00"))
 
@@ -710,6 +902,7 @@ def test_test_outside_the_session_window_is_refused(
 def test_overlapping_tests_are_refused_on_both_rows_naming_both(
     clinician_client, create_url, form_values, field_errors
 ):
+    """Each overlapping test's start field names the other test and both intervals."""
     # given
     data = _session_data(_tug(), _grip(start="09:10:00", stop="09:20:00"))
 
@@ -738,6 +931,7 @@ def test_overlapping_tests_are_refused_on_both_rows_naming_both(
 
 
 def test_tests_that_touch_do_not_overlap(clinician_client, create_url):
+    """A test may start the second the one before it stops."""
     # given
     data = _session_data(_tug(), _grip(start="09:15:00", stop="09:25:00"))
 
@@ -794,6 +988,7 @@ def test_implausible_trial_value_is_refused(
     field,
     message,
 ):
+    """A value out of range, too precise or not a number is refused on the field it was typed in."""
     # given
     data = _session_data(test)
 
@@ -810,6 +1005,7 @@ def test_implausible_trial_value_is_refused(
 def test_too_many_trials_for_a_one_trial_test_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """A second value for a one-trial test is refused on the field it was typed in."""
     # given
     data = _session_data(_tug(trial_2="13.0"))
 
@@ -825,9 +1021,171 @@ def test_too_many_trials_for_a_one_trial_test_is_refused(
     assert TestSession.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("_case", "test", "field", "message"),
+    [
+        (
+            "one-trial test typed in trials 1 and 3",
+            _tug(trial_3="13.0"),
+            "trial_3",
+            f"{TUG} records at most 1 trial(s).",
+        ),
+        (
+            "two-trial test typed in all three right trials",
+            {
+                "catalog_code": "back_scratch",
+                "side": "both",
+                "start": "09:20:00",
+                "stop": "09:30:00",
+                "trial_1": "-2.0",
+                "right_trial_1": "1.0",
+                "right_trial_2": "1.5",
+                "right_trial_3": "2.0",
+            },
+            "right_trial_3",
+            "Back scratch test records at most 2 trial(s).",
+        ),
+    ],
+)
+def test_too_many_trials_are_refused_on_the_field_the_extra_one_was_typed_in(
+    clinician_client, create_url, form_values, field_errors, _case, test, field, message
+):
+    """The extra trial's message sits on the field it was typed in, even after a gap."""
+    # given
+    data = _session_data(test)
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response, form_values, field_errors, data, {f"id_tests-0-{field}": [message]}
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_two_bad_values_in_one_row_are_each_refused_on_their_own_field(
+    clinician_client, create_url, form_values, field_errors
+):
+    """Every implausible value of a row is named on the field it was typed in."""
+    # given
+    data = _session_data(_grip(trial_1="150", trial_2="200", right_trial_2="300"))
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    message = f"{GRIP}: {{}} kg is outside the plausible range 0–100 kg."
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {
+            "id_tests-0-trial_1": [message.format(150)],
+            "id_tests-0-trial_2": [message.format(200)],
+            "id_tests-0-trial_3": [],
+            "id_tests-0-right_trial_2": [message.format(300)],
+        },
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_procedure_listed_twice_is_refused_on_the_second_ones_code(
+    clinician_client, create_url, form_values, field_errors
+):
+    """A procedure is listed once; the repeat is named on its own code field."""
+    # given
+    data = _session_data(
+        _tug(),
+        procedures=[
+            {"code": "97110", "minutes": "10"},
+            {"code": "97161", "minutes": ""},
+            {"code": "97110", "minutes": "5"},
+        ],
+    )
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    message = PROCEDURE_LISTED_TWICE.format(code="97110")
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {
+            "id_procedures-0-code": [],
+            "id_procedures-2-code": [message],
+            "id_procedures-2-minutes": [],
+        },
+    )
+    assert message == "97110 is listed twice; give its minutes once."
+    assert TestSession.objects.count() == 0
+
+
+def test_timed_procedure_without_minutes_is_refused_on_its_minutes(
+    clinician_client, create_url, form_values, field_errors
+):
+    """A timed procedure needs its direct minutes."""
+    # given
+    data = _session_data(_tug(), procedures=[{"code": "97530", "minutes": ""}])
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {"id_procedures-0-minutes": [TIMED_PROCEDURE_NEEDS_MINUTES]},
+    )
+    assert TIMED_PROCEDURE_NEEDS_MINUTES == (
+        "Give the direct minutes of this timed procedure."
+    )
+    assert TestSession.objects.count() == 0
+
+
+def test_repeated_timed_procedure_without_minutes_shows_both_problems(
+    clinician_client, create_url, form_values, field_errors
+):
+    """Two problems of one procedure row both show, and later rows keep theirs."""
+    # given
+    data = _session_data(
+        _tug(),
+        procedures=[
+            {"code": "97110", "minutes": "10"},
+            {"code": "97110", "minutes": ""},
+            {"code": "97530", "minutes": ""},
+        ],
+    )
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        data,
+        {
+            "id_procedures-0-minutes": [],
+            "id_procedures-1-code": [PROCEDURE_LISTED_TWICE.format(code="97110")],
+            "id_procedures-1-minutes": [TIMED_PROCEDURE_NEEDS_MINUTES],
+            "id_procedures-2-minutes": [TIMED_PROCEDURE_NEEDS_MINUTES],
+        },
+    )
+    assert TestSession.objects.count() == 0
+
+
 def test_per_side_test_without_a_side_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """A per-side test marked not applicable is refused on its side field."""
     # given
     data = _session_data(_grip(side="na"))
 
@@ -846,6 +1204,7 @@ def test_per_side_test_without_a_side_is_refused(
 def test_test_without_sides_given_a_side_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """A test without sides given a side is refused on its side field."""
     # given
     data = _session_data(_tug(side="left"))
 
@@ -863,6 +1222,7 @@ def test_test_without_sides_given_a_side_is_refused(
 def test_session_in_the_future_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """A session that has not happened yet is refused on time out."""
     # given
     tomorrow = timezone.localdate(timezone=CHICAGO) + dt.timedelta(days=1)
     data = _session_data(_tug(), date=tomorrow.isoformat())
@@ -883,6 +1243,7 @@ def test_session_in_the_future_is_refused(
 def test_a_clock_time_skipped_by_daylight_saving_is_refused(
     clinician_client, create_url, form_values, field_errors
 ):
+    """Each time the clocks jumped over is named on its own field; nothing is stored."""
     # given 8 March 2026, when Chicago's clocks went from 02:00 to 03:00
     day = dt.date(2026, 3, 8)
     data = _session_data(
@@ -901,7 +1262,12 @@ def test_a_clock_time_skipped_by_daylight_saving_is_refused(
         form_values,
         field_errors,
         data,
-        {"id_time_in": [SKIPPED_TIME.format(clock=dt.time(2, 5), day=day)]},
+        {
+            "id_time_in": [SKIPPED_TIME.format(clock=dt.time(2, 5), day=day)],
+            "id_tests-0-start": [SKIPPED_TIME.format(clock=dt.time(2, 10), day=day)],
+            "id_time_out": [],
+            "id_tests-0-stop": [],
+        },
     )
     assert SKIPPED_TIME.format(clock=dt.time(2, 5), day=day) == (
         "02:05 did not happen on 03/08/2026: the clocks moved forward an hour. "
@@ -911,6 +1277,7 @@ def test_a_clock_time_skipped_by_daylight_saving_is_refused(
 
 
 def test_session_without_tests_is_refused(clinician_client, create_url, form_values):
+    """No tests: the message shows above the tests and the typed values come back."""
     # given
     data = _session_data()
 
@@ -930,6 +1297,7 @@ def test_session_without_tests_is_refused(clinician_client, create_url, form_val
 
 
 def test_session_whose_only_test_was_removed_is_refused(clinician_client, create_url):
+    """Removing the only test leaves no tests, which is refused."""
     # given
     data = _session_data(_tug(DELETE="on"))
 
@@ -945,6 +1313,7 @@ def test_session_whose_only_test_was_removed_is_refused(clinician_client, create
 def test_test_row_without_a_test_chosen_is_refused(
     clinician_client, create_url, field_errors
 ):
+    """A row with times but no test chosen is refused on its test field."""
     # given
     data = _session_data(_tug(catalog_code=""))
 
@@ -962,6 +1331,7 @@ def test_test_row_without_a_test_chosen_is_refused(
 def test_test_without_trial_values_is_saved_without_a_result(
     clinician_client, create_url
 ):
+    """A test the patient could not do is stored without trials."""
     # given: the patient could not do the test, so no value was typed
     data = _session_data(_tug(trial_1="", notes="Declined: knee pain."))
 

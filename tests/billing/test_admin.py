@@ -11,16 +11,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.services import session_billing_refresh
 from billing.claims import CLAIM_COLUMNS
 from billing.models import BillingDecision
-from billing.services import decision_compute
-from clinic.admin_scoping import clinic_admin_group_ensure
+from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     ClinicianFactory,
     DiagnosisFactory,
     PatientFactory,
+    PayerFactory,
     PerformedTestFactory,
     TestSessionFactory,
+    mark_signed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,25 +53,88 @@ def _decided_session(patient, clinician, minutes, start=START):
         started_at=start,
         ended_at=start + dt.timedelta(minutes=minutes),
     )
-    decision_compute(session=session)
-    return session
+    return session_billing_refresh(session=session)
+
+
+def _shown(response):
+    assert response.status_code == HTTPStatus.OK
+    return list(response.context["cl"].result_list)
 
 
 def test_list_shows_only_own_clinic(front_office_client, session, other_session):
+    """The review list holds the decisions of the user's clinic only."""
     # given decisions in both clinics
-    decision_compute(session=session)
-    decision_compute(session=other_session)
+    session_billing_refresh(session=session)
+    session_billing_refresh(session=other_session)
 
     # when
     response = front_office_client.get(CHANGELIST)
 
     # then
-    assert response.status_code == HTTPStatus.OK
-    shown = list(response.context["cl"].result_list)
-    assert shown == [session.billing_decision]
+    assert _shown(response) == [session.billing_decision]
+
+
+def test_list_columns_name_the_visit(front_office_client, clinic):
+    """Each row shows the date of service, patient, MRN, payer, clinician and status."""
+    # given a decided session of a patient of a named payer
+    clinician = ClinicianFactory(
+        clinic=clinic, user__first_name="Dana", user__last_name="Reyes"
+    )
+    patient = PatientFactory(
+        clinic=clinic,
+        first_name="Rosa",
+        last_name="Alvarez",
+        mrn="RV-3003",
+        coverage__payer__name="Medicare",
+    )
+    _decided_session(patient, clinician, 30)
+
+    # when
+    response = front_office_client.get(CHANGELIST)
+
+    # then
+    admin = response.context["cl"].model_admin
+    assert list(admin.list_display) == [
+        "date_of_service",
+        "patient_name",
+        "mrn",
+        "payer",
+        "rendering_clinician",
+        "status",
+        "qualifies",
+        "units",
+        "modifiers",
+        "estimated_payment",
+        "blocking",
+    ]
+    page = response.content.decode()
+    for text in ("Nov. 2, 2026", "Alvarez, Rosa", "RV-3003", "Medicare", "Dana Reyes"):
+        assert text in page
+    assert ">Draft<" in page
+
+
+def test_decision_without_payer_is_listed(front_office_client, clinic, clinician):
+    """A visit of a patient without coverage is listed, with no payer and no claim."""
+    # given a patient without coverage, and their decided session
+    patient = PatientFactory(clinic=clinic, coverage=None, mrn="RV-4004")
+    session = _decided_session(patient, clinician, 30)
+
+    # when
+    listed = front_office_client.get(CHANGELIST)
+    page = front_office_client.get(
+        reverse(
+            "admin:billing_billingdecision_change", args=[session.billing_decision.pk]
+        )
+    )
+
+    # then
+    assert _shown(listed) == [session.billing_decision]
+    assert page.status_code == HTTPStatus.OK
+    assert "No payer covers this date of service." in page.content.decode()
 
 
 def test_filter_by_qualifies_and_search_by_mrn(front_office_client, clinic, clinician):
+    """The qualifies and blocking filters and the MRN search pick the right visits."""
     # given a billable 30-minute session and a 5-minute one that is not
     patient = PatientFactory(clinic=clinic, mrn="RV-1001")
     billable = _decided_session(patient, clinician, 30)
@@ -77,14 +142,74 @@ def test_filter_by_qualifies_and_search_by_mrn(front_office_client, clinic, clin
 
     # when / then
     not_billable = front_office_client.get(CHANGELIST, {"qualifies__exact": "0"})
-    assert list(not_billable.context["cl"].result_list) == [short.billing_decision]
+    assert _shown(not_billable) == [short.billing_decision]
     blocked = front_office_client.get(CHANGELIST, {"has_blocking_findings__exact": "1"})
-    assert list(blocked.context["cl"].result_list) == [short.billing_decision]
+    assert _shown(blocked) == [short.billing_decision]
     found = front_office_client.get(CHANGELIST, {"q": "RV-1001"})
-    assert list(found.context["cl"].result_list) == [billable.billing_decision]
+    assert _shown(found) == [billable.billing_decision]
+
+
+def test_filter_by_payer_clinician_status_and_date(front_office_client, clinic):
+    """The payer, rendering clinician, status and date-of-service filters each narrow."""
+    # given a signed Medicare visit by one clinician on Nov 2 and a draft visit of
+    # a commercial patient by another clinician a week earlier
+    medicare_clinician = ClinicianFactory(clinic=clinic)
+    other_clinician = ClinicianFactory(clinic=clinic)
+    commercial = PayerFactory(clinic=clinic, name="Private", kind="commercial")
+    signed = _decided_session(
+        PatientFactory(clinic=clinic), medicare_clinician, 30, start=START
+    )
+    mark_signed(signed)
+    draft = _decided_session(
+        PatientFactory(clinic=clinic, coverage__payer=commercial),
+        other_clinician,
+        30,
+        start=START - dt.timedelta(days=7),
+    )
+
+    # when / then
+    by_payer = front_office_client.get(CHANGELIST, {"payer__id__exact": commercial.pk})
+    assert _shown(by_payer) == [draft.billing_decision]
+    by_clinician = front_office_client.get(
+        CHANGELIST, {"rendering_clinician__id__exact": medicare_clinician.pk}
+    )
+    assert _shown(by_clinician) == [signed.billing_decision]
+    final = front_office_client.get(CHANGELIST, {"status__exact": "final"})
+    assert _shown(final) == [signed.billing_decision]
+    drafts = front_office_client.get(CHANGELIST, {"status__exact": "draft"})
+    assert _shown(drafts) == [draft.billing_decision]
+    on_the_day = front_office_client.get(
+        CHANGELIST,
+        {"date_of_service__gte": "2026-11-02", "date_of_service__lt": "2026-11-03"},
+    )
+    assert _shown(on_the_day) == [signed.billing_decision]
+
+
+def test_payer_filter_offers_only_own_clinics_payers(
+    front_office_client, session, other_session
+):
+    """The payer filter lists the payers of the user's clinic's decisions only."""
+    # given decisions in both clinics
+    session_billing_refresh(session=session)
+    session_billing_refresh(session=other_session)
+
+    # when
+    response = front_office_client.get(CHANGELIST)
+
+    # then
+    payer_filter = next(
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "field_path", None) == "payer"
+    )
+    assert [pk for pk, _name in payer_filter.lookup_choices] == [
+        session.patient.coverage.payer.pk
+    ]
 
 
 def test_list_query_count_does_not_grow(front_office_client, clinic):
+    """The list issues a fixed number of queries whatever the number of rows."""
+
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
             response = front_office_client.get(CHANGELIST)
@@ -96,10 +221,12 @@ def test_list_query_count_does_not_grow(front_office_client, clinic):
     _decided_session(PatientFactory(clinic=clinic), clinician, 30)
     one = count_queries()
 
-    # when 14 more sessions of other patients are decided
+    # when 14 more sessions of other patients are decided, one without coverage
     for day in range(1, 15):
         _decided_session(
-            PatientFactory(clinic=clinic),
+            PatientFactory(clinic=clinic, coverage=None)
+            if day == 1
+            else PatientFactory(clinic=clinic),
             clinician,
             30,
             start=START - dt.timedelta(days=day),
@@ -110,7 +237,8 @@ def test_list_query_count_does_not_grow(front_office_client, clinic):
 
 
 def test_decisions_are_read_only(front_office_client, session):
-    decision = decision_compute(session=session)
+    """A decision's change page shows it, without save, and it cannot be deleted."""
+    decision = session_billing_refresh(session=session).billing_decision
 
     # when the change page is opened and a delete is tried
     page = front_office_client.get(
@@ -129,6 +257,7 @@ def test_decisions_are_read_only(front_office_client, session):
 
 
 def test_claim_lines_csv(front_office_client, clinic):
+    """Only billable visits give claim lines, with the stored decision's figures."""
     # given a billable session with two diagnoses and one that does not qualify
     clinician = ClinicianFactory(
         clinic=clinic,
@@ -142,9 +271,8 @@ def test_claim_lines_csv(front_office_client, clinic):
         mrn="RV-2002",
         first_name="Rosa",
         last_name="Alvarez",
-        member_id="1EG4-TE5-MK72",
-        payer__name="Medicare",
-        payer__clinic=clinic,
+        coverage__member_id="1EG4-TE5-MK72",
+        coverage__payer__name="Medicare",
     )
     DiagnosisFactory(patient=patient, code="R26.81", description="Unsteady", position=0)
     DiagnosisFactory(patient=patient, code="Z91.81", description="Falls", position=1)
@@ -190,17 +318,26 @@ def test_claim_lines_csv(front_office_client, clinic):
 def test_claim_lines_with_nothing_billable_download_nothing(
     front_office_client, clinic
 ):
+    """Selecting only unbillable visits (too short, or no payer) downloads nothing."""
     clinician = ClinicianFactory(clinic=clinic)
     short = _decided_session(PatientFactory(clinic=clinic), clinician, 5)
+    uncovered = _decided_session(
+        PatientFactory(clinic=clinic, coverage=None), clinician, 30
+    )
 
     response = front_office_client.post(
         CHANGELIST,
         {
             "action": "download_claim_lines",
-            "_selected_action": [short.billing_decision.pk],
+            "_selected_action": [
+                short.billing_decision.pk,
+                uncovered.billing_decision.pk,
+            ],
         },
         follow=True,
     )
 
     assert response.status_code == HTTPStatus.OK
-    assert "do not qualify for 97750" in response.content.decode()
+    page = response.content.decode()
+    assert "2 selected visit(s) do not qualify for 97750" in page
+    assert response["Content-Type"].startswith("text/html")

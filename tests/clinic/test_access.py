@@ -6,7 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from clinic.access import access_clinic, access_patient_by_uuid, clinic_for_user
+from clinic.access import (
+    NOT_A_CLINICIAN,
+    access_clinic,
+    access_clinician,
+    access_patient_by_uuid,
+    clinic_for_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +101,38 @@ def test_anonymous_user_cannot_access_any_clinic():
     assert str(error.value) == "No clinic."
 
 
+# --- access_clinician --------------------------------------------------------
+
+
+def test_clinician_gets_their_clinician_record(clinician):
+    """A clinician's user reaches their own Clinician row."""
+    # when
+    result = access_clinician(clinician.user)
+
+    # then
+    assert result == clinician
+
+
+@pytest.mark.parametrize("_case", ["clinic admin", "no clinic", "anonymous"])
+def test_only_clinicians_get_a_clinician_record(
+    clinic_admin, user_without_clinic, _case
+):
+    """A front-office admin, a user without a clinic and an anonymous user get 404."""
+    # given
+    user = {
+        "clinic admin": clinic_admin.user,
+        "no clinic": user_without_clinic,
+        "anonymous": AnonymousUser(),
+    }[_case]
+
+    # when
+    with pytest.raises(Http404) as error:
+        access_clinician(user)
+
+    # then
+    assert str(error.value) == NOT_A_CLINICIAN
+
+
 # --- access_patient_by_uuid ---------------------------------------------------
 
 
@@ -141,9 +179,10 @@ def test_unknown_patient_uuid_is_not_found(clinician):
     assert str(error.value) == "No such patient."
 
 
-def test_patient_comes_with_clinic_and_payer_in_one_query(
+def test_patient_comes_with_its_clinic_in_one_query(
     clinician, patient, django_assert_num_queries
 ):
+    """The patient and its clinic load in one query; coverage is billing's to load."""
     # given
     user = clinician.user
     user.clinician.clinic  # noqa: B018 - warm the user's own clinic lookup
@@ -151,7 +190,7 @@ def test_patient_comes_with_clinic_and_payer_in_one_query(
     # when
     with django_assert_num_queries(1):
         result = access_patient_by_uuid(user, patient.uuid)
-        names = (result.clinic.name, result.payer.name)
+        name = result.clinic.name
 
     # then
-    assert names == (patient.clinic.name, patient.payer.name)
+    assert name == patient.clinic.name

@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import TestSession
-from clinic.admin_scoping import (
-    CLINIC_ADMIN_GROUP,
-    CLINIC_ADMIN_PERMISSIONS,
-    clinic_admin_group_ensure,
-    scope_to_clinic,
-)
+from assessments.notes.signing import session_sign
+from assessments.recording import SessionInput, TestInput
+from assessments.services import session_create
+from billing.models import Coverage, Payer
+from clinic.admin_scoping import scope_to_clinic
 from clinic.models import Patient
+from clinic.services import CLINIC_ADMIN_GROUP, clinic_admin_group_ensure
 from tests.factories import (
+    DEFAULT_PASSWORD,
     ClinicianFactory,
     PatientFactory,
     PayerFactory,
@@ -35,6 +36,34 @@ pytestmark = pytest.mark.django_db
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 SESSIONS = reverse("admin:assessments_testsession_changelist")
 PATIENTS = reverse("admin:clinic_patient_changelist")
+# What a clinic's front office may do, as each app's AppConfig grants it.
+FRONT_OFFICE_PERMISSIONS = {
+    "clinic.view_clinic",
+    "clinic.view_clinician",
+    "clinic.change_clinician",
+    "clinic.view_patient",
+    "clinic.add_patient",
+    "clinic.change_patient",
+    "clinic.view_diagnosis",
+    "clinic.add_diagnosis",
+    "clinic.change_diagnosis",
+    "clinic.delete_diagnosis",
+    "billing.view_payer",
+    "billing.add_payer",
+    "billing.change_payer",
+    "billing.view_coverage",
+    "billing.add_coverage",
+    "billing.change_coverage",
+    "billing.delete_coverage",
+    "billing.view_billingdecision",
+    "assessments.view_testsession",
+    "assessments.change_testsession",
+    "assessments.view_performedtest",
+    "assessments.view_samedayprocedure",
+    "assessments.view_noteversion",
+    "assessments.view_addendum",
+    "assessments.view_noteaccessevent",
+}
 
 
 def _change_url(obj):
@@ -71,6 +100,7 @@ def front_office_client(client, front_office):
 
 
 def test_group_holds_exactly_the_front_office_permissions():
+    """The group holds what the apps grant the front office; ensuring it twice changes nothing."""
     # when
     group = clinic_admin_group_ensure()
     clinic_admin_group_ensure()
@@ -81,7 +111,7 @@ def test_group_holds_exactly_the_front_office_permissions():
         for perm in group.permissions.all()
     }
     assert group.name == CLINIC_ADMIN_GROUP
-    assert names == set(CLINIC_ADMIN_PERMISSIONS)
+    assert names == FRONT_OFFICE_PERMISSIONS
     assert "assessments.delete_testsession" not in names
     assert "assessments.add_testsession" not in names
 
@@ -122,7 +152,7 @@ def test_payer_clinician_and_clinic_lists_show_only_own_clinic(
     clinics = front_office_client.get(reverse("admin:clinic_clinic_changelist"))
 
     # then
-    assert _rows(payers) == [patient.payer]
+    assert _rows(payers) == [patient.coverage.payer]
     assert _rows(clinicians) == [clinician]
     assert _rows(clinics) == [clinic]
 
@@ -204,16 +234,45 @@ def test_posting_to_other_clinics_session_changes_nothing(
 # --- scoping: foreign-key choices ------------------------------------------------
 
 
+def _coverage_inline(response):
+    """Return the coverage inline (prefix "coverage") of a patient admin page."""
+    (inline,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "coverage"
+    ]
+    return inline
+
+
 def test_patient_form_offers_only_own_clinic_and_payers(
     front_office_client, clinic, patient, other_patient
 ):
+    """The clinic and the coverage payer can only be the user's clinic and its payers."""
     # when
     response = front_office_client.get(reverse("admin:clinic_patient_add"))
 
     # then
     form = response.context["adminform"].form
+    coverage_form = _coverage_inline(response).formset.empty_form
     assert list(form.fields["clinic"].queryset) == [clinic]
-    assert list(form.fields["payer"].queryset) == [patient.payer]
+    assert list(coverage_form.fields["payer"].queryset) == [patient.coverage.payer]
+
+
+def _coverage_post(payer, *, member_id="1EG4-TE5-MK99", coverage=None, **fields):
+    """Return the coverage inline's POST fields: one row, new or ``coverage``."""
+    return {
+        "coverage-TOTAL_FORMS": "1",
+        "coverage-INITIAL_FORMS": "1" if coverage else "0",
+        "coverage-MIN_NUM_FORMS": "0",
+        "coverage-MAX_NUM_FORMS": "1",
+        "coverage-0-id": str(coverage.pk) if coverage else "",
+        "coverage-0-patient": str(coverage.patient_id) if coverage else "",
+        "coverage-0-payer": str(payer.pk),
+        "coverage-0-member_id": member_id,
+        "coverage-0-starts_on": "",
+        "coverage-0-ends_on": "",
+        **fields,
+    }
 
 
 def _patient_post(clinic, payer, **fields):
@@ -224,8 +283,7 @@ def _patient_post(clinic, payer, **fields):
         "mrn": "B-77",
         "date_of_birth": "1950-03-14",
         "sex": "female",
-        "payer": payer.pk,
-        "member_id": "1EG4-TE5-MK99",
+        **_coverage_post(payer),
         "diagnoses-TOTAL_FORMS": "1",
         "diagnoses-INITIAL_FORMS": "0",
         "diagnoses-MIN_NUM_FORMS": "0",
@@ -240,9 +298,11 @@ def _patient_post(clinic, payer, **fields):
 def test_front_office_adds_a_patient_to_their_clinic(
     front_office_client, clinic, patient
 ):
+    """The new patient is in the user's clinic, with the diagnosis and coverage typed."""
     # when
     response = front_office_client.post(
-        reverse("admin:clinic_patient_add"), _patient_post(clinic, patient.payer)
+        reverse("admin:clinic_patient_add"),
+        _patient_post(clinic, patient.coverage.payer),
     )
 
     # then
@@ -250,22 +310,116 @@ def test_front_office_adds_a_patient_to_their_clinic(
     added = Patient.objects.get(mrn="B-77")
     assert added.clinic == clinic
     assert [str(d) for d in added.diagnoses.all()] == ["R26.81 Unsteadiness on feet"]
+    assert (added.coverage.payer, added.coverage.member_id) == (
+        patient.coverage.payer,
+        "1EG4-TE5-MK99",
+    )
 
 
 def test_patient_cannot_be_put_in_another_clinic_or_payer(
     front_office_client, clinic, patient, other_clinic, other_patient
 ):
+    """Another clinic, or a payer of another clinic, is not a valid choice."""
     # when
     response = front_office_client.post(
         reverse("admin:clinic_patient_add"),
-        _patient_post(other_clinic, other_patient.payer),
+        _patient_post(other_clinic, other_patient.coverage.payer),
     )
 
     # then
     errors = response.context["adminform"].form.errors
+    coverage_errors = _coverage_inline(response).formset.errors
     assert response.status_code == HTTPStatus.OK
-    assert set(errors) == {"clinic", "payer"}
+    assert set(errors) == {"clinic"}
+    assert [set(row) for row in coverage_errors] == [{"payer"}]
     assert not Patient.objects.filter(mrn="B-77").exists()
+
+
+def _tug_session(patient, clinician, *, days_ago):
+    """Record a finished draft with one 10-minute TUG through the service."""
+    started_at = timezone.now().replace(microsecond=0) - dt.timedelta(days=days_ago)
+    return session_create(
+        patient=patient,
+        clinician=clinician,
+        data=SessionInput(
+            started_at=started_at,
+            ended_at=started_at + dt.timedelta(minutes=45),
+            discipline="PT",
+            reason="Fall risk after right total knee replacement.",
+            interpretation="Gait speed and TUG show an elevated fall risk.",
+            tests=(
+                TestInput(
+                    catalog_code="timed_up_and_go",
+                    side="na",
+                    started_at=started_at + dt.timedelta(minutes=5),
+                    ended_at=started_at + dt.timedelta(minutes=15),
+                    trials={"na": ["12.5"]},
+                ),
+            ),
+        ),
+    )
+
+
+def test_changing_the_coverage_payer_rebills_drafts_but_not_signed_notes(
+    front_office_client, clinic, clinician, patient, form_values
+):
+    """A new payer in the coverage inline recomputes the patient's draft decision.
+
+    The draft now bills the commercial payer at its rate and kind; the decision
+    of the signed session is final and keeps the Medicare payer it was signed with.
+    """
+    # given a signed session and a draft, both billed to Medicare at $50.00
+    medicare = patient.coverage.payer
+    signed = _tug_session(patient, clinician, days_ago=10)
+    session_sign(
+        session=signed,
+        clinician=clinician,
+        password=DEFAULT_PASSWORD,
+        now=signed.ended_at + dt.timedelta(minutes=5),
+    )
+    draft = _tug_session(patient, clinician, days_ago=3)
+    assert (draft.billing_decision.payer, draft.billing_decision.estimated_payment) == (
+        medicare,
+        Decimal("50.00"),
+    )
+    commercial = PayerFactory(
+        clinic=clinic,
+        name="Blue Cross PPO",
+        kind=Payer.Kind.COMMERCIAL,
+        rate_97750=Decimal("99.00"),
+    )
+    data = form_values(front_office_client.get(_change_url(patient)))
+    assert data["coverage-0-payer"] == str(medicare.pk)
+    data["coverage-0-payer"] = str(commercial.pk)
+    for button in ("_addanother", "_continue"):
+        data.pop(button, None)
+
+    # when
+    response = front_office_client.post(_change_url(patient), data)
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert Coverage.objects.get(patient=patient).payer == commercial
+    draft_decision = draft.billing_decision
+    draft_decision.refresh_from_db()
+    assert (
+        draft_decision.status,
+        draft_decision.payer,
+        draft_decision.inputs["payer_kind"],
+        draft_decision.inputs["rate"],
+        draft_decision.qualifies,
+        draft_decision.units,
+        draft_decision.estimated_payment,
+    ) == ("draft", commercial, "commercial", "99.00", True, 1, Decimal("99.00"))
+    signed.refresh_from_db()
+    final_decision = signed.billing_decision
+    assert (
+        final_decision.status,
+        final_decision.payer,
+        final_decision.inputs["payer_kind"],
+        final_decision.inputs["rate"],
+        final_decision.estimated_payment,
+    ) == ("final", medicare, "medicare", "50.00", Decimal("50.00"))
 
 
 def test_session_form_offers_only_own_clinicians(
@@ -419,19 +573,23 @@ def test_search_does_not_reach_another_clinic(
 
 
 def test_patient_search_and_payer_filter(front_office_client, clinic, patient):
+    """Patients are found by MRN, and filtered by their coverage's payer."""
     # given
     medicaid = PayerFactory(clinic=clinic, name="Medicaid", kind="medicaid")
     carter = PatientFactory(
-        clinic=clinic, last_name="Carter", mrn="C-31", payer=medicaid
+        clinic=clinic, last_name="Carter", mrn="C-31", coverage__payer=medicaid
     )
 
     # when
     by_mrn = front_office_client.get(PATIENTS, {"q": "C-31"})
-    by_payer = front_office_client.get(PATIENTS, {"payer__id__exact": medicaid.pk})
+    by_payer = front_office_client.get(
+        PATIENTS, {"coverage__payer__id__exact": medicaid.pk}
+    )
 
     # then
     assert _rows(by_mrn) == [carter]
     assert _rows(by_payer) == [carter]
+    assert by_payer.context["cl"].model_admin.payer(carter) == medicaid
 
 
 # --- the session page ---------------------------------------------------------
@@ -558,7 +716,7 @@ def _sessions(clinic, count):
     """Create `count` sessions, each with its own patient and clinician and two tests."""
     for number in range(count):
         session = TestSessionFactory(
-            patient=PatientFactory(clinic=clinic, payer=None),
+            patient=PatientFactory(clinic=clinic),
             clinician=ClinicianFactory(clinic=clinic),
             started_at=timezone.now().replace(microsecond=0)
             - dt.timedelta(days=number + 1),

@@ -44,7 +44,7 @@ def flushable_signed_notes(transactional_db):
     """Let the end-of-test flush empty signed rows on SQLite.
 
     PostgreSQL's flush truncates, which row triggers do not see; SQLite's flush
-    deletes row by row, so its lock switch (assessments.notes.locking) is turned off
+    deletes row by row, so its lock switch (migration assessments/0002_lock_signed_records) is turned off
     once the test is done. Tests that check the lock turn it back on.
     """
     yield

@@ -31,6 +31,10 @@ def midday_zone(now):
 
 
 def test_record_session_with_two_timed_tests(live_server, browser):
+    """The new patient keeps their coverage; the session shows each test's minutes.
+
+    The session also lists a same-day procedure added with "Add procedure".
+    """
     # given a physical therapist of a clinic whose time is midday
     now = dt.datetime.now(dt.UTC)
     zone = midday_zone(now)
@@ -58,7 +62,9 @@ def test_record_session_with_two_timed_tests(live_server, browser):
     page.get_by_label("MRN").fill("E2E-001")
     page.get_by_label("Date of birth").fill("1948-03-14")
     page.get_by_label("Sex").select_option("female")
-    page.get_by_label("Primary payer").select_option(label="Medicare")
+    coverage = page.locator("h2:text-is('Coverage') + div")
+    coverage.get_by_label("Primary payer").select_option(label="Medicare")
+    coverage.get_by_label("Member ID").fill("1EG4-TE5-MK72")
     page.locator("[name='diagnoses-0-code']").fill("R26.81")
     page.locator("[name='diagnoses-0-description']").fill("Unsteadiness on feet")
     page.get_by_role("button", name="Save patient").click()
@@ -89,6 +95,10 @@ def test_record_session_with_two_timed_tests(live_server, browser):
         second.locator(f"[name$='-trial_{number}']").first.fill(left)
         second.locator(f"[name$='-right_trial_{number}']").fill(right)
     expect(page.locator("#total-minutes")).to_have_text("20")
+    page.get_by_role("button", name="Add procedure").click()
+    procedure = page.locator("#procedure-rows [data-procedure-row]").last
+    procedure.locator("[name$='-code']").select_option("97110")
+    procedure.locator("[name$='-minutes']").fill("10")
     page.locator("[data-session-clock='time_out']").click()
     page.get_by_label("Interpretation / written report").fill(
         "TUG 14.2 s is above the 12 s STEADI cut-off: increased fall risk."
@@ -104,6 +114,17 @@ def test_record_session_with_two_timed_tests(live_server, browser):
     expect(rows.nth(1)).to_contain_text("Grip strength")
     expect(rows.nth(1).locator("td").nth(4)).to_have_text("12")
     expect(rows.nth(1)).to_contain_text("Right: 23.5 kg")
+    expect(page.locator("#same-day-procedures li")).to_have_text(
+        ["97110 Therapeutic exercise (timed) · 10 min"]
+    )
     patient = Patient.objects.get(mrn="E2E-001")
-    assert patient.sessions.get().tests.count() == 2
+    session = patient.sessions.get()
+    assert session.tests.count() == 2
+    assert list(session.same_day_procedures.values_list("code", "minutes")) == [
+        ("97110", 10)
+    ]
+    assert (patient.coverage.payer.name, patient.coverage.member_id) == (
+        "Medicare",
+        "1EG4-TE5-MK72",
+    )
     context.close()

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import NoteAccessEvent
-from billing.services import decision_compute
+from assessments.services import session_billing_refresh
+from billing.models import BillingDecision
 from tests.factories import (
     ClinicianFactory,
     PatientFactory,
@@ -22,6 +23,7 @@ PASSWORD = "perfnote-e2e"
 def test_sign_download_and_verify(
     live_server, browser, tmp_path, flushable_signed_notes
 ):
+    """Signing seals a note and freezes the decision; /verify/ tells it from a forgery."""
     # given a draft session with a 20-minute TUG, yesterday
     clinician = ClinicianFactory(user__username="signer", user__password=PASSWORD)
     patient = PatientFactory(clinic=clinician.clinic, last_name="Okafor")
@@ -35,7 +37,7 @@ def test_sign_download_and_verify(
     PerformedTestFactory(
         session=session, started_at=start, ended_at=start + dt.timedelta(minutes=20)
     )
-    decision_compute(session=session)
+    session_billing_refresh(session=session)
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
 
@@ -52,6 +54,8 @@ def test_sign_download_and_verify(
     # then the session is signed and its sealed PDF can be downloaded
     expect(page.get_by_text("Signed. Sealed note")).to_be_visible()
     expect(page.get_by_role("link", name="Edit session")).to_have_count(0)
+    session.refresh_from_db()
+    assert session.billing_decision.status == BillingDecision.Status.FINAL
     with page.expect_download() as download_info:
         page.locator("#note-versions a").first.click()
     pdf_path = tmp_path / download_info.value.suggested_filename

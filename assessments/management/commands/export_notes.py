@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from assessments.models import NoteAccessEvent, TestSession
-from assessments.notes.export import latest_note_versions
-from assessments.notes.signing import note_access_record
+from assessments.notes.export import latest_note_versions, note_access_record
 
 
 def day(value):
@@ -33,7 +32,9 @@ class Command(BaseCommand):
             "--to", dest="date_to", type=day, help="last date of service"
         )
         parser.add_argument("--mrn", help="patient MRN")
-        parser.add_argument("--payer", help="payer name (exact, any case)")
+        parser.add_argument(
+            "--payer", help="payer the note was billed to (exact name, any case)"
+        )
         parser.add_argument("--clinic", help="clinic name (exact, any case)")
 
     def handle(self, *args, out, date_from, date_to, mrn, payer, clinic, **options):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         if mrn:
             sessions = sessions.filter(patient__mrn__iexact=mrn)
         if payer:
-            sessions = sessions.filter(patient__payer__name__iexact=payer)
+            sessions = sessions.filter(billing_decision__payer__name__iexact=payer)
         if clinic:
             sessions = sessions.filter(patient__clinic__name__iexact=clinic)
         out.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,11 @@
 """Build valid billing facts with readable defaults; tests override what they check."""
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from billing.rules import Decision, OtherService, SessionFacts, TestFacts
+from billing.rules import Decision, OtherProcedure, SessionFacts, TestFacts
 
 CLINIC_TZ = timezone(timedelta(hours=-5))
 DAY = date(2026, 3, 2)
@@ -45,8 +46,8 @@ def make_session(
         "session_end": at(60),
         "discipline": "PT",
         "tests": (make_test(),) if tests is None else tests,
-        "other_services": tuple(
-            OtherService(code, minutes) for code, minutes in (other or {}).items()
+        "other_procedures": tuple(
+            OtherProcedure(code, minutes) for code, minutes in (other or {}).items()
         ),
         "has_interpretation": True,
         "signer_has_credentials": True,
@@ -62,3 +63,12 @@ def make_session(
 def codes_of(decision: Decision) -> list[str]:
     """Return the finding codes of a decision, in order."""
     return [finding.code for finding in decision.findings]
+
+
+def exact(message: str) -> str:
+    """Return a pytest.raises match pattern for message and nothing more.
+
+    match uses re.search, so a bare or $-ended pattern would also pass a message
+    with extra text before it.
+    """
+    return rf"\A{re.escape(message)}\Z"

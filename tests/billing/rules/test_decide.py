@@ -1,5 +1,6 @@
 """decide(): units, payment, modifiers and every blocking and warning finding."""
 
+from dataclasses import fields
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from billing.rules import (
     RULES_VERSION,
     Decision,
     Finding,
-    OtherService,
+    OtherProcedure,
     Severity,
     decide,
 )
@@ -121,7 +122,7 @@ def test_repeated_other_service_codes_are_added_up():
     # given 97110 recorded twice
     facts = make_session(
         tests=(make_test(0, 20),),
-        other_services=(OtherService("97110", 10), OtherService("97110", 13)),
+        other_procedures=(OtherProcedure("97110", 10), OtherProcedure("97110", 13)),
     )
     # when
     decision = decide(facts)
@@ -159,11 +160,13 @@ def test_seven_minutes_alone_block_under_cms():
     assert decision.estimated_payment == Decimal("0.00")
     assert decision.findings == (
         Finding(
-            "below_minimum_minutes",
-            Severity.BLOCKS,
-            "97750 gets 0 units: 7 minutes of testing; the CMS 8-minute rule needs "
-            "at least 8 timed minutes for one unit.",
-            "DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2",
+            code="below_minimum_minutes",
+            severity=Severity.BLOCKS,
+            message=(
+                "97750 gets 0 units: 7 minutes of testing; the CMS 8-minute rule needs "
+                "at least 8 timed minutes for one unit."
+            ),
+            source="DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2",
         ),
     )
 
@@ -204,11 +207,13 @@ def test_seven_minutes_block_under_cpt_midpoint():
     # then
     assert decision.findings == (
         Finding(
-            "below_minimum_minutes",
-            Severity.BLOCKS,
-            "97750 gets 0 units: 7 minutes of testing; the CPT midpoint rule needs "
-            "at least 8 minutes of 97750 for one unit.",
-            "DOMAIN.md §1.4; CPT time convention",
+            code="below_minimum_minutes",
+            severity=Severity.BLOCKS,
+            message=(
+                "97750 gets 0 units: 7 minutes of testing; the CPT midpoint rule needs "
+                "at least 8 minutes of 97750 for one unit."
+            ),
+            source="DOMAIN.md §1.4; CPT time convention",
         ),
     )
 
@@ -221,11 +226,13 @@ def test_fourteen_minutes_block_under_whole_units():
     # then
     assert decision.findings == (
         Finding(
-            "below_minimum_minutes",
-            Severity.BLOCKS,
-            "97750 gets 0 units: 14 minutes of testing; the whole-unit policy needs "
-            "15 full minutes of 97750 for one unit.",
-            "DOMAIN.md §1.4 (payer rounding policy)",
+            code="below_minimum_minutes",
+            severity=Severity.BLOCKS,
+            message=(
+                "97750 gets 0 units: 14 minutes of testing; the whole-unit policy "
+                "needs 15 full minutes of 97750 for one unit."
+            ),
+            source="DOMAIN.md §1.4 (payer rounding policy)",
         ),
     )
 
@@ -264,10 +271,12 @@ def test_session_without_tests_blocks_once():
     assert decision.qualifies is False
     assert decision.findings == (
         Finding(
-            "no_tests",
-            Severity.BLOCKS,
-            "No tests are recorded, so there is no testing time to bill as 97750.",
-            "DOMAIN.md §1.5",
+            code="no_tests",
+            severity=Severity.BLOCKS,
+            message=(
+                "No tests are recorded, so there is no testing time to bill as 97750."
+            ),
+            source="DOMAIN.md §1.5",
         ),
     )
     assert decision.test_minutes == ()
@@ -288,12 +297,14 @@ def test_assistant_performed_test_blocks_and_is_named(role, shown):
     assert decision.estimated_payment == Decimal("0.00")
     assert decision.findings == (
         Finding(
-            "assistant_performed",
-            Severity.BLOCKS,
-            f"'Berg Balance Scale' was performed by a {shown}; formal testing needs "
-            "clinical judgment outside a therapy assistant's scope of practice, so it "
-            "cannot be billed as 97750.",
-            "DOMAIN.md §2.5, §4.4; WPS A53309",
+            code="assistant_performed",
+            severity=Severity.BLOCKS,
+            message=(
+                f"'Berg Balance Scale' was performed by a {shown}; formal testing "
+                "needs clinical judgment outside a therapy assistant's scope of "
+                "practice, so it cannot be billed as 97750."
+            ),
+            source="DOMAIN.md §2.5, §4.4; WPS A53309",
         ),
     )
 
@@ -311,11 +322,13 @@ def test_test_without_result_blocks_and_is_named():
     assert decision.qualifies is False
     assert decision.findings == (
         Finding(
-            "test_without_result",
-            Severity.BLOCKS,
-            "'6MWT' has no result; the 97750 written report must give an objective "
-            "result for every test.",
-            "DOMAIN.md §2.3, §7",
+            code="test_without_result",
+            severity=Severity.BLOCKS,
+            message=(
+                "'6MWT' has no result; the 97750 written report must give an objective "
+                "result for every test."
+            ),
+            source="DOMAIN.md §2.3, §7",
         ),
     )
 
@@ -329,11 +342,13 @@ def test_missing_interpretation_blocks():
     assert decision.qualifies is False
     assert decision.findings == (
         Finding(
-            "no_interpretation",
-            Severity.BLOCKS,
-            "No interpretation or written report is recorded; 97750 is a test 'with "
-            "written report', so it cannot be billed without one.",
-            "DOMAIN.md §1.1, §2.3; CPT 97750 descriptor",
+            code="no_interpretation",
+            severity=Severity.BLOCKS,
+            message=(
+                "No interpretation or written report is recorded; 97750 is a test "
+                "'with written report', so it cannot be billed without one."
+            ),
+            source="DOMAIN.md §1.1, §2.3; CPT 97750 descriptor",
         ),
     )
 
@@ -347,12 +362,14 @@ def test_signer_without_credentials_blocks():
     assert decision.qualifies is False
     assert decision.findings == (
         Finding(
-            "signer_without_credentials",
-            Severity.BLOCKS,
-            "The signer's professional credentials are missing; Medicare needs the "
-            "signature and professional identification of the qualified "
-            "professional, and audits deny notes without valid credentials.",
-            "DOMAIN.md §2.1, §2.4; CMS BPM Ch. 15 §220.3; Noridian TPE results",
+            code="signer_without_credentials",
+            severity=Severity.BLOCKS,
+            message=(
+                "The signer's professional credentials are missing; Medicare needs the "
+                "signature and professional identification of the qualified "
+                "professional, and audits deny notes without valid credentials."
+            ),
+            source="DOMAIN.md §2.1, §2.4; CMS BPM Ch. 15 §220.3; Noridian TPE results",
         ),
     )
 
@@ -393,14 +410,16 @@ def test_same_day_evaluation_warns_and_explains_the_modifier():
     assert decision.estimated_payment == Decimal("67.46")
     assert decision.findings == (
         Finding(
-            "same_day_evaluation",
-            Severity.WARNING,
-            "97750 is recorded with 97164, 97165 on the same date; NCCI treats 97750 "
-            "as not separately reportable with a PT/OT evaluation or re-evaluation "
-            "by the same provider. Bill both only if the testing was distinct from "
-            "the evaluation and documented as such, with modifier 59 or XU; whether "
-            "the edit allows a modifier at all is UNCONFIRMED.",
-            "DOMAIN.md §2.5, §3.2; NCCI PTP edits",
+            code="same_day_evaluation",
+            severity=Severity.WARNING,
+            message=(
+                "97750 is recorded with 97164, 97165 on the same date; NCCI treats "
+                "97750 as not separately reportable with a PT/OT evaluation or "
+                "re-evaluation by the same provider. Bill both only if the testing was "
+                "distinct from the evaluation and documented as such, with modifier 59 "
+                "or XU; whether the edit allows a modifier at all is UNCONFIRMED."
+            ),
+            source="DOMAIN.md §2.5, §3.2; NCCI PTP edits",
         ),
     )
 
@@ -424,12 +443,14 @@ def test_same_day_rom_and_muscle_testing_codes_warn():
     assert decision.qualifies is True
     assert decision.findings == (
         Finding(
-            "same_day_rom_mmt_code",
-            Severity.WARNING,
-            "97750 is recorded with 95851, 95832 on the same date; payer policy says "
-            "range-of-motion (95851, 95852) and manual muscle testing (95831-95834) "
-            "codes are not reported in addition to 97750.",
-            "DOMAIN.md §1.1, §3.2; MAC LCD text; Cigna CPG295",
+            code="same_day_rom_mmt_code",
+            severity=Severity.WARNING,
+            message=(
+                "97750 is recorded with 95851, 95832 on the same date; payer policy "
+                "says range-of-motion (95851, 95852) and manual muscle testing "
+                "(95831-95834) codes are not reported in addition to 97750."
+            ),
+            source="DOMAIN.md §1.1, §3.2; MAC LCD text; Cigna CPG295",
         ),
     )
 
@@ -455,12 +476,14 @@ def test_more_than_eight_units_warn_that_the_mue_is_unconfirmed():
     assert decision.estimated_payment == Decimal("303.57")
     assert decision.findings == (
         Finding(
-            "mue_exceeded",
-            Severity.WARNING,
-            "97750 has 9 units; the Medicare MUE for 97750 is commonly cited as 8 "
-            "units per day, but that value is UNCONFIRMED, so check the current CMS "
-            "MUE file before billing this many.",
-            "DOMAIN.md §2.5 (MUE value UNCONFIRMED)",
+            code="mue_exceeded",
+            severity=Severity.WARNING,
+            message=(
+                "97750 has 9 units; the Medicare MUE for 97750 is commonly cited as 8 "
+                "units per day, but that value is UNCONFIRMED, so check the current "
+                "CMS MUE file before billing this many."
+            ),
+            source="DOMAIN.md §2.5 (MUE value UNCONFIRMED)",
         ),
     )
 
@@ -488,12 +511,14 @@ def test_only_routine_measures_warn():
     assert decision.qualifies is True
     assert decision.findings == (
         Finding(
-            "routine_measures_only",
-            Severity.WARNING,
-            "Only range-of-motion or manual muscle tests are recorded; on their own "
-            "these are routine assessment, which is not separately billable as 97750 "
-            "formal testing.",
-            "DOMAIN.md §1.1, §2.5, §2.6; WPS A53309",
+            code="routine_measures_only",
+            severity=Severity.WARNING,
+            message=(
+                "Only range-of-motion or manual muscle tests are recorded; on their "
+                "own these are routine assessment, which is not separately billable as "
+                "97750 formal testing."
+            ),
+            source="DOMAIN.md §1.1, §2.5, §2.6; WPS A53309",
         ),
     )
 
@@ -524,13 +549,15 @@ def test_exercise_longer_than_testing_looks_like_treatment():
     assert decision.qualifies is True
     assert decision.findings == (
         Finding(
-            "looks_like_exercise",
-            Severity.WARNING,
-            "97110 (25 minutes) and 97530 (21 minutes) recorded the same day took "
-            "longer than the 20 minutes of testing; the session may be exercise or "
-            "activity rather than measurement, so check that the testing was a "
-            "distinct, formal test.",
-            "DOMAIN.md §2.5; WPS A53309 (heuristic)",
+            code="looks_like_exercise",
+            severity=Severity.WARNING,
+            message=(
+                "97110 (25 minutes) and 97530 (21 minutes) recorded the same day took "
+                "longer than the 20 minutes of testing; the session may be exercise or "
+                "activity rather than measurement, so check that the testing was a "
+                "distinct, formal test."
+            ),
+            source="DOMAIN.md §2.5; WPS A53309 (heuristic)",
         ),
     )
 
@@ -609,3 +636,12 @@ def test_decision_is_hashable():
     decision = decide(make_session(other={"97110": 20, "97161": 0}))
     # when / then
     assert hash(decision) == hash(decide(make_session(other={"97110": 20, "97161": 0})))
+
+
+@pytest.mark.parametrize("kind", [Decision, Finding])
+def test_decisions_and_findings_are_built_by_keyword_only(kind):
+    # given a value for every field, passed by position
+    values = [None] * len(fields(kind))
+    # when / then no field can be filled from the wrong place
+    with pytest.raises(TypeError, match=r"takes 1 positional argument but \d+ were"):
+        kind(*values)

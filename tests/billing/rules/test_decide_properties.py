@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from billing.rules import (
     Method,
-    OtherService,
+    OtherProcedure,
     PayerKind,
     PerformerRole,
     SessionFacts,
@@ -60,7 +60,7 @@ def sessions(draw: st.DrawFn) -> SessionFacts:
     services = draw(
         st.lists(
             st.builds(
-                OtherService,
+                OtherProcedure,
                 st.sampled_from(OTHER_CODES),
                 st.integers(min_value=0, max_value=90),
             ),
@@ -73,7 +73,7 @@ def sessions(draw: st.DrawFn) -> SessionFacts:
         session_end=end,
         discipline=draw(st.sampled_from(("PT", "OT"))),
         tests=tuple(tests),
-        other_services=tuple(services),
+        other_procedures=tuple(services),
         has_interpretation=draw(st.booleans()),
         signer_has_credentials=draw(st.booleans()),
         payer_kind=draw(st.sampled_from(tuple(PayerKind))),

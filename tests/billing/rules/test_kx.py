@@ -29,13 +29,15 @@ def test_medicare_charges_above_the_threshold_get_kx_and_an_explanation():
     assert decision.qualifies is True
     assert decision.findings == (
         Finding(
-            "kx_applied",
-            Severity.INFO,
-            "KX applied: $2,420.00 of therapy charges so far in 2026 plus $67.46 for "
-            "this session's 97750 is $2,487.46, above the 2026 Medicare threshold of "
-            "$2,480.00; KX attests that the services are medically necessary and "
-            "documented.",
-            "DOMAIN.md §4.2; BBA 2018 §50202",
+            code="kx_applied",
+            severity=Severity.INFO,
+            message=(
+                "KX applied: $2,420.00 of therapy charges so far in 2026 plus $67.46 "
+                "for this session's 97750 is $2,487.46, above the 2026 Medicare "
+                "threshold of $2,480.00; KX attests that the services are medically "
+                "necessary and documented."
+            ),
+            source="DOMAIN.md §4.2; BBA 2018 §50202",
         ),
     )
 
@@ -118,11 +120,13 @@ def test_a_year_without_a_threshold_warns_and_gets_no_kx():
     assert decision.qualifies is True
     assert decision.findings == (
         Finding(
-            "no_kx_threshold",
-            Severity.WARNING,
-            "No KX threshold on file for 2027, so KX was not applied; add the 2027 "
-            "Medicare therapy threshold to the rules before billing.",
-            "DOMAIN.md §4.2",
+            code="no_kx_threshold",
+            severity=Severity.WARNING,
+            message=(
+                "No KX threshold on file for 2027, so KX was not applied; add the 2027 "
+                "Medicare therapy threshold to the rules before billing."
+            ),
+            source="DOMAIN.md §4.2",
         ),
     )
 

@@ -1,4 +1,4 @@
-"""billing.rules stays pure: standard library only, no clock, no float.
+"""billing.rules stays pure: standard library only, no clock, no float, no state.
 
 The rules must be importable and testable without Django or the apps, and give
 the same answer for the same facts whenever they run (STYLE.md §4 item 4, §5.5).
@@ -15,6 +15,18 @@ REPO_ROOT = RULES_DIR.parents[1]
 # Standard-library modules that would let the rules read a clock or import by name.
 FORBIDDEN_STDLIB = {"time", "importlib"}
 CLOCK_ATTRIBUTES = {"now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp"}
+# functools memos keep results between calls: hidden state that also hands a test the
+# result of an earlier call instead of running the code under test.
+CACHE_NAMES = {"lru_cache", "cache", "cached_property"}
+MUTABLE_DISPLAYS = (
+    ast.Dict,
+    ast.List,
+    ast.Set,
+    ast.DictComp,
+    ast.ListComp,
+    ast.SetComp,
+)
+MUTABLE_TYPES = {"dict", "list", "set", "bytearray", "defaultdict", "Counter", "deque"}
 
 
 def _rules_files() -> list[Path]:
@@ -46,6 +58,50 @@ def _is_allowed(module: str) -> bool:
         return True
     root = module.split(".")[0]
     return root in sys.stdlib_module_names and root not in FORBIDDEN_STDLIB
+
+
+def _hidden_state(source: str) -> list[str]:
+    """Return "line: code", in line order, for each way source keeps state.
+
+    That is a functools cache, a global statement, or a module-level name bound to a
+    mutable container. __all__ is exempt: only "import *" reads it.
+    """
+    tree = ast.parse(source)
+    functools_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name == "functools"
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "functools":
+            hit = any(alias.name in CACHE_NAMES for alias in node.names)
+        elif isinstance(node, ast.Attribute):
+            hit = (
+                node.attr in CACHE_NAMES
+                and isinstance(node.value, ast.Name)
+                and node.value.id in functools_names
+            )
+        else:
+            hit = isinstance(node, ast.Global)
+        if hit:
+            found.append((node.lineno, ast.unparse(node)))
+    for node in tree.body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if [ast.unparse(target) for target in targets] == ["__all__"]:
+            continue
+        value = node.value
+        called = value.func if isinstance(value, ast.Call) else None
+        if isinstance(value, MUTABLE_DISPLAYS) or (
+            (isinstance(called, ast.Name) and called.id in MUTABLE_TYPES)
+            or (isinstance(called, ast.Attribute) and called.attr in MUTABLE_TYPES)
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return [f"{line}: {code}" for line, code in sorted(found)]
 
 
 def test_rules_import_only_the_standard_library_and_themselves():
@@ -125,3 +181,60 @@ def test_rules_never_use_floats():
     ]
     # then
     assert offenders == []
+
+
+def test_rules_keep_no_state_between_calls():
+    # given every module of the package
+    files = _rules_files()
+    # when
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}:{found}"
+        for path in files
+        for found in _hidden_state(path.read_text(encoding="utf-8"))
+    ]
+    # then
+    assert len(files) >= 10
+    assert offenders == []
+
+
+def test_the_state_check_finds_caches_globals_and_mutable_module_values():
+    # given a rules module with every kind of hidden state, and harmless lookalikes
+    source = (
+        "import functools\n"
+        "import functools as ft\n"
+        "from functools import lru_cache, reduce\n"
+        "from functools import cached_property as lazy\n"
+        "from collections import defaultdict\n"
+        "from types import MappingProxyType\n"
+        "__all__ = ['decide']\n"
+        "CODES = frozenset({'97750'})\n"
+        "RATES = MappingProxyType({'PT': 1})\n"
+        "ORDER = ('PT', 'OT')\n"
+        "SEEN = set()\n"
+        "MODIFIERS = {'PT': 'GP'}\n"
+        "NAMES: list[str] = []\n"
+        "BY_CODE = defaultdict(list)\n"
+        "SQUARES = {n: n * n for n in range(3)}\n"
+        "@functools.cache\n"
+        "def a(): return functools.reduce(max, [1])\n"
+        "@ft.lru_cache(maxsize=8)\n"
+        "def b(): return {}\n"
+        "def c(ledger):\n"
+        "    global SEEN\n"
+        "    return ledger.cache\n"
+    )
+    # when
+    found = _hidden_state(source)
+    # then locals, tuples, frozensets, read-only mappings and other attributes pass
+    assert found == [
+        "3: from functools import lru_cache, reduce",
+        "4: from functools import cached_property as lazy",
+        "11: SEEN = set()",
+        "12: MODIFIERS = {'PT': 'GP'}",
+        "13: NAMES: list[str] = []",
+        "14: BY_CODE = defaultdict(list)",
+        "15: SQUARES = {n: n * n for n in range(3)}",
+        "16: functools.cache",
+        "18: ft.lru_cache",
+        "21: global SEEN",
+    ]

@@ -1,4 +1,13 @@
-"""`manage.py seed_demo`: the demo clinics, logins, payers, patients and sessions."""
+"""`manage.py seed_demo`: the demo clinics, logins, payers, patients and sessions.
+
+Seeding takes seconds, so the tests that only read the demo data share one run:
+``seeded`` runs the command once for the module inside a transaction that is
+rolled back when the module ends (each test's own writes roll back to a savepoint
+as usual). The tests about running the command itself, on an empty database,
+come first in this file and seed or refuse on their own: the module's run starts
+with the first test that asks for ``seeded`` and its rows stay until the module
+ends.
+"""
 
 import datetime as dt
 import zoneinfo
@@ -6,16 +15,18 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import timezone
 
 from assessments import catalog
 from assessments.models import PerformedTest, TestSession
-from billing.models import Payer
-from clinic.admin_scoping import CLINIC_ADMIN_GROUP, CLINIC_ADMIN_PERMISSIONS
+from billing.models import BillingDecision, Coverage, Payer
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
+from clinic.services import CLINIC_ADMIN_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -40,19 +51,118 @@ def _counts():
         ClinicAdmin,
         Payer,
         Patient,
+        Coverage,
         Diagnosis,
         TestSession,
         PerformedTest,
+        BillingDecision,
     )
     return {model.__name__: model.objects.count() for model in models}
 
 
+def _front_office_permissions():
+    """Return what each app lets a clinic's front office do, as "app.codename"."""
+    return {
+        f"{config.label}.{codename}"
+        for config in apps.get_app_configs()
+        for codename in getattr(config, "clinic_admin_permissions", ())
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Run seed_demo once for the module; roll it back when the module ends.
+
+    Returns what the command printed. Every test of this module uses the
+    database, so it stays unblocked while the module runs.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = _seed()
+        yield output
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded():
+def fresh_seeded():
+    """Run seed_demo on the empty test database, for this test only."""
+    assert not Clinic.objects.exists(), (
+        "This test needs the empty database: keep it above the tests using `seeded`."
+    )
     return _seed()
 
 
+# --- running the command: on an empty database, before the module's run -------
+
+
+def test_second_run_changes_nothing(fresh_seeded):
+    """Running seed_demo again adds, changes and prints nothing new."""
+    # given
+    before = _counts()
+    sessions = list(TestSession.objects.values_list("pk", "started_at", "updated_at"))
+    decisions = list(BillingDecision.objects.values_list("pk", "computed_at"))
+    passwords = dict(User.objects.values_list("username", "password"))
+
+    # when
+    output = _seed()
+
+    # then
+    assert _counts() == before
+    assert list(TestSession.objects.values_list("pk", "started_at", "updated_at")) == (
+        sessions
+    )
+    assert list(BillingDecision.objects.values_list("pk", "computed_at")) == decisions
+    assert dict(User.objects.values_list("username", "password")) == passwords
+    assert output == fresh_seeded
+
+
+def test_patient_with_sessions_gets_no_new_ones(fresh_seeded):
+    """A patient who has any session already gets no demo sessions on a later run."""
+    # given one of a patient's two demo sessions is gone
+    whitfield = Patient.objects.get(mrn="RPT-10001")
+    whitfield.sessions.filter(status="draft").get().delete()
+
+    # when
+    _seed()
+
+    # then
+    assert whitfield.sessions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "module", ["config.settings.production", "config.settings.staging"]
+)
+def test_refuses_other_settings_modules(settings, module):
+    """Any settings module but local or test is refused before anything is written."""
+    # given
+    settings.SETTINGS_MODULE = module
+    before = _counts()
+
+    # when / then
+    with pytest.raises(CommandError, match=f"not {module}"):
+        _seed()
+    assert _counts() == before
+    assert (User.objects.count(), Clinic.objects.count()) == (0, 0)
+
+
+def test_refuses_when_the_settings_module_is_unknown(settings, monkeypatch):
+    """With no settings module named anywhere, the command refuses and writes nothing."""
+    # given
+    settings.SETTINGS_MODULE = None
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
+    before = _counts()
+
+    # when / then
+    with pytest.raises(CommandError, match="not an unknown module"):
+        _seed()
+    assert _counts() == before
+    assert Clinic.objects.count() == 0
+
+
+# --- the demo data: one run shared by the module -----------------------------
+
+
 def test_creates_two_clinics_in_their_time_zones(seeded):
+    """Riverside (Chicago) and Lakeside (Denver) are created, both valid."""
     # then
     clinics = {clinic.name: clinic for clinic in Clinic.objects.all()}
     assert set(clinics) == {RIVERSIDE, LAKESIDE}
@@ -63,6 +173,7 @@ def test_creates_two_clinics_in_their_time_zones(seeded):
 
 
 def test_creates_the_demo_logins(seeded):
+    """The six demo logins exist, five of them clinicians with their roles; no superuser."""
     # then
     clinicians = {
         c.user.username: (c.clinic.name, c.role, c.credentials)
@@ -81,19 +192,21 @@ def test_creates_the_demo_logins(seeded):
 
 
 def test_admin_is_a_staff_clinic_administrator(seeded):
+    """`admin` is Riverside's staff front office with exactly the group's permissions."""
     # then
     admin = User.objects.get(username="admin")
     assert admin.is_staff
     assert not admin.is_superuser
     assert admin.clinic_admin.clinic.name == RIVERSIDE
     assert list(admin.groups.values_list("name", flat=True)) == [CLINIC_ADMIN_GROUP]
-    assert admin.get_all_permissions() == set(CLINIC_ADMIN_PERMISSIONS)
+    assert admin.get_all_permissions() == _front_office_permissions()
     assert set(
         User.objects.filter(is_staff=True).values_list("username", flat=True)
     ) == {"admin"}
 
 
 def test_creates_payers_with_the_seed_rates(seeded):
+    """Each clinic gets its payers with the demo kind, rate and unit-counting method."""
     # then
     payers = Payer.objects.filter(clinic__name=RIVERSIDE).order_by("name")
     assert [(p.name, p.kind, p.rate_97750, p.method) for p in payers] == [
@@ -107,23 +220,26 @@ def test_creates_payers_with_the_seed_rates(seeded):
 
 
 def test_creates_valid_patients_of_each_clinic(seeded):
+    """10 + 3 valid adult patients, each covered by a payer of their clinic, with 1-2 diagnoses."""
     # then
     today = timezone.localdate()
     riverside = Patient.objects.filter(clinic__name=RIVERSIDE)
     assert riverside.count() == 10
     assert Patient.objects.filter(clinic__name=LAKESIDE).count() == 3
-    for patient in Patient.objects.select_related("payer", "clinic"):
+    for patient in Patient.objects.select_related("coverage__payer", "clinic"):
         patient.full_clean()
+        patient.coverage.full_clean()
         age = (today - patient.date_of_birth).days // 365.25
         assert 25 <= age <= 90, patient
-        assert patient.payer.clinic == patient.clinic
-        assert patient.member_id
+        assert patient.coverage.payer.clinic == patient.clinic
+        assert patient.coverage.member_id
         assert 1 <= patient.diagnoses.count() <= 2, patient
     for diagnosis in Diagnosis.objects.all():
         diagnosis.full_clean()
 
 
 def test_creates_sessions_of_every_category(seeded):
+    """16 sessions, 4 signed, covering every catalog category, by clinicians of the clinic."""
     # then
     sessions = TestSession.objects.select_related("clinician", "patient__clinic")
     codes = set(PerformedTest.objects.values_list("catalog_code", flat=True))
@@ -150,6 +266,7 @@ def test_creates_sessions_of_every_category(seeded):
 
 
 def test_sessions_are_past_weekday_mornings_with_valid_tests(seeded):
+    """Sessions are recent weekday mornings; their tests are in order and within the catalog's limits."""
     # then
     now = timezone.now()
     for session in TestSession.objects.select_related("patient__clinic"):
@@ -175,6 +292,7 @@ def test_sessions_are_past_weekday_mornings_with_valid_tests(seeded):
 
 
 def test_prints_the_logins_and_urls(seeded):
+    """The command prints every login with the demo password, and the two URLs."""
     # then
     lines = seeded.splitlines()
     assert "http://127.0.0.1:8000/" in seeded
@@ -186,68 +304,15 @@ def test_prints_the_logins_and_urls(seeded):
 
 
 def test_every_demo_login_can_log_in(seeded, client):
+    """Every demo login signs in with the published demo password."""
     # then
     for username in LOGINS:
         assert client.login(username=username, password="perfnote-demo"), username
         client.logout()
 
 
-def test_second_run_changes_nothing(seeded):
-    # given
-    before = _counts()
-    sessions = list(TestSession.objects.values_list("pk", "started_at", "updated_at"))
-    passwords = dict(User.objects.values_list("username", "password"))
-
-    # when
-    output = _seed()
-
-    # then
-    assert _counts() == before
-    assert list(TestSession.objects.values_list("pk", "started_at", "updated_at")) == (
-        sessions
-    )
-    assert dict(User.objects.values_list("username", "password")) == passwords
-    assert output == seeded
-
-
-def test_patient_with_sessions_gets_no_new_ones(seeded):
-    # given one of a patient's two demo sessions is gone
-    whitfield = Patient.objects.get(mrn="RPT-10001")
-    whitfield.sessions.filter(status="draft").get().delete()
-
-    # when
-    _seed()
-
-    # then
-    assert whitfield.sessions.count() == 1
-
-
-@pytest.mark.parametrize(
-    "module", ["config.settings.production", "config.settings.staging"]
-)
-def test_refuses_other_settings_modules(settings, module):
-    # given
-    settings.SETTINGS_MODULE = module
-
-    # when / then
-    with pytest.raises(CommandError, match=f"not {module}"):
-        _seed()
-    assert User.objects.count() == 0
-    assert Clinic.objects.count() == 0
-
-
-def test_refuses_when_the_settings_module_is_unknown(settings, monkeypatch):
-    # given
-    settings.SETTINGS_MODULE = None
-    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
-
-    # when / then
-    with pytest.raises(CommandError, match="not an unknown module"):
-        _seed()
-    assert Clinic.objects.count() == 0
-
-
 def test_signs_some_notes_with_an_addendum_and_one_not_billable(seeded):
+    """Whitfield's signed note has an addendum (two versions); Bell's has no interpretation, so is not billable."""
     # then the signed notes are sealed, chained and, for one, not billable
     whitfield = TestSession.objects.filter(status="signed").get(
         patient__mrn="RPT-10001"
@@ -261,3 +326,37 @@ def test_signs_some_notes_with_an_addendum_and_one_not_billable(seeded):
     assert [f["code"] for f in unbillable.billing_decision.blocking_findings] == [
         "no_interpretation"
     ]
+
+
+def test_every_session_is_billed_through_the_services(seeded):
+    """Each demo session has its decision, made for the patient's coverage payer.
+
+    seed_demo writes through the services, so every patient has coverage and every
+    session a decision; signed sessions' decisions are final, drafts' are drafts.
+    """
+    # then
+    patients = Patient.objects.select_related("coverage__payer")
+    assert Coverage.objects.count() == patients.count() == 13
+    sessions = TestSession.objects.select_related(
+        "billing_decision__payer", "patient__coverage__payer"
+    )
+    assert sessions.count() == BillingDecision.objects.count() == 16
+    for session in sessions:
+        decision = session.billing_decision
+        assert (
+            decision.patient_id,
+            decision.rendering_clinician_id,
+            decision.service_start,
+            decision.payer,
+            decision.inputs["rate"],
+            decision.inputs["payer_kind"],
+            decision.status,
+        ) == (
+            session.patient_id,
+            session.clinician_id,
+            session.started_at,
+            session.patient.coverage.payer,
+            str(session.patient.coverage.payer.rate_97750),
+            session.patient.coverage.payer.kind,
+            "final" if session.status == "signed" else "draft",
+        ), session.patient.mrn

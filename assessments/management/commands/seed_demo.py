@@ -15,16 +15,17 @@ from django.utils import timezone
 
 from assessments import catalog
 from assessments.notes.signing import addendum_add, session_sign
-from assessments.services import session_save
+from assessments.recording import SessionInput, TestInput
+from assessments.services import ChartInput, patient_chart_save, session_create
 from billing.models import Payer
-from clinic.admin_scoping import clinic_admin_group_ensure
-from clinic.models import (
-    Clinic,
-    ClinicAdmin,
-    Clinician,
-    Diagnosis,
-    Patient,
-    years_before,
+from billing.services import CoverageInput, PayerInput, payer_save
+from clinic.models import Clinic, ClinicAdmin, Clinician, Patient, years_before
+from clinic.services import (
+    ClinicianInput,
+    DiagnosisInput,
+    PatientInput,
+    clinic_admin_group_ensure,
+    clinician_save,
 )
 
 PASSWORD = "perfnote-demo"  # noqa: S105 (a published demo password)
@@ -445,16 +446,15 @@ class Command(BaseCommand):
         clinicians = {}
         for person in spec.clinicians:
             user = self.user(person)
-            clinician, _ = Clinician.objects.get_or_create(
-                user=user,
-                defaults={
-                    "clinic": clinic,
-                    "role": person.role,
-                    "credentials": person.credentials,
-                    "license_number": person.license_number,
-                    "license_state": person.license_state,
-                    "npi": person.npi,
-                },
+            clinician = Clinician.objects.filter(user=user).first() or clinician_save(
+                clinician=Clinician(user=user, clinic=clinic),
+                data=ClinicianInput(
+                    role=person.role,
+                    credentials=person.credentials,
+                    license_number=person.license_number,
+                    license_state=person.license_state,
+                    npi=person.npi,
+                ),
             )
             clinicians[person.username] = clinician
             logins.append((user.username, clinician.get_role_display(), clinic.name))
@@ -465,10 +465,12 @@ class Command(BaseCommand):
             logins.append((user.username, "Clinic administrator", clinic.name))
         payers = {}
         for name, kind, rate, method in spec.payers:
-            payers[name], _ = Payer.objects.get_or_create(
+            payers[name] = Payer.objects.filter(
+                clinic=clinic, name=name
+            ).first() or payer_save(
+                payer=None,
                 clinic=clinic,
-                name=name,
-                defaults={"kind": kind, "rate_97750": rate, "method": method},
+                data=PayerInput(name=name, kind=kind, rate_97750=rate, method=method),
             )
         patients = {p.mrn: self.patient(clinic, p, payers) for p in spec.patients}
         # A patient who already has sessions (from an earlier run, or recorded by
@@ -504,27 +506,30 @@ class Command(BaseCommand):
 
     def patient(self, clinic, spec, payers):
         patient = Patient.objects.filter(clinic=clinic, mrn__iexact=spec.mrn).first()
-        if patient is None:
-            birthday = years_before(timezone.localdate(), spec.age)
-            patient = Patient(
-                clinic=clinic,
-                mrn=spec.mrn,
-                first_name=spec.first_name,
-                last_name=spec.last_name,
-                date_of_birth=birthday - dt.timedelta(days=spec.birthday_offset_days),
-                sex=spec.sex,
-                payer=payers[spec.payer],
-                member_id=spec.member_id,
-            )
-            patient.full_clean()
-            patient.save()
-        for position, (code, description) in enumerate(spec.diagnoses):
-            Diagnosis.objects.get_or_create(
-                patient=patient,
-                code=code,
-                defaults={"description": description, "position": position},
-            )
-        return patient
+        if patient is not None:
+            return patient
+        birthday = years_before(timezone.localdate(), spec.age)
+        return patient_chart_save(
+            patient=None,
+            clinic=clinic,
+            data=ChartInput(
+                patient=PatientInput(
+                    mrn=spec.mrn,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    date_of_birth=birthday
+                    - dt.timedelta(days=spec.birthday_offset_days),
+                    sex=spec.sex,
+                ),
+                diagnoses=tuple(
+                    DiagnosisInput(code=code, description=description)
+                    for code, description in spec.diagnoses
+                ),
+                coverage=CoverageInput(
+                    payer=payers[spec.payer], member_id=spec.member_id
+                ),
+            ),
+        )
 
     def session(self, spec, patient, clinician, today, zone):
         day = previous_weekday(today - dt.timedelta(days=spec.days_ago))
@@ -534,27 +539,27 @@ class Command(BaseCommand):
         for test in spec.tests:
             check_trials(test)
             tests.append(
-                {
-                    "catalog_code": test.code,
-                    "side": test.side,
-                    "started_at": clock,
-                    "ended_at": clock + dt.timedelta(minutes=test.minutes),
-                    "trials": test.trials,
-                    "notes": test.notes,
-                }
+                TestInput(
+                    catalog_code=test.code,
+                    side=test.side,
+                    started_at=clock,
+                    ended_at=clock + dt.timedelta(minutes=test.minutes),
+                    trials=test.trials,
+                    notes=test.notes,
+                )
             )
             clock += dt.timedelta(minutes=test.minutes + 1)
-        session = session_save(
+        session = session_create(
             patient=patient,
             clinician=clinician,
-            data={
-                "started_at": started_at,
-                "ended_at": clock + dt.timedelta(minutes=2),
-                "discipline": spec.discipline,
-                "reason": spec.reason,
-                "interpretation": spec.interpretation,
-            },
-            tests=tests,
+            data=SessionInput(
+                started_at=started_at,
+                ended_at=clock + dt.timedelta(minutes=2),
+                discipline=spec.discipline,
+                reason=spec.reason,
+                interpretation=spec.interpretation,
+                tests=tuple(tests),
+            ),
         )
         if spec.sign:
             # Signed a few minutes after time out; an addendum the next weekday,

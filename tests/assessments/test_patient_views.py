@@ -1,16 +1,23 @@
-"""Patient pages, login and the home redirect, seen through the test client."""
+"""Patient pages, login and the home redirect, seen through the test client.
+
+The patient pages live in assessments; they save a patient, their diagnoses and
+their coverage through assessments.services.patient_chart_save.
+"""
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
-from clinic.forms import MRN_TAKEN, PatientForm
+from assessments.services import session_billing_refresh
+from billing.models import COVERAGE_ENDS_BEFORE_START, Coverage, Payer
 from clinic.models import (
     DOB_IN_FUTURE,
     DOB_TOO_OLD,
@@ -19,6 +26,7 @@ from clinic.models import (
     Patient,
     years_before,
 )
+from clinic.services import MRN_TAKEN
 from tests.factories import (
     DEFAULT_PASSWORD,
     DiagnosisFactory,
@@ -45,8 +53,15 @@ def _messages(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def _detail_url(patient):
+    return reverse("assessments:patient-detail", args=[patient.uuid])
+
+
 def _patient_data(*, payer=None, diagnoses=(), **fields):
-    """Return the POST body of the patient form, as a browser sends it."""
+    """Return the POST body of the patient form, as a browser sends it.
+
+    The coverage fields (payer, member_id, starts_on, ends_on) have no prefix.
+    """
     data = {
         "first_name": "Maria",
         "last_name": "Lopez",
@@ -55,6 +70,8 @@ def _patient_data(*, payer=None, diagnoses=(), **fields):
         "sex": "female",
         "payer": str(payer.pk) if payer else "",
         "member_id": "1EG4-TE5-MK73",
+        "starts_on": "",
+        "ends_on": "",
         "diagnoses-TOTAL_FORMS": str(len(diagnoses)),
         "diagnoses-INITIAL_FORMS": "0",
         "diagnoses-MIN_NUM_FORMS": "0",
@@ -92,7 +109,7 @@ def test_login_with_the_right_password_goes_to_the_patient_list(client, clinicia
     )
 
     # then
-    assertRedirects(response, reverse("clinic:patient-list"))
+    assertRedirects(response, reverse("assessments:patient-list"))
     assert response.wsgi_request.user == clinician.user
 
 
@@ -117,7 +134,7 @@ def test_home_sends_a_signed_in_user_to_the_patient_list(clinician_client):
     response = clinician_client.get(reverse("home"))
 
     # then
-    assertRedirects(response, reverse("clinic:patient-list"))
+    assertRedirects(response, reverse("assessments:patient-list"))
 
 
 def test_home_sends_an_anonymous_user_to_login(client):
@@ -131,10 +148,10 @@ def test_home_sends_an_anonymous_user_to_login(client):
 @pytest.mark.parametrize(
     ("_case", "url_name", "needs_patient"),
     [
-        ("patient list", "clinic:patient-list", False),
-        ("patient create", "clinic:patient-create", False),
-        ("patient detail", "clinic:patient-detail", True),
-        ("patient update", "clinic:patient-update", True),
+        ("patient list", "assessments:patient-list", False),
+        ("patient create", "assessments:patient-create", False),
+        ("patient detail", "assessments:patient-detail", True),
+        ("patient update", "assessments:patient-update", True),
     ],
 )
 def test_patient_pages_need_login(client, patient, _case, url_name, needs_patient):
@@ -150,7 +167,7 @@ def test_patient_pages_need_login(client, patient, _case, url_name, needs_patien
 
 def test_anonymous_post_creates_no_patient(client, clinic):
     # when
-    response = client.post(reverse("clinic:patient-create"), _patient_data())
+    response = client.post(reverse("assessments:patient-create"), _patient_data())
 
     # then
     assert response.status_code == HTTPStatus.FOUND
@@ -161,10 +178,10 @@ def test_anonymous_post_creates_no_patient(client, clinic):
 @pytest.mark.parametrize(
     ("_case", "url_name", "needs_patient"),
     [
-        ("patient list", "clinic:patient-list", False),
-        ("patient create", "clinic:patient-create", False),
-        ("patient detail", "clinic:patient-detail", True),
-        ("patient update", "clinic:patient-update", True),
+        ("patient list", "assessments:patient-list", False),
+        ("patient create", "assessments:patient-create", False),
+        ("patient detail", "assessments:patient-detail", True),
+        ("patient update", "assessments:patient-update", True),
     ],
 )
 def test_user_without_clinic_sees_no_patient_page(
@@ -192,7 +209,7 @@ def test_patient_list_shows_only_the_clinics_patients(
     )
 
     # when
-    response = clinician_client.get(reverse("clinic:patient-list"))
+    response = clinician_client.get(reverse("assessments:patient-list"))
 
     # then
     assert response.status_code == HTTPStatus.OK
@@ -203,6 +220,7 @@ def test_patient_list_shows_only_the_clinics_patients(
 def test_patient_list_counts_sessions_and_shows_the_last_one(
     clinician_client, patient, clinician
 ):
+    """Each row counts the patient's sessions and shows the latest one's date."""
     # given
     for day in (3, 10):
         TestSessionFactory(
@@ -212,7 +230,7 @@ def test_patient_list_counts_sessions_and_shows_the_last_one(
         )
 
     # when
-    response = clinician_client.get(reverse("clinic:patient-list"))
+    response = clinician_client.get(reverse("assessments:patient-list"))
 
     # then
     [row] = response.context["patients"]
@@ -225,7 +243,7 @@ def test_patient_list_counts_sessions_and_shows_the_last_one(
 
 def test_clinic_admin_sees_the_patient_list(clinic_admin_client, patient):
     # when
-    response = clinic_admin_client.get(reverse("clinic:patient-list"))
+    response = clinic_admin_client.get(reverse("assessments:patient-list"))
 
     # then
     assert response.status_code == HTTPStatus.OK
@@ -256,7 +274,7 @@ def test_patient_list_search_by_name_and_mrn(
     )
 
     # when
-    response = clinician_client.get(reverse("clinic:patient-list"), {"q": query})
+    response = clinician_client.get(reverse("assessments:patient-list"), {"q": query})
 
     # then
     assert response.status_code == HTTPStatus.OK
@@ -266,7 +284,7 @@ def test_patient_list_search_by_name_and_mrn(
 
 def test_patient_list_says_when_nothing_matches(clinician_client, patient):
     # when
-    response = clinician_client.get(reverse("clinic:patient-list"), {"q": "zzz"})
+    response = clinician_client.get(reverse("assessments:patient-list"), {"q": "zzz"})
 
     # then
     assert list(response.context["patients"]) == []
@@ -285,7 +303,7 @@ def test_patient_list_query_count_does_not_grow_with_patients(
     # when
     # session, user, clinician, clinic, savepoint, count, patients, release savepoint
     with django_assert_num_queries(8):
-        response = clinician_client.get(reverse("clinic:patient-list"))
+        response = clinician_client.get(reverse("assessments:patient-list"))
 
     # then
     assert response.status_code == HTTPStatus.OK
@@ -298,28 +316,33 @@ def test_patient_list_query_count_does_not_grow_with_patients(
 def test_patient_detail_shows_the_patient_diagnoses_and_sessions(
     clinician_client, patient, session
 ):
+    """The chart shows the patient, their coverage, diagnoses and sessions."""
     # given
     DiagnosisFactory(patient=patient, code="R26.81", description="Unsteady gait")
 
     # when
     response = clinician_client.get(
-        reverse("clinic:patient-detail", args=[patient.uuid])
+        reverse("assessments:patient-detail", args=[patient.uuid])
     )
 
     # then
     assert response.status_code == HTTPStatus.OK
     assert response.context["patient"] == patient
+    assert response.context["coverage"] == patient.coverage
     assert list(response.context["sessions"]) == [session]
     assert [d.code for d in response.context["diagnoses"]] == ["R26.81"]
     page = response.content.decode()
     assert "<strong>R26.81</strong> Unsteady gait" in page
+    assert (
+        f"{patient.coverage.payer.name} · member id {patient.coverage.member_id}"
+    ) in page
     assert reverse("assessments:session-create", args=[patient.uuid]) in page
 
 
 def test_patient_of_another_clinic_is_not_found(clinician_client, other_patient):
     # when
     response = clinician_client.get(
-        reverse("clinic:patient-detail", args=[other_patient.uuid])
+        reverse("assessments:patient-detail", args=[other_patient.uuid])
     )
 
     # then
@@ -331,7 +354,7 @@ def test_clinic_admin_sees_the_patient_without_a_new_session_button(
 ):
     # when
     response = clinic_admin_client.get(
-        reverse("clinic:patient-detail", args=[patient.uuid])
+        reverse("assessments:patient-detail", args=[patient.uuid])
     )
 
     # then
@@ -346,6 +369,7 @@ def test_clinic_admin_sees_the_patient_without_a_new_session_button(
 def test_patient_detail_query_count_does_not_grow_with_sessions(
     clinician_client, clinic, patient, django_assert_num_queries, session_count
 ):
+    """The chart costs the same ten queries whatever the number of sessions."""
     # given
     DiagnosisFactory(patient=patient)
     for _ in range(session_count):
@@ -354,11 +378,11 @@ def test_patient_detail_query_count_does_not_grow_with_sessions(
         PerformedTestFactory.create_batch(2, session=session)
 
     # when
-    # session, user, clinician, clinic, savepoint, patient, sessions, tests,
-    # diagnoses, release savepoint
+    # session, user, clinician, clinic, savepoint, patient, coverage, diagnoses,
+    # sessions (with their test counts), release savepoint
     with django_assert_num_queries(10):
         response = clinician_client.get(
-            reverse("clinic:patient-detail", args=[patient.uuid])
+            reverse("assessments:patient-detail", args=[patient.uuid])
         )
 
     # then
@@ -373,7 +397,7 @@ def test_patient_detail_query_count_does_not_grow_with_sessions(
 
 def test_new_patient_form_is_empty_with_two_diagnosis_rows(clinician_client):
     # when
-    response = clinician_client.get(reverse("clinic:patient-create"))
+    response = clinician_client.get(reverse("assessments:patient-create"))
 
     # then
     assert response.status_code == HTTPStatus.OK
@@ -384,17 +408,19 @@ def test_new_patient_form_is_empty_with_two_diagnosis_rows(clinician_client):
 def test_payer_choices_are_only_the_clinics_payers(
     clinician_client, payer, other_clinic
 ):
+    """The coverage payer can only be one of the clinic's payers."""
     # given
     PayerFactory(clinic=other_clinic, name="Stranger Health")
 
     # when
-    response = clinician_client.get(reverse("clinic:patient-create"))
+    response = clinician_client.get(reverse("assessments:patient-create"))
 
     # then
-    assert list(response.context["form"].fields["payer"].queryset) == [payer]
+    assert list(response.context["coverage"].fields["payer"].queryset) == [payer]
 
 
 def test_creating_a_patient_with_diagnoses(clinician_client, clinic, payer):
+    """The patient is saved in the user's clinic with the typed coverage and diagnoses in order."""
     # given
     data = _patient_data(
         payer=payer,
@@ -405,11 +431,11 @@ def test_creating_a_patient_with_diagnoses(clinician_client, clinic, payer):
     )
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     patient = Patient.objects.get()
-    assertRedirects(response, patient.get_absolute_url())
+    assertRedirects(response, _detail_url(patient))
     assert (
         patient.clinic,
         patient.mrn,
@@ -417,8 +443,8 @@ def test_creating_a_patient_with_diagnoses(clinician_client, clinic, payer):
         patient.last_name,
         patient.date_of_birth,
         patient.sex,
-        patient.payer,
-        patient.member_id,
+        patient.coverage.payer,
+        patient.coverage.member_id,
     ) == (
         clinic,
         "A-1001",
@@ -437,31 +463,34 @@ def test_creating_a_patient_with_diagnoses(clinician_client, clinic, payer):
 
 
 def test_blank_diagnosis_rows_are_ignored(clinician_client):
+    """Blank diagnosis rows save nothing; with no payer the patient has no coverage."""
     # given
     data = _patient_data(diagnoses=[("", ""), ("", "")])
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     patient = Patient.objects.get()
-    assertRedirects(response, patient.get_absolute_url())
-    assert patient.payer is None
+    assertRedirects(response, _detail_url(patient))
+    assert not Coverage.objects.filter(patient=patient).exists()
     assert Diagnosis.objects.count() == 0
 
 
 def test_payer_of_another_clinic_is_refused(clinician_client, other_clinic):
+    """Another clinic's payer is refused on the coverage form; nothing is saved."""
     # given
     stranger_payer = PayerFactory(clinic=other_clinic)
 
     # when
     response = clinician_client.post(
-        reverse("clinic:patient-create"), _patient_data(payer=stranger_payer)
+        reverse("assessments:patient-create"), _patient_data(payer=stranger_payer)
     )
 
     # then
     assert response.status_code == HTTPStatus.OK
-    assert response.context["form"].errors == {
+    assert response.context["form"].errors == {}
+    assert response.context["coverage"].errors == {
         "payer": [
             "Select a valid choice. That choice is not one of the available choices."
         ]
@@ -488,7 +517,7 @@ def test_date_of_birth_in_the_future_is_refused(
     data = _patient_data(payer=payer, date_of_birth=tomorrow.isoformat())
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     _assert_refused(
@@ -510,7 +539,7 @@ def test_date_of_birth_more_than_120_years_ago_is_refused(
     data = _patient_data(payer=payer, date_of_birth=too_old.isoformat())
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     _assert_refused(
@@ -531,7 +560,7 @@ def test_date_of_birth_exactly_120_years_ago_is_accepted(clinician_client):
 
     # when
     response = clinician_client.post(
-        reverse("clinic:patient-create"),
+        reverse("assessments:patient-create"),
         _patient_data(date_of_birth=oldest.isoformat()),
     )
 
@@ -548,7 +577,7 @@ def test_duplicate_mrn_in_the_same_clinic_is_refused_whatever_the_case(
     data = _patient_data(payer=payer, mrn="a-1001")
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     _assert_refused(
@@ -565,14 +594,21 @@ def test_duplicate_mrn_in_the_same_clinic_is_refused_whatever_the_case(
 def test_duplicate_mrn_saved_at_the_same_moment_gets_the_field_message(
     clinician_client, clinic, payer, form_values, field_errors, monkeypatch
 ):
-    # given another user's save of the MRN lands between this form's check and
-    # its insert, so only the database constraint can catch it
+    """When the service's MRN check misses a duplicate, the constraint's refusal shows on the field."""
+    # given another user's save of the MRN lands between the service's check and
+    # its insert (the check sees no other patient), so only the database
+    # constraint can catch it
     PatientFactory(clinic=clinic, mrn="A-1001", first_name="Ann")
-    monkeypatch.setattr(PatientForm, "clean_mrn", lambda form: form.cleaned_data["mrn"])
+    exists = QuerySet.exists
+    monkeypatch.setattr(
+        QuerySet,
+        "exists",
+        lambda queryset: False if queryset.model is Patient else exists(queryset),
+    )
     data = _patient_data(payer=payer, mrn="A-1001")
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     _assert_refused(
@@ -592,7 +628,7 @@ def test_same_mrn_in_another_clinic_is_accepted(clinician_client, other_clinic):
 
     # when
     response = clinician_client.post(
-        reverse("clinic:patient-create"), _patient_data(mrn="A-1001")
+        reverse("assessments:patient-create"), _patient_data(mrn="A-1001")
     )
 
     # then
@@ -610,7 +646,7 @@ def test_invalid_icd10_code_is_refused(
     )
 
     # when
-    response = clinician_client.post(reverse("clinic:patient-create"), data)
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
 
     # then
     _assert_refused(
@@ -626,16 +662,62 @@ def test_invalid_icd10_code_is_refused(
     assert Diagnosis.objects.count() == 0
 
 
+def test_coverage_ending_before_it_starts_is_refused(
+    clinician_client, payer, form_values, field_errors
+):
+    """ "Covered until" before "covered from" is refused next to it; nothing is saved."""
+    # given
+    data = _patient_data(payer=payer, starts_on="2025-06-01", ends_on="2025-05-31")
+
+    # when
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
+
+    # then
+    _assert_refused(
+        response,
+        form_values,
+        field_errors,
+        field_id="id_ends_on",
+        message=COVERAGE_ENDS_BEFORE_START,
+        data=data,
+    )
+    assert field_errors(response, "id_starts_on") == []
+    assert COVERAGE_ENDS_BEFORE_START == (
+        "Covered until must not be before covered from."
+    )
+    assert Patient.objects.count() == 0
+    assert Coverage.objects.count() == 0
+
+
+def test_diagnosis_listed_twice_is_refused(clinician_client, payer):
+    """The same ICD-10 code in two rows is refused above the form; nothing is saved."""
+    # given
+    data = _patient_data(
+        payer=payer,
+        diagnoses=[("M17.11", "Osteoarthritis, right knee"), ("M17.11", "Again")],
+    )
+
+    # when
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].non_field_errors() == ["M17.11 is listed twice."]
+    assert Patient.objects.count() == 0
+    assert Diagnosis.objects.count() == 0
+
+
 # --- edit a patient ----------------------------------------------------------------
 
 
 def test_edit_form_shows_the_patient_as_stored(clinician_client, patient, form_values):
+    """The edit form shows the stored patient, coverage payer and diagnoses."""
     # given
     DiagnosisFactory(patient=patient, code="M17.11", description="OA right knee")
 
     # when
     response = clinician_client.get(
-        reverse("clinic:patient-update", args=[patient.uuid])
+        reverse("assessments:patient-update", args=[patient.uuid])
     )
 
     # then
@@ -648,7 +730,14 @@ def test_edit_form_shows_the_patient_as_stored(clinician_client, patient, form_v
         shown["payer"],
         shown["diagnoses-0-code"],
         shown["diagnoses-INITIAL_FORMS"],
-    ) == ("Maria", patient.mrn, "1950-03-14", str(patient.payer.pk), "M17.11", "1")
+    ) == (
+        "Maria",
+        patient.mrn,
+        "1950-03-14",
+        str(patient.coverage.payer.pk),
+        "M17.11",
+        "1",
+    )
 
 
 def test_editing_a_patient_changes_fields_and_diagnoses(
@@ -657,7 +746,7 @@ def test_editing_a_patient_changes_fields_and_diagnoses(
     # given
     kept = DiagnosisFactory(patient=patient, code="M17.11", description="OA knee")
     removed = DiagnosisFactory(patient=patient, code="R26.81", description="Gait")
-    url = reverse("clinic:patient-update", args=[patient.uuid])
+    url = reverse("assessments:patient-update", args=[patient.uuid])
     data = form_values(clinician_client.get(url))
     data.update(
         {
@@ -673,7 +762,7 @@ def test_editing_a_patient_changes_fields_and_diagnoses(
     response = clinician_client.post(url, data)
 
     # then
-    assertRedirects(response, patient.get_absolute_url())
+    assertRedirects(response, _detail_url(patient))
     patient.refresh_from_db()
     assert (patient.last_name, patient.mrn) == ("Lopez-Garcia", data["mrn"])
     assert list(patient.diagnoses.values_list("pk", "code")) == [
@@ -685,7 +774,7 @@ def test_editing_a_patient_changes_fields_and_diagnoses(
 
 def test_patient_of_another_clinic_cannot_be_edited(clinician_client, other_patient):
     # given
-    url = reverse("clinic:patient-update", args=[other_patient.uuid])
+    url = reverse("assessments:patient-update", args=[other_patient.uuid])
 
     # when
     get_response = clinician_client.get(url)
@@ -708,7 +797,7 @@ def test_added_diagnosis_is_listed_after_the_existing_ones(
     # given
     first = DiagnosisFactory(patient=patient, code="M17.11", position=0)
     second = DiagnosisFactory(patient=patient, code="R26.81", position=1)
-    url = reverse("clinic:patient-update", args=[patient.uuid])
+    url = reverse("assessments:patient-update", args=[patient.uuid])
     data = form_values(clinician_client.get(url))
     data.update(
         {"diagnoses-2-code": "Z96.651", "diagnoses-2-description": "Right knee joint"}
@@ -732,7 +821,7 @@ def test_removing_a_diagnosis_closes_the_gap_in_positions(
     DiagnosisFactory(patient=patient, code="M17.11", position=0)
     DiagnosisFactory(patient=patient, code="R26.81", position=1)
     DiagnosisFactory(patient=patient, code="Z96.651", position=2)
-    url = reverse("clinic:patient-update", args=[patient.uuid])
+    url = reverse("assessments:patient-update", args=[patient.uuid])
     data = form_values(clinician_client.get(url))
     data["diagnoses-0-DELETE"] = "on"
 
@@ -746,15 +835,58 @@ def test_removing_a_diagnosis_closes_the_gap_in_positions(
     ]
 
 
+def test_changing_the_payer_recomputes_the_drafts_billing_decision(
+    clinician_client, clinic, patient, session, form_values
+):
+    """A new coverage payer on the patient page re-bills the patient's draft session.
+
+    The draft's decision now names the commercial payer, with its kind, its rate
+    and the payment estimated at that rate.
+    """
+    # given a draft billed to the patient's Medicare payer at $50.00
+    session_billing_refresh(session=session)
+    medicare = patient.coverage.payer
+    assert (
+        session.billing_decision.payer,
+        session.billing_decision.estimated_payment,
+    ) == (medicare, Decimal("50.00"))
+    commercial = PayerFactory(
+        clinic=clinic,
+        name="Blue Cross PPO",
+        kind=Payer.Kind.COMMERCIAL,
+        rate_97750=Decimal("99.00"),
+    )
+    url = reverse("assessments:patient-update", args=[patient.uuid])
+    data = form_values(clinician_client.get(url))
+    data["payer"] = str(commercial.pk)
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then
+    assertRedirects(response, _detail_url(patient))
+    decision = session.billing_decision
+    decision.refresh_from_db()
+    assert (
+        decision.status,
+        decision.payer,
+        decision.inputs["payer_kind"],
+        decision.inputs["rate"],
+        decision.qualifies,
+        decision.units,
+        decision.estimated_payment,
+    ) == ("draft", commercial, "commercial", "99.00", True, 1, Decimal("99.00"))
+
+
 def test_patient_list_pages_by_fifty(clinician_client, clinic):
     # given 51 patients, the last one alphabetically on page 2
     for number in range(51):
         PatientFactory(clinic=clinic, last_name=f"Zed{number:02d}", first_name="A")
 
     # when
-    first = clinician_client.get(reverse("clinic:patient-list"))
-    second = clinician_client.get(reverse("clinic:patient-list"), {"page": "2"})
-    beyond = clinician_client.get(reverse("clinic:patient-list"), {"page": "junk"})
+    first = clinician_client.get(reverse("assessments:patient-list"))
+    second = clinician_client.get(reverse("assessments:patient-list"), {"page": "2"})
+    beyond = clinician_client.get(reverse("assessments:patient-list"), {"page": "junk"})
 
     # then
     assert len(first.context["patients"]) == 50

@@ -1,0 +1,281 @@
+"""What a recorded test session is, and the rules it must keep: pure Python.
+
+``session_create`` and ``session_update`` check every session with
+``session_problems`` before they write anything, whoever calls them (the session
+page, the admin, ``seed_demo``), and the session form only puts the problems next
+to the fields they name. No Django import here, so the rules are tested without a
+database.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from billing.rules.codes import (
+    KNOWN_TIMED_CODES,
+    PHYSICAL_PERFORMANCE_TEST,
+    UNTIMED_CODES,
+)
+
+from . import catalog
+
+SESSION_ENDS_BEFORE_START = "Time out must be after time in."
+SESSION_IN_FUTURE = "This session ends in the future; record it once it has happened."
+NO_TESTS = "Add at least one test."
+UNKNOWN_TEST = "{code} is not a test in the catalog."
+TEST_ENDS_BEFORE_START = "Stop must be after start."
+TEST_OUTSIDE_SESSION = (
+    "This test ({start}–{end}) falls outside the session's time in–time out "
+    "({session_start}–{session_end})."
+)
+TESTS_OVERLAP = (
+    "{this} ({this_start}–{this_end}) overlaps {other} ({other_start}–{other_end})."
+)
+SIDE_REQUIRED = "{test} is done per side: choose left, right or both."
+SIDE_NOT_APPLICABLE = "{test} is not done per side: choose not applicable."
+TRIALS_ON_WRONG_SIDE = "{test} done on side {side} has no {trial_side} trials."
+TOO_MANY_TRIALS = "{test} records at most {trials} trial(s)."
+NOT_A_NUMBER = "{test}: enter a number."
+PROCEDURE_LISTED_TWICE = "{code} is listed twice; give its minutes once."
+TIMED_PROCEDURE_NEEDS_MINUTES = "Give the direct minutes of this timed procedure."
+UNKNOWN_PROCEDURE = (
+    "{code} is not a procedure the billing rules know; 97750 itself comes from "
+    "the tests."
+)
+UNTIMED_PROCEDURE_HAS_MINUTES = (
+    "{code} is untimed: it is one unit whatever its length, so it has no minutes."
+)
+
+
+# The trial lists each side records, keyed by PerformedTest.Side's values ("na":
+# the test is not done per side).
+TRIAL_SIDES = {
+    "left": ("left",),
+    "right": ("right",),
+    "both": ("left", "right"),
+    "na": ("na",),
+}
+NOT_APPLICABLE = "na"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TestInput:
+    """One test as recorded: catalog code, side, its own times and trial values.
+
+    trials maps each recorded side to its values as decimal strings, in the
+    order the trials were done: {"left": ["24.0", "25.5"], "right": [...]}.
+    """
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    catalog_code: str
+    side: str
+    started_at: datetime
+    ended_at: datetime
+    trials: dict[str, list[str]]
+    notes: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcedureInput:
+    """Another CPT procedure the same day; minutes are 0 for untimed codes."""
+
+    code: str
+    minutes: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionInput:
+    """A whole session as the form (or any other caller) hands it to the services."""
+
+    started_at: datetime
+    ended_at: datetime
+    discipline: str
+    reason: str
+    interpretation: str
+    tests: tuple[TestInput, ...]
+    procedures: tuple[ProcedureInput, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Problem:
+    """One broken rule, addressed so a form can show it next to the right field.
+
+    field names a SessionInput field when test and procedure are None, a
+    TestInput field when test is the index of a test in SessionInput.tests, and
+    a ProcedureInput field when procedure is an index into procedures. A trial
+    value's problem also gives its side and 1-based trial number. field "" is
+    the session (or the list of tests) as a whole.
+    """
+
+    message: str
+    field: str = ""
+    test: int | None = None
+    procedure: int | None = None
+    side: str | None = None
+    trial: int | None = None
+
+
+def session_problems(session: SessionInput, *, now: datetime) -> tuple[Problem, ...]:
+    """Return every rule the session breaks, in form order; empty if none.
+
+    The session's times are in order and not in the future; each test is in the
+    catalog, ends after it starts, lies inside time in–time out, overlaps no
+    other test (one clinician, one patient: minutes are billed once), names a
+    side its test allows and holds no more trials than the protocol records,
+    each a value in the test's plausible range; each other procedure is listed
+    once, with minutes if it is timed and none if it is untimed.
+    """
+    problems = []
+    if session.ended_at <= session.started_at:
+        problems.append(Problem(message=SESSION_ENDS_BEFORE_START, field="ended_at"))
+    elif session.ended_at > now:
+        problems.append(Problem(message=SESSION_IN_FUTURE, field="ended_at"))
+    if not session.tests:
+        problems.append(Problem(message=NO_TESTS, field="tests"))
+    for index, test in enumerate(session.tests):
+        problems += _test_problems(index, test, session)
+    problems += _overlap_problems(session.tests)
+    problems += _procedure_problems(session.procedures)
+    return tuple(problems)
+
+
+def clock(moment: datetime) -> str:
+    """Write a time as the forms and messages show it: 24-hour, with seconds."""
+    return moment.strftime("%H:%M:%S")
+
+
+def _test_problems(index: int, test: TestInput, session: SessionInput) -> list[Problem]:
+    entry = catalog.CATALOG.get(test.catalog_code)
+    if entry is None:
+        message = UNKNOWN_TEST.format(code=test.catalog_code)
+        return [Problem(message=message, field="catalog_code", test=index)]
+    problems = []
+    if test.ended_at <= test.started_at:
+        problems.append(
+            Problem(message=TEST_ENDS_BEFORE_START, field="ended_at", test=index)
+        )
+    elif session.ended_at > session.started_at and (
+        test.started_at < session.started_at or test.ended_at > session.ended_at
+    ):
+        # Only a real window is checked: a session that ends before it starts
+        # already has its own problem, and every test would fall outside it.
+        message = TEST_OUTSIDE_SESSION.format(
+            start=clock(test.started_at),
+            end=clock(test.ended_at),
+            session_start=clock(session.started_at),
+            session_end=clock(session.ended_at),
+        )
+        problems.append(Problem(message=message, field="started_at", test=index))
+    side_problem = _side_problem(entry, test.side)
+    if side_problem:
+        problems.append(Problem(message=side_problem, field="side", test=index))
+        return problems
+    return problems + _trial_problems(index, entry, test)
+
+
+def _side_problem(entry: catalog.CatalogTest, side: str) -> str | None:
+    if entry.per_side and (side not in TRIAL_SIDES or side == NOT_APPLICABLE):
+        return SIDE_REQUIRED.format(test=entry.name)
+    if not entry.per_side and side != NOT_APPLICABLE:
+        return SIDE_NOT_APPLICABLE.format(test=entry.name)
+    return None
+
+
+def _trial_problems(
+    index: int, entry: catalog.CatalogTest, test: TestInput
+) -> list[Problem]:
+    problems = []
+    allowed = TRIAL_SIDES[test.side]
+    for trial_side, values in test.trials.items():
+        if trial_side not in allowed:
+            message = TRIALS_ON_WRONG_SIDE.format(
+                test=entry.name, side=test.side, trial_side=trial_side
+            )
+            problems.append(Problem(message=message, field="trials", test=index))
+            continue
+        for number, value in enumerate(values, start=1):
+            message = _trial_message(entry, number, value)
+            if message:
+                problems.append(
+                    Problem(
+                        message=message,
+                        field="trials",
+                        test=index,
+                        side=trial_side,
+                        trial=number,
+                    )
+                )
+    return problems
+
+
+def _trial_message(entry: catalog.CatalogTest, number: int, value: str) -> str | None:
+    if number > entry.trials:
+        return TOO_MANY_TRIALS.format(test=entry.name, trials=entry.trials)
+    try:
+        return entry.check_value(Decimal(value))
+    except (InvalidOperation, TypeError):
+        return NOT_A_NUMBER.format(test=entry.name)
+
+
+def _overlap_problems(tests: tuple[TestInput, ...]) -> list[Problem]:
+    """Report every pair of tests whose times overlap, on both tests, naming each."""
+    timed = sorted(
+        (
+            (test.started_at, index, test)
+            for index, test in enumerate(tests)
+            if test.ended_at > test.started_at and test.catalog_code in catalog.CATALOG
+        ),
+        key=lambda item: item[:2],
+    )
+    problems = []
+    for position, (_start, index, test) in enumerate(timed):
+        for _other_start, other_index, other in timed[position + 1 :]:
+            if other.started_at >= test.ended_at:
+                break
+            for this_index, this, that in (
+                (index, test, other),
+                (other_index, other, test),
+            ):
+                message = TESTS_OVERLAP.format(
+                    this=catalog.get(this.catalog_code).name,
+                    this_start=clock(this.started_at),
+                    this_end=clock(this.ended_at),
+                    other=catalog.get(that.catalog_code).name,
+                    other_start=clock(that.started_at),
+                    other_end=clock(that.ended_at),
+                )
+                problems.append(
+                    Problem(message=message, field="started_at", test=this_index)
+                )
+    return problems
+
+
+_KNOWN_PROCEDURES = (KNOWN_TIMED_CODES - {PHYSICAL_PERFORMANCE_TEST}) | UNTIMED_CODES
+
+
+def _procedure_problems(procedures: tuple[ProcedureInput, ...]) -> list[Problem]:
+    problems = []
+    seen = set()
+    for index, procedure in enumerate(procedures):
+        code = procedure.code
+        if code not in _KNOWN_PROCEDURES:
+            message = UNKNOWN_PROCEDURE.format(code=code)
+            problems.append(Problem(message=message, field="code", procedure=index))
+            continue
+        if code in seen:
+            message = PROCEDURE_LISTED_TWICE.format(code=code)
+            problems.append(Problem(message=message, field="code", procedure=index))
+        seen.add(code)
+        if code in UNTIMED_CODES and procedure.minutes:
+            message = UNTIMED_PROCEDURE_HAS_MINUTES.format(code=code)
+            problems.append(Problem(message=message, field="minutes", procedure=index))
+        elif code not in UNTIMED_CODES and not procedure.minutes:
+            problems.append(
+                Problem(
+                    message=TIMED_PROCEDURE_NEEDS_MINUTES,
+                    field="minutes",
+                    procedure=index,
+                )
+            )
+    return problems

@@ -1,0 +1,1 @@
+"""The clinician's pages: patients' charts, test sessions, and signed notes."""

@@ -1,0 +1,117 @@
+"""Signed-note pages: sign a draft, add an addendum, download a note, verify one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from billing.selectors import decision_panel_get
+from clinic.access import access_clinician
+
+from ..access import access_session_by_uuid
+from ..forms import AddendumForm, SignForm, VerifyForm
+from ..models import NoteAccessEvent
+from ..notes import signing
+from ..notes.export import note_access_record
+from ..notes.verification import note_verify
+from .pages import entry_page
+
+NOTE_SEALED = "Signed. Sealed note {document_id} stored."
+ALREADY_SIGNED = "This note is already signed."
+DRAFT_HAS_NO_ADDENDA = "Edit the draft instead; addenda are for signed notes."
+
+
+def session_sign_view(request, session_uuid):
+    session = access_session_by_uuid(request.user, session_uuid)
+    clinician = access_clinician(request.user)
+    if not session.is_draft:
+        messages.info(request, ALREADY_SIGNED)
+        return redirect(session)
+    form = SignForm(request.POST or None)
+    return _signed_page(
+        request,
+        form,
+        save=lambda data: signing.session_sign(
+            session=session,
+            clinician=clinician,
+            password=data["password"],
+            now=timezone.now(),
+        ),
+        template="assessments/session_sign.html",
+        context={
+            "session": session,
+            "refusal": _sign_refusal(session, clinician),
+            "billing": decision_panel_get(decision=session.billing_decision),
+        },
+    )
+
+
+def addendum_create_view(request, session_uuid):
+    session = access_session_by_uuid(request.user, session_uuid)
+    clinician = access_clinician(request.user)
+    if session.is_draft:
+        messages.info(request, DRAFT_HAS_NO_ADDENDA)
+        return redirect(session)
+    return _signed_page(
+        request,
+        AddendumForm(request.POST or None),
+        save=lambda data: signing.addendum_add(
+            session=session,
+            author=clinician,
+            text=data["text"],
+            password=data["password"],
+            now=timezone.now(),
+        ),
+        template="assessments/addendum_form.html",
+        context={"session": session},
+    )
+
+
+def note_download_view(request, session_uuid, number):
+    """Send a stored sealed note as it was stored: it is never rendered again."""
+    session = access_session_by_uuid(request.user, session_uuid)
+    version = get_object_or_404(session.note_versions, number=number)
+    note_access_record(
+        version=version,
+        user=request.user,
+        action=NoteAccessEvent.Action.DOWNLOAD,
+        now=timezone.now(),
+    )
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    return response
+
+
+@login_not_required
+def verify_view(request):
+    """Let anyone holding a note check it; show nothing beyond what the file holds."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = note_verify(form.cleaned_data["pdf"].read())
+    return render(request, "assessments/verify.html", {"form": form, "result": result})
+
+
+def _sign_refusal(session, clinician) -> str | None:
+    """Return why this clinician may not sign the note, shown instead of the form."""
+    try:
+        signing.check_may_sign_session(session, clinician)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
+
+
+def _signed_page(request, form, *, save, template, context):
+    return entry_page(
+        request,
+        form,
+        save=save,
+        saved=lambda version: (
+            NOTE_SEALED.format(document_id=version.document_id),
+            version.session.get_absolute_url(),
+        ),
+        template=template,
+        context={**context, "attestation": signing.ATTESTATION},
+    )

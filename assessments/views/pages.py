@@ -1,0 +1,46 @@
+"""The one way a page saves: typed input to a service, its refusal back on the form."""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+class Entry(Protocol):
+    """A page's forms: the typed input, and a place for a service's problems."""
+
+    def cleaned_input(self) -> object | None: ...
+
+    def add_errors(self, error: ValidationError) -> None: ...
+
+    def context(self) -> dict: ...
+
+
+def entry_page[T](
+    request: HttpRequest,
+    entry: Entry,
+    *,
+    save: Callable[[object], T],
+    saved: Callable[[T], tuple[str, str]],
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """Save what was typed through ``save``, or show the page again with its errors.
+
+    ``saved`` turns what ``save`` returned into (message, URL) for the redirect.
+    A ValidationError from the service goes back next to the fields it names, so
+    the user loses nothing they typed and never sees a server error for it.
+    """
+    if request.method == "POST" and (data := entry.cleaned_input()) is not None:
+        try:
+            result = save(data)
+        except ValidationError as exc:
+            entry.add_errors(exc)
+        else:
+            message, url = saved(result)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, template, {**context, **entry.context()})

@@ -1,0 +1,58 @@
+"""Patient pages: find, add, see and edit a patient of the user's clinic."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+
+from clinic.access import access_clinic, access_patient_by_uuid
+
+from ..forms import PatientEntry
+from ..selectors import patient_coverage, patient_list, patient_sessions
+from ..services import patient_chart_save
+from .pages import entry_page
+
+PATIENTS_PER_PAGE = 50
+
+
+def patient_list_view(request):
+    clinic = access_clinic(request.user)
+    search = request.GET.get("q", "").strip()
+    page = Paginator(patient_list(clinic=clinic, search=search), PATIENTS_PER_PAGE)
+    patients = page.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/patient_list.html",
+        {"patients": patients, "search": search, "clinic": clinic},
+    )
+
+
+def patient_form_view(request, patient_uuid=None):
+    clinic = access_clinic(request.user)
+    patient = (
+        access_patient_by_uuid(request.user, patient_uuid) if patient_uuid else None
+    )
+    return entry_page(
+        request,
+        PatientEntry(request.POST or None, patient=patient, clinic=clinic),
+        save=lambda data: patient_chart_save(patient=patient, clinic=clinic, data=data),
+        saved=lambda saved: (
+            f"Saved {saved.full_name}.",
+            reverse("assessments:patient-detail", args=[saved.uuid]),
+        ),
+        template="assessments/patient_form.html",
+        context={"patient": patient},
+    )
+
+
+def patient_detail_view(request, patient_uuid):
+    patient = access_patient_by_uuid(request.user, patient_uuid)
+    return render(
+        request,
+        "assessments/patient_detail.html",
+        {
+            "patient": patient,
+            "coverage": patient_coverage(patient=patient),
+            "sessions": patient_sessions(patient=patient),
+            "diagnoses": patient.diagnoses.all(),
+        },
+    )

@@ -1,0 +1,76 @@
+"""Session pages: record a timed test session, see it, change it while it is a draft."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from billing.selectors import decision_panel_get
+from clinic.access import access_clinician, access_patient_by_uuid
+
+from .. import catalog
+from ..access import access_session_by_uuid
+from ..forms import SessionEntry, SessionForm
+from ..selectors import session_summary
+from ..services import session_create, session_update
+from .pages import entry_page
+
+SESSION_SAVED = "Session saved."
+SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
+
+
+def session_create_view(request, patient_uuid):
+    patient = access_patient_by_uuid(request.user, patient_uuid)
+    clinician = access_clinician(request.user)
+    entry = SessionEntry(
+        request.POST or None, initial=SessionForm.initial_for_new(clinician)
+    )
+    return _session_form_page(
+        request,
+        entry,
+        save=lambda data: session_create(
+            patient=patient, clinician=clinician, data=data
+        ),
+        patient=patient,
+    )
+
+
+def session_update_view(request, session_uuid):
+    session = access_session_by_uuid(request.user, session_uuid)
+    access_clinician(request.user)
+    if not session.is_draft:
+        messages.error(request, SIGNED_USE_ADDENDUM)
+        return redirect(session)
+    return _session_form_page(
+        request,
+        SessionEntry(request.POST or None, session=session),
+        save=lambda data: session_update(session=session, data=data),
+        patient=session.patient,
+        session=session,
+    )
+
+
+def session_detail_view(request, session_uuid):
+    session = access_session_by_uuid(request.user, session_uuid)
+    return render(
+        request,
+        "assessments/session_detail.html",
+        {
+            "session": session,
+            "summary": session_summary(session=session),
+            "billing": decision_panel_get(decision=session.billing_decision),
+        },
+    )
+
+
+def _session_form_page(request, entry, *, save, patient, session=None):
+    return entry_page(
+        request,
+        entry,
+        save=save,
+        saved=lambda saved: (SESSION_SAVED, saved.get_absolute_url()),
+        template="assessments/session_form.html",
+        context={
+            "patient": patient,
+            "session": session,
+            "catalog": catalog.script_data(),
+        },
+    )
