@@ -20,21 +20,34 @@ the browser tests remove it, so that a transactional test can flush its tables
 
 from django.db import migrations
 
-POSTGRESQL_LOCK = [
-    """
-    CREATE FUNCTION perfnote_session_locked() RETURNS trigger AS $$
-    BEGIN
-        IF OLD.status = 'signed' THEN
-            RAISE EXCEPTION 'perfnote: signed notes cannot be changed'
+REFUSED = "perfnote: signed notes cannot be changed"
+
+# The row a trigger guards, by what it is: "status" rows are locked once their
+# status column holds the value given; "child" rows while their session is
+# signed; "append-only" rows always.
+LOCKS = [
+    # (name, table, kind, locking status)
+    ("session", "assessments_testsession", "status", "signed"),
+    ("performedtest", "assessments_performedtest", "child", None),
+    ("samedayprocedure", "assessments_samedayprocedure", "child", None),
+    ("decision", "billing_billingdecision", "status", "final"),
+    ("noteversion", "assessments_noteversion", "append-only", None),
+    ("addendum", "assessments_addendum", "append-only", None),
+]
+CHILD_EVENTS = ("INSERT", "UPDATE", "DELETE")
+OTHER_EVENTS = ("UPDATE", "DELETE")
+
+POSTGRESQL_FUNCTIONS = {
+    # TG_ARGV[0] is the status that locks the row ('signed', 'final').
+    "perfnote_status_locked": """
+        IF OLD.status = TG_ARGV[0] THEN
+            RAISE EXCEPTION '{refused}'
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
         RETURN NEW;
-    END $$ LANGUAGE plpgsql
     """,
-    """
-    CREATE FUNCTION perfnote_child_locked() RETURNS trigger AS $$
-    BEGIN
+    "perfnote_child_locked": """
         IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
             SELECT 1 FROM assessments_testsession
             WHERE id = OLD.session_id AND status = 'signed'
@@ -42,219 +55,109 @@ POSTGRESQL_LOCK = [
             SELECT 1 FROM assessments_testsession
             WHERE id = NEW.session_id AND status = 'signed'
         ) THEN
-            RAISE EXCEPTION 'perfnote: signed notes cannot be changed'
+            RAISE EXCEPTION '{refused}'
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
         RETURN NEW;
-    END $$ LANGUAGE plpgsql
     """,
-    """
-    CREATE FUNCTION perfnote_decision_locked() RETURNS trigger AS $$
-    BEGIN
-        IF OLD.status = 'final' THEN
-            RAISE EXCEPTION 'perfnote: signed notes cannot be changed'
-                USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-        RETURN NEW;
-    END $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE FUNCTION perfnote_append_only() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION 'perfnote: signed notes cannot be changed'
+    "perfnote_append_only": """
+        RAISE EXCEPTION '{refused}'
             USING ERRCODE = 'integrity_constraint_violation';
-    END $$ LANGUAGE plpgsql
     """,
-    """
-    CREATE TRIGGER perfnote_session_locked BEFORE UPDATE OR DELETE
-    ON assessments_testsession FOR EACH ROW
-    EXECUTE FUNCTION perfnote_session_locked()
-    """,
-    """
-    CREATE TRIGGER perfnote_child_locked BEFORE INSERT OR UPDATE OR DELETE
-    ON assessments_performedtest FOR EACH ROW
-    EXECUTE FUNCTION perfnote_child_locked()
-    """,
-    """
-    CREATE TRIGGER perfnote_child_locked BEFORE INSERT OR UPDATE OR DELETE
-    ON assessments_samedayprocedure FOR EACH ROW
-    EXECUTE FUNCTION perfnote_child_locked()
-    """,
-    """
-    CREATE TRIGGER perfnote_decision_locked BEFORE UPDATE OR DELETE
-    ON billing_billingdecision FOR EACH ROW
-    EXECUTE FUNCTION perfnote_decision_locked()
-    """,
-    """
-    CREATE TRIGGER perfnote_append_only BEFORE UPDATE OR DELETE
-    ON assessments_noteversion FOR EACH ROW
-    EXECUTE FUNCTION perfnote_append_only()
-    """,
-    """
-    CREATE TRIGGER perfnote_append_only BEFORE UPDATE OR DELETE
-    ON assessments_addendum FOR EACH ROW
-    EXECUTE FUNCTION perfnote_append_only()
-    """,
-]
+}
+# PostgreSQL trigger names, one per kind of lock, as a table has at most one.
+POSTGRESQL_TRIGGER = {
+    "status": "perfnote_{name}_locked",
+    "child": "perfnote_child_locked",
+    "append-only": "perfnote_append_only",
+}
+POSTGRESQL_FUNCTION = {
+    "status": "perfnote_status_locked",
+    "child": "perfnote_child_locked",
+    "append-only": "perfnote_append_only",
+}
 
-POSTGRESQL_UNLOCK = [
-    "DROP TRIGGER perfnote_session_locked ON assessments_testsession",
-    "DROP TRIGGER perfnote_child_locked ON assessments_performedtest",
-    "DROP TRIGGER perfnote_child_locked ON assessments_samedayprocedure",
-    "DROP TRIGGER perfnote_decision_locked ON billing_billingdecision",
-    "DROP TRIGGER perfnote_append_only ON assessments_noteversion",
-    "DROP TRIGGER perfnote_append_only ON assessments_addendum",
-    "DROP FUNCTION perfnote_session_locked()",
-    "DROP FUNCTION perfnote_child_locked()",
-    "DROP FUNCTION perfnote_decision_locked()",
-    "DROP FUNCTION perfnote_append_only()",
-]
-
-SQLITE_LOCK = [
-    "CREATE TABLE perfnote_lock (locked INTEGER PRIMARY KEY)",
-    "INSERT INTO perfnote_lock (locked) VALUES (1)",
-    """
-    CREATE TRIGGER perfnote_session_locked_update
-    BEFORE UPDATE ON assessments_testsession
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND OLD.status = 'signed'
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_session_locked_delete
-    BEFORE DELETE ON assessments_testsession
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND OLD.status = 'signed'
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_performedtest_locked_insert
-    BEFORE INSERT ON assessments_performedtest
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND EXISTS (
-        SELECT 1 FROM assessments_testsession
-        WHERE id = NEW.session_id AND status = 'signed'
-    )
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_performedtest_locked_update
-    BEFORE UPDATE ON assessments_performedtest
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND EXISTS (
-        SELECT 1 FROM assessments_testsession
-        WHERE id IN (OLD.session_id, NEW.session_id) AND status = 'signed'
-    )
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_performedtest_locked_delete
-    BEFORE DELETE ON assessments_performedtest
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND EXISTS (
-        SELECT 1 FROM assessments_testsession
-        WHERE id = OLD.session_id AND status = 'signed'
-    )
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_samedayprocedure_locked_insert
-    BEFORE INSERT ON assessments_samedayprocedure
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND EXISTS (
-        SELECT 1 FROM assessments_testsession
-        WHERE id = NEW.session_id AND status = 'signed'
-    )
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_samedayprocedure_locked_update
-    BEFORE UPDATE ON assessments_samedayprocedure
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND EXISTS (
-        SELECT 1 FROM assessments_testsession
-        WHERE id IN (OLD.session_id, NEW.session_id) AND status = 'signed'
-    )
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_samedayprocedure_locked_delete
-    BEFORE DELETE ON assessments_samedayprocedure
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND EXISTS (
-        SELECT 1 FROM assessments_testsession
-        WHERE id = OLD.session_id AND status = 'signed'
-    )
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_decision_locked_update
-    BEFORE UPDATE ON billing_billingdecision
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND OLD.status = 'final'
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_decision_locked_delete
-    BEFORE DELETE ON billing_billingdecision
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock) AND OLD.status = 'final'
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_noteversion_locked_update
-    BEFORE UPDATE ON assessments_noteversion
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock)
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_noteversion_locked_delete
-    BEFORE DELETE ON assessments_noteversion
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock)
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_addendum_locked_update
-    BEFORE UPDATE ON assessments_addendum
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock)
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-    """
-    CREATE TRIGGER perfnote_addendum_locked_delete
-    BEFORE DELETE ON assessments_addendum
-    WHEN EXISTS (SELECT 1 FROM perfnote_lock)
-    BEGIN SELECT RAISE(ABORT, 'perfnote: signed notes cannot be changed'); END
-    """,
-]
-
-SQLITE_UNLOCK = [
-    "DROP TRIGGER perfnote_session_locked_update",
-    "DROP TRIGGER perfnote_session_locked_delete",
-    "DROP TRIGGER perfnote_performedtest_locked_insert",
-    "DROP TRIGGER perfnote_performedtest_locked_update",
-    "DROP TRIGGER perfnote_performedtest_locked_delete",
-    "DROP TRIGGER perfnote_samedayprocedure_locked_insert",
-    "DROP TRIGGER perfnote_samedayprocedure_locked_update",
-    "DROP TRIGGER perfnote_samedayprocedure_locked_delete",
-    "DROP TRIGGER perfnote_decision_locked_update",
-    "DROP TRIGGER perfnote_decision_locked_delete",
-    "DROP TRIGGER perfnote_noteversion_locked_update",
-    "DROP TRIGGER perfnote_noteversion_locked_delete",
-    "DROP TRIGGER perfnote_addendum_locked_update",
-    "DROP TRIGGER perfnote_addendum_locked_delete",
-    "DROP TABLE perfnote_lock",
-]
-
-STATEMENTS = {
-    "postgresql": (POSTGRESQL_LOCK, POSTGRESQL_UNLOCK),
-    "sqlite": (SQLITE_LOCK, SQLITE_UNLOCK),
+# The session rows a child row's trigger looks at, by event.
+SQLITE_CHILD_SESSIONS = {
+    "INSERT": "NEW.session_id",
+    "UPDATE": "OLD.session_id, NEW.session_id",
+    "DELETE": "OLD.session_id",
 }
 
 
-def _run(schema_editor, which):
-    lock, unlock = STATEMENTS[schema_editor.connection.vendor]
-    for statement in (lock, unlock)[which]:
-        schema_editor.execute(statement)
+def _events(kind):
+    return CHILD_EVENTS if kind == "child" else OTHER_EVENTS
+
+
+def postgresql_lock():
+    for function, body in POSTGRESQL_FUNCTIONS.items():
+        yield (
+            f"CREATE FUNCTION {function}() RETURNS trigger AS $$ BEGIN "
+            f"{body.format(refused=REFUSED)} END $$ LANGUAGE plpgsql"
+        )
+    for name, table, kind, status in LOCKS:
+        argument = f"'{status}'" if status else ""
+        yield (
+            f"CREATE TRIGGER {POSTGRESQL_TRIGGER[kind].format(name=name)} "
+            f"BEFORE {' OR '.join(_events(kind))} ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION {POSTGRESQL_FUNCTION[kind]}({argument})"
+        )
+
+
+def postgresql_unlock():
+    for name, table, kind, _status in LOCKS:
+        yield f"DROP TRIGGER {POSTGRESQL_TRIGGER[kind].format(name=name)} ON {table}"
+    for function in POSTGRESQL_FUNCTIONS:
+        yield f"DROP FUNCTION {function}()"
+
+
+def _sqlite_condition(kind, status, event):
+    if kind == "status":
+        return f"AND OLD.status = '{status}'"
+    if kind == "child":
+        return (
+            "AND EXISTS (SELECT 1 FROM assessments_testsession WHERE id IN "
+            f"({SQLITE_CHILD_SESSIONS[event]}) AND status = 'signed')"
+        )
+    return ""
+
+
+def sqlite_lock():
+    yield "CREATE TABLE perfnote_lock (locked INTEGER PRIMARY KEY)"
+    yield "INSERT INTO perfnote_lock (locked) VALUES (1)"
+    for name, table, kind, status in LOCKS:
+        for event in _events(kind):
+            yield (
+                f"CREATE TRIGGER perfnote_{name}_locked_{event.lower()} "
+                f"BEFORE {event} ON {table} "
+                "WHEN EXISTS (SELECT 1 FROM perfnote_lock) "
+                f"{_sqlite_condition(kind, status, event)} "
+                f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
+            )
+
+
+def sqlite_unlock():
+    for name, _table, kind, _status in LOCKS:
+        for event in _events(kind):
+            yield f"DROP TRIGGER perfnote_{name}_locked_{event.lower()}"
+    yield "DROP TABLE perfnote_lock"
+
+
+STATEMENTS = {
+    "postgresql": (postgresql_lock, postgresql_unlock),
+    "sqlite": (sqlite_lock, sqlite_unlock),
+}
 
 
 def lock(apps, schema_editor):
-    _run(schema_editor, 0)
+    for statement in STATEMENTS[schema_editor.connection.vendor][0]():
+        schema_editor.execute(statement)
 
 
 def unlock(apps, schema_editor):
-    _run(schema_editor, 1)
+    for statement in STATEMENTS[schema_editor.connection.vendor][1]():
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
