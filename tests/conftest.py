@@ -1,16 +1,17 @@
 """Shared fixtures: the actors of every access test, and helpers to read pages back.
 
-The actors are a physical therapist of ``clinic``, a stranger working in
-``other_clinic``, a front-office admin of ``clinic`` (no Clinician row) and a user
-who works in no clinic at all.
+The actors are a physical therapist of ``clinic``, a colleague in the same
+clinic, a stranger working in ``other_clinic``, a front-office admin of
+``clinic`` (no Clinician row), a user who works in no clinic at all and an
+anonymous visitor. ``user_of`` gives any of them by name, so an access test can
+be one table of who gets what.
 """
 
-import html
-import re
-from html.parser import HTMLParser
-
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from tests import pages
+from tests.actors import INSIDERS, OUTSIDERS
 from tests.factories import (
     ClinicAdminFactory,
     ClinicFactory,
@@ -70,6 +71,33 @@ def user_without_clinic(db):
     return UserFactory()
 
 
+_ACTOR_FIXTURES = {
+    "clinician": "clinician",
+    "clinic admin": "clinic_admin",
+    "other clinician": "other_clinician",
+    "no clinic": "user_without_clinic",
+}
+
+
+@pytest.fixture
+def user_of(request):
+    """Return ``user_of(actor)``: the login of one actor named in tests.actors.
+
+    Rows are made only for the actor asked for, through the fixtures above.
+    """
+
+    def user_of(actor):
+        assert actor in INSIDERS + OUTSIDERS, f"no actor {actor!r}"
+        if actor == "anonymous":
+            return AnonymousUser()
+        if actor == "colleague":
+            return ClinicianFactory(clinic=request.getfixturevalue("clinic")).user
+        found = request.getfixturevalue(_ACTOR_FIXTURES[actor])
+        return getattr(found, "user", found)
+
+    return user_of
+
+
 @pytest.fixture
 def clinician_client(client, clinician):
     client.force_login(clinician.user)
@@ -119,84 +147,13 @@ def other_session(other_patient, other_clinician):
     return session
 
 
-def _field_errors(response, field_id):
-    """Return the messages in the error block crispy renders under one field."""
-    page = response.content.decode()
-    block = re.search(
-        rf'<div id="{re.escape(field_id)}_error" class="invalid-feedback">(.*?)</div>',
-        page,
-        re.DOTALL,
-    )
-    if block is None:
-        return []
-    return [
-        html.unescape(message)
-        for message in re.findall(r"<strong>(.*?)</strong>", block.group(1), re.DOTALL)
-    ]
-
-
-class _FormValues(HTMLParser):
-    """Collect what a browser would submit: name -> value of each filled control.
-
-    Controls inside <template> (the formset's empty row) are skipped.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.values = {}
-        self._textarea = None
-        self._select = None
-        self._in_template = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "template":
-            self._in_template += 1
-        if self._in_template:
-            return
-        if tag == "option" and self._select is not None and "selected" in attrs:
-            self.values[self._select] = attrs.get("value", "")
-        if "name" not in attrs:
-            return
-        if tag == "input":
-            if attrs.get("type") == "checkbox":
-                if "checked" in attrs:
-                    self.values[attrs["name"]] = attrs.get("value") or "on"
-                return
-            self.values[attrs["name"]] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self.values[self._textarea] = ""
-        elif tag == "select":
-            self._select = attrs["name"]
-
-    def handle_endtag(self, tag):
-        if tag == "template":
-            self._in_template -= 1
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea is not None and not self._in_template:
-            # Django writes a newline after <textarea>, which browsers drop.
-            self.values[self._textarea] += data.removeprefix("\n")
-
-
-def _form_values(response):
-    parser = _FormValues()
-    parser.feed(response.content.decode())
-    return parser.values
-
-
 @pytest.fixture
 def field_errors():
     """Return ``read(response, field_id) -> [message, ...]`` for one field's errors."""
-    return _field_errors
+    return pages.field_errors
 
 
 @pytest.fixture
 def form_values():
     """Return ``read(response) -> {name: value}`` of the re-rendered form's controls."""
-    return _form_values
+    return pages.form_values

@@ -178,6 +178,25 @@ class SameDayProcedureFactory(DjangoModelFactory[SameDayProcedure]):
         model = SameDayProcedure
 
 
+def one_test_session(*, patient, clinician, start, minutes):
+    """Return a draft session with one test of ``minutes`` minutes from ``start``.
+
+    The session runs five minutes longer than its test, as a real visit does.
+    """
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=minutes + 5),
+    )
+    PerformedTestFactory(
+        session=session,
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=minutes),
+    )
+    return session
+
+
 def mark_signed(session, *, at=None):
     """Lock a session as signed in the database, without a rendered note.
 

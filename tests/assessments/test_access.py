@@ -3,68 +3,42 @@
 import uuid
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from assessments.access import access_session_by_uuid
 from assessments.services import session_billing_refresh
-from tests.factories import ClinicianFactory
+from tests.actors import INSIDERS
 
 pytestmark = pytest.mark.django_db
 
 
-def test_clinician_can_access_a_session_of_their_clinic(clinician, session):
+# Why an outsider cannot open a session of ``clinic``.
+SESSION_REFUSALS = {
+    "other clinician": "No such session.",
+    "no clinic": "No clinic.",
+    "anonymous": "No clinic.",
+}
+
+
+@pytest.mark.parametrize("actor", INSIDERS)
+def test_everyone_in_the_clinic_can_access_its_session(user_of, session, actor):
     # when
-    result = access_session_by_uuid(clinician.user, session.uuid)
+    result = access_session_by_uuid(user_of(actor), session.uuid)
 
     # then
     assert result == session
 
 
-def test_colleague_in_the_same_clinic_can_access_the_session(clinic, session):
-    # given
-    colleague = ClinicianFactory(clinic=clinic)
-
-    # when
-    result = access_session_by_uuid(colleague.user, session.uuid)
-
-    # then
-    assert result == session
-
-
-def test_clinic_admin_can_access_a_session_of_their_clinic(clinic_admin, session):
-    # when
-    result = access_session_by_uuid(clinic_admin.user, session.uuid)
-
-    # then
-    assert result == session
-
-
-def test_session_of_another_clinic_is_not_found(clinician, other_session):
+@pytest.mark.parametrize(("actor", "message"), SESSION_REFUSALS.items())
+def test_nobody_outside_the_clinic_can_access_its_session(
+    user_of, session, actor, message
+):
     # when
     with pytest.raises(Http404) as error:
-        access_session_by_uuid(clinician.user, other_session.uuid)
+        access_session_by_uuid(user_of(actor), session.uuid)
 
     # then
-    assert str(error.value) == "No such session."
-
-
-def test_user_without_clinic_cannot_access_a_session(user_without_clinic, session):
-    # when
-    with pytest.raises(Http404) as error:
-        access_session_by_uuid(user_without_clinic, session.uuid)
-
-    # then
-    assert str(error.value) == "No clinic."
-
-
-def test_anonymous_user_cannot_access_a_session(session):
-    # when
-    with pytest.raises(Http404) as error:
-        access_session_by_uuid(AnonymousUser(), session.uuid)
-
-    # then
-    assert str(error.value) == "No clinic."
+    assert str(error.value) == message
 
 
 def test_unknown_session_uuid_is_not_found(clinician):

@@ -10,7 +10,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +34,7 @@ from tests.factories import (
     PerformedTestFactory,
     TestSessionFactory,
 )
+from tests.pages import flashed_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,6 @@ INVALID_ICD10 = (
 
 def _clinic_today():
     return timezone.localdate(timezone=CHICAGO)
-
-
-def _messages(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def _detail_url(patient):
@@ -459,7 +455,7 @@ def test_creating_a_patient_with_diagnoses(clinician_client, clinic, payer):
         ("M17.11", "Unilateral primary osteoarthritis, right knee", 0),
         ("R26.81", "Unsteady gait", 1),
     ]
-    assert _messages(response) == ["Saved Maria Lopez."]
+    assert flashed_messages(response) == ["Saved Maria Lopez."]
 
 
 def test_blank_diagnosis_rows_are_ignored(clinician_client):

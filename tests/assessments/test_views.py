@@ -10,7 +10,6 @@ import zoneinfo
 from http import HTTPStatus
 
 import pytest
-from django.contrib.messages import get_messages
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +41,7 @@ from tests.factories import (
     TestSessionFactory,
     mark_signed,
 )
+from tests.pages import flashed_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,6 @@ GRIP = "Grip strength (Jamar dynamometer)"
 def _utc(hour, minute, second=0):
     """Return 15 January 2025 at a UTC clock time."""
     return dt.datetime(2025, 1, 15, hour, minute, second, tzinfo=dt.UTC)
-
-
-def _messages(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def _tug(**fields):
@@ -403,7 +399,7 @@ def test_recording_a_session_stores_times_in_utc_and_trials_as_typed(
     # then
     session = TestSession.objects.get()
     assertRedirects(response, session.get_absolute_url())
-    assert _messages(response) == ["Session saved."]
+    assert flashed_messages(response) == ["Session saved."]
     assert (
         session.patient,
         session.clinician,
@@ -770,7 +766,9 @@ def test_signed_session_cannot_be_opened_for_editing(clinician_client, draft):
 
     # then
     assertRedirects(response, draft.get_absolute_url())
-    assert _messages(response) == ["This session is signed; add an addendum instead."]
+    assert flashed_messages(response) == [
+        "This session is signed; add an addendum instead."
+    ]
 
 
 def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
@@ -787,7 +785,9 @@ def test_signed_session_is_not_changed_by_a_post(clinician_client, draft):
 
     # then
     assertRedirects(response, draft.get_absolute_url())
-    assert _messages(response) == ["This session is signed; add an addendum instead."]
+    assert flashed_messages(response) == [
+        "This session is signed; add an addendum instead."
+    ]
     draft.refresh_from_db()
     assert (draft.reason, draft.status) == (
         "Fall risk after right total knee replacement.",

@@ -20,9 +20,8 @@ from tests.factories import (
     DiagnosisFactory,
     PatientFactory,
     PayerFactory,
-    PerformedTestFactory,
-    TestSessionFactory,
     mark_signed,
+    one_test_session,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +41,8 @@ def front_office_client(client, clinic_admin):
 
 
 def _decided_session(patient, clinician, minutes, start=START):
-    session = TestSessionFactory(
-        patient=patient,
-        clinician=clinician,
-        started_at=start,
-        ended_at=start + dt.timedelta(minutes=minutes + 5),
-    )
-    PerformedTestFactory(
-        session=session,
-        started_at=start,
-        ended_at=start + dt.timedelta(minutes=minutes),
+    session = one_test_session(
+        patient=patient, clinician=clinician, start=start, minutes=minutes
     )
     return session_billing_refresh(session=session)
 

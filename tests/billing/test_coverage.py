@@ -24,9 +24,8 @@ from billing.services import (
 from tests.factories import (
     PatientFactory,
     PayerFactory,
-    PerformedTestFactory,
-    TestSessionFactory,
     mark_signed,
+    one_test_session,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +37,8 @@ NOV_2 = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
 
 def _decided(patient, clinician, start=NOV_2, minutes=30):
     """Return a draft session with one test of ``minutes`` minutes, and its decision."""
-    session = TestSessionFactory(
-        patient=patient,
-        clinician=clinician,
-        started_at=start,
-        ended_at=start + dt.timedelta(minutes=minutes + 5),
-    )
-    PerformedTestFactory(
-        session=session,
-        started_at=start,
-        ended_at=start + dt.timedelta(minutes=minutes),
+    session = one_test_session(
+        patient=patient, clinician=clinician, start=start, minutes=minutes
     )
     return session_billing_refresh(session=session, now=NOW).billing_decision
 

@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from clinic.access import (
@@ -13,89 +12,64 @@ from clinic.access import (
     access_patient_by_uuid,
     clinic_for_user,
 )
+from tests.actors import INSIDERS
 
 pytestmark = pytest.mark.django_db
 
 
-# --- clinic_for_user ----------------------------------------------------------
+# Where each actor works, as a fixture name (None: nowhere).
+WORKS_IN = {
+    "clinician": "clinic",
+    "colleague": "clinic",
+    "clinic admin": "clinic",
+    "other clinician": "other_clinic",
+    "no clinic": None,
+    "anonymous": None,
+}
+# Why an outsider cannot open a patient of ``clinic``.
+PATIENT_REFUSALS = {
+    "other clinician": "No such patient.",
+    "no clinic": "No clinic.",
+    "anonymous": "No clinic.",
+}
 
 
-def test_clinician_works_in_their_clinic(clinician, clinic):
+# --- clinic_for_user and access_clinic -----------------------------------------
+
+
+@pytest.mark.parametrize(("actor", "works_in"), WORKS_IN.items())
+def test_clinic_for_user_is_the_clinic_the_user_works_in(
+    user_of, request, actor, works_in
+):
+    # given
+    expected = request.getfixturevalue(works_in) if works_in else None
+
     # when
-    result = clinic_for_user(clinician.user)
+    result = clinic_for_user(user_of(actor))
 
     # then
-    assert result == clinic
+    assert result == expected
 
 
-def test_clinic_admin_works_in_their_clinic(clinic_admin, clinic):
-    # when
-    result = clinic_for_user(clinic_admin.user)
-
-    # then
-    assert result == clinic
-
-
-def test_clinician_of_another_clinic_works_in_that_clinic(
-    other_clinician, other_clinic
+@pytest.mark.parametrize(
+    ("actor", "works_in"),
+    [(actor, works_in) for actor, works_in in WORKS_IN.items() if works_in],
+)
+def test_access_clinic_gives_only_the_users_own_clinic(
+    user_of, request, actor, works_in
 ):
     # when
-    result = clinic_for_user(other_clinician.user)
+    result = access_clinic(user_of(actor))
 
     # then
-    assert result == other_clinic
+    assert result == request.getfixturevalue(works_in)
 
 
-def test_user_without_clinic_has_no_clinic(user_without_clinic):
-    # when
-    result = clinic_for_user(user_without_clinic)
-
-    # then
-    assert result is None
-
-
-def test_anonymous_user_has_no_clinic():
-    # when
-    result = clinic_for_user(AnonymousUser())
-
-    # then
-    assert result is None
-
-
-# --- access_clinic ------------------------------------------------------------
-
-
-def test_clinician_can_access_their_clinic(clinician, clinic):
-    # when
-    result = access_clinic(clinician.user)
-
-    # then
-    assert result == clinic
-
-
-def test_clinician_of_another_clinic_gets_only_that_clinic(
-    other_clinician, other_clinic
-):
-    # when
-    result = access_clinic(other_clinician.user)
-
-    # then
-    assert result == other_clinic
-
-
-def test_user_without_clinic_cannot_access_any_clinic(user_without_clinic):
+@pytest.mark.parametrize("actor", ["no clinic", "anonymous"])
+def test_a_user_working_nowhere_cannot_access_any_clinic(user_of, actor):
     # when
     with pytest.raises(Http404) as error:
-        access_clinic(user_without_clinic)
-
-    # then
-    assert str(error.value) == "No clinic."
-
-
-def test_anonymous_user_cannot_access_any_clinic():
-    # when
-    with pytest.raises(Http404) as error:
-        access_clinic(AnonymousUser())
+        access_clinic(user_of(actor))
 
     # then
     assert str(error.value) == "No clinic."
@@ -113,21 +87,12 @@ def test_clinician_gets_their_clinician_record(clinician):
     assert result == clinician
 
 
-@pytest.mark.parametrize("_case", ["clinic admin", "no clinic", "anonymous"])
-def test_only_clinicians_get_a_clinician_record(
-    clinic_admin, user_without_clinic, _case
-):
+@pytest.mark.parametrize("actor", ["clinic admin", "no clinic", "anonymous"])
+def test_only_clinicians_get_a_clinician_record(user_of, actor):
     """A front-office admin, a user without a clinic and an anonymous user get 404."""
-    # given
-    user = {
-        "clinic admin": clinic_admin.user,
-        "no clinic": user_without_clinic,
-        "anonymous": AnonymousUser(),
-    }[_case]
-
     # when
     with pytest.raises(Http404) as error:
-        access_clinician(user)
+        access_clinician(user_of(actor))
 
     # then
     assert str(error.value) == NOT_A_CLINICIAN
@@ -136,38 +101,25 @@ def test_only_clinicians_get_a_clinician_record(
 # --- access_patient_by_uuid ---------------------------------------------------
 
 
-def test_clinician_can_access_a_patient_of_their_clinic(clinician, patient):
+@pytest.mark.parametrize("actor", INSIDERS)
+def test_everyone_in_the_clinic_can_access_its_patient(user_of, patient, actor):
     # when
-    result = access_patient_by_uuid(clinician.user, patient.uuid)
+    result = access_patient_by_uuid(user_of(actor), patient.uuid)
 
     # then
     assert result == patient
 
 
-def test_clinic_admin_can_access_a_patient_of_their_clinic(clinic_admin, patient):
-    # when
-    result = access_patient_by_uuid(clinic_admin.user, patient.uuid)
-
-    # then
-    assert result == patient
-
-
-def test_patient_of_another_clinic_is_not_found(clinician, other_patient):
+@pytest.mark.parametrize(("actor", "message"), PATIENT_REFUSALS.items())
+def test_nobody_outside_the_clinic_can_access_its_patient(
+    user_of, patient, actor, message
+):
     # when
     with pytest.raises(Http404) as error:
-        access_patient_by_uuid(clinician.user, other_patient.uuid)
+        access_patient_by_uuid(user_of(actor), patient.uuid)
 
     # then
-    assert str(error.value) == "No such patient."
-
-
-def test_user_without_clinic_cannot_access_a_patient(user_without_clinic, patient):
-    # when
-    with pytest.raises(Http404) as error:
-        access_patient_by_uuid(user_without_clinic, patient.uuid)
-
-    # then
-    assert str(error.value) == "No clinic."
+    assert str(error.value) == message
 
 
 def test_unknown_patient_uuid_is_not_found(clinician):

@@ -6,7 +6,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,6 +29,7 @@ from tests.factories import (
     UserFactory,
     mark_signed,
 )
+from tests.pages import flashed_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +74,6 @@ def _change_url(obj):
 def _rows(response):
     """Return the objects listed on a changelist page, in the order shown."""
     return list(response.context["cl"].result_list)
-
-
-def _messages(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture
@@ -198,7 +194,7 @@ def test_other_clinics_session_is_reported_missing(front_office_client, other_se
     # then Django 6.1 redirects to the admin index with a warning
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == reverse("admin:index")
-    assert _messages(response) == [
+    assert flashed_messages(response) == [
         f"test session with ID “{other_session.pk}” doesn’t exist. "
         "Perhaps it was deleted?"
     ]
@@ -210,7 +206,7 @@ def test_other_clinics_patient_is_reported_missing(front_office_client, other_pa
 
     # then
     assert response.status_code == HTTPStatus.FOUND
-    assert _messages(response) == [
+    assert flashed_messages(response) == [
         f"patient with ID “{other_patient.pk}” doesn’t exist. Perhaps it was deleted?"
     ]
 
