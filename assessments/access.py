@@ -1,5 +1,9 @@
 """The only way views load test sessions: scoped to the user's clinic (404 otherwise)."""
 
+from uuid import UUID
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from clinic.access import access_clinic
@@ -7,7 +11,9 @@ from clinic.access import access_clinic
 from .models import TestSession
 
 
-def access_session_by_uuid(user, session_uuid) -> TestSession:
+def access_session_by_uuid(
+    user: AbstractBaseUser | AnonymousUser, session_uuid: UUID
+) -> TestSession:
     """Return the session if its patient belongs to the user's clinic, else Http404."""
     clinic = access_clinic(user)
     try:

@@ -4,9 +4,13 @@ Sessions are recorded by clinicians through ``session_save``, so the admin never
 adds them, shows their tests read-only and cannot change or delete a signed one.
 """
 
+import datetime as dt
+from collections.abc import Mapping
+
 from django.contrib import admin, messages
-from django.db.models import Count
-from django.http import HttpResponse
+from django.db.models import Count, ForeignKey, QuerySet
+from django.forms import ModelChoiceField, ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from clinic import admin as clinic_admin
@@ -15,6 +19,7 @@ from clinic.admin_scoping import (
     ReadOnlyAdminMixin,
     scope_to_clinic,
 )
+from clinic.forms import input_from
 from clinic.models import Clinician
 from clinic.services import ClinicianInput
 
@@ -27,11 +32,11 @@ from .services import clinician_record_save, session_delete, session_update
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
 
 
-def _clock(value):
+def _clock(value: dt.datetime) -> str:
     return clock(timezone.localtime(value))
 
 
-def _by_side(values, unit):
+def _by_side(values: Mapping[str, object], unit: str) -> str:
     """Write {side: value or [values]} as "Left 24.0 kg · Right 26.5 kg"."""
     parts = []
     for side, value in values.items():
@@ -47,19 +52,25 @@ class ClinicianFilter(admin.SimpleListFilter):
     title = "clinician"
     parameter_name = "clinician"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, str]]:
         clinicians = scope_to_clinic(
             Clinician.objects.select_related("user"), request.user
         )
         return [(str(clinician.pk), str(clinician)) for clinician in clinicians]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[TestSession]
+    ) -> QuerySet[TestSession]:
         if self.value() and self.value().isdigit():
             return queryset.filter(clinician_id=int(self.value()))
         return queryset
 
 
-class PerformedTestInline(ClinicScopedAdminMixin, admin.TabularInline):
+class PerformedTestInline(
+    ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.TabularInline
+):
     """The session's tests as recorded; they change only through the session form."""
 
     model = PerformedTest
@@ -77,33 +88,24 @@ class PerformedTestInline(ClinicScopedAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="test")
-    def test_name(self, obj):
+    def test_name(self, obj: PerformedTest) -> str:
         return obj.test.name
 
     @admin.display(description="start")
-    def start(self, obj):
+    def start(self, obj: PerformedTest) -> str:
         return _clock(obj.started_at)
 
     @admin.display(description="stop")
-    def stop(self, obj):
+    def stop(self, obj: PerformedTest) -> str:
         return _clock(obj.ended_at)
 
     @admin.display(description="trials")
-    def trial_values(self, obj):
+    def trial_values(self, obj: PerformedTest) -> str:
         return _by_side(obj.trials, obj.test.unit)
 
     @admin.display(description="result")
-    def result(self, obj):
+    def result(self, obj: PerformedTest) -> str:
         results = {
             side: value for side, value in obj.results().items() if value is not None
         }
@@ -111,7 +113,9 @@ class PerformedTestInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(TestSession)
-class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class TestSessionAdmin(
+    clinic_admin.PatientColumnsMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "date_of_service",
         "patient_name",
@@ -159,7 +163,7 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TestSession]:
         return (
             super()
             .get_queryset(request)
@@ -167,12 +171,16 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             .prefetch_related("tests")
         )
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: object
+    ) -> ModelChoiceField | None:
         if db_field.name == "clinician":
             kwargs["queryset"] = Clinician.objects.select_related("user")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: TestSession, form: ModelForm, change: bool
+    ) -> None:
         # The admin changes a draft's header only; its tests and procedures are
         # handed back unchanged, so the session keeps one write path and billing
         # is recomputed (the clinician and the written report feed it).
@@ -182,15 +190,19 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             data=session_input_get(session=obj),
         )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: TestSession) -> None:
         session_delete(session=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[TestSession]
+    ) -> None:
         for session in queryset:
             session_delete(session=session)
 
     @admin.action(description="Download the selected signed notes (zip of sealed PDFs)")
-    def download_notes_zip(self, request, queryset):
+    def download_notes_zip(
+        self, request: HttpRequest, queryset: QuerySet[TestSession]
+    ) -> HttpResponse | None:
         versions = list(latest_note_versions(queryset))
         unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
         if unsigned:
@@ -204,15 +216,19 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="perfnote-notes.zip"'
         return response
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: TestSession | None = None
+    ) -> bool:
         if obj is not None and not obj.is_draft:
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: TestSession | None = None
+    ) -> bool:
         # "Delete selected" asks this for every chosen session too, so a signed
         # session cannot be bulk-deleted either.
         if obj is not None and not obj.is_draft:
@@ -220,29 +236,21 @@ class TestSessionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     @admin.display(description="date of service", ordering="started_at")
-    def date_of_service(self, obj):
+    def date_of_service(self, obj: TestSession) -> str:
         started = timezone.localtime(obj.started_at)
         return f"{started:%Y-%m-%d} {started:%H:%M}–{_clock(obj.ended_at)[:5]}"
 
-    @admin.display(description="patient", ordering="patient__last_name")
-    def patient_name(self, obj):
-        return obj.patient.last_first
-
-    @admin.display(description="MRN", ordering="patient__mrn")
-    def mrn(self, obj):
-        return obj.patient.mrn
-
     @admin.display(description="tests", ordering="test_count")
-    def test_count(self, obj):
+    def test_count(self, obj: TestSession) -> int:
         return obj.test_count
 
     @admin.display(description="timed minutes")
-    def timed_minutes(self, obj):
+    def timed_minutes(self, obj: TestSession) -> int:
         """Minutes of test administration as the session page and billing count them."""
         return session_summary(session=obj).total_timed_minutes
 
     @admin.display(description="total minutes (time in–out)")
-    def total_minutes(self, obj):
+    def total_minutes(self, obj: TestSession) -> int:
         return obj.total_minutes
 
 
@@ -296,17 +304,10 @@ class ClinicianAdmin(clinic_admin.ClinicianAdmin):
     this app holds, so the save recomputes them.
     """
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Clinician, form: ModelForm, change: bool
+    ) -> None:
         # The form has filled in obj (and, for a new one, its login and clinic).
-        data = form.cleaned_data
         clinician_record_save(
-            clinician=obj,
-            data=ClinicianInput(
-                role=data["role"],
-                credentials=data["credentials"],
-                license_number=data["license_number"],
-                license_state=data["license_state"],
-                npi=data["npi"],
-                is_active=data["is_active"],
-            ),
+            clinician=obj, data=input_from(ClinicianInput, form.cleaned_data)
         )

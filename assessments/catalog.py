@@ -83,7 +83,8 @@ class CatalogTest:
         unit: the unit as printed next to a value ("kg", "s", "degrees", ...).
         trials: how many trial values the protocol records (per side when
             ``per_side``); fewer may be entered when a patient stops early.
-        per_side: whether left and right are recorded separately.
+            One unless the protocol says more.
+        per_side: whether left and right are recorded separately (not unless said).
         plausible_min, plausible_max: inclusive bounds. A value outside them is a
             typing mistake, not a weak or strong patient, so the bounds are
             generous physiologic limits and never clinical cut-offs.
@@ -109,9 +110,9 @@ class CatalogTest:
     name: str
     category: Category
     unit: str
-    trials: int
-    per_side: bool
-    plausible_min: Decimal
+    trials: int = 1
+    per_side: bool = False
+    plausible_min: Decimal = Decimal(0)
     plausible_max: Decimal
     decimal_places: int
     summary: Summary
@@ -248,6 +249,37 @@ def _rom(
     )
 
 
+_HOP_SOURCE = "Hop battery for ACLR return to sport (LSI); DOMAIN.md §6.13"
+
+
+def _hop(
+    code: str,
+    name: str,
+    *,
+    protocol: str,
+    unit: str = "cm",
+    plausible_min: Decimal = Decimal(0),
+    plausible_max: Decimal = Decimal(400),
+    decimal_places: int = 1,
+    summary: Summary = Summary.MAX,
+) -> CatalogTest:
+    """Build one test of the hop battery: two trials a side, best trial kept."""
+    return CatalogTest(
+        code=code,
+        name=name,
+        category=Category.FUNCTION,
+        unit=unit,
+        trials=2,
+        per_side=True,
+        plausible_min=plausible_min,
+        plausible_max=plausible_max,
+        decimal_places=decimal_places,
+        summary=summary,
+        protocol=protocol,
+        source=_HOP_SOURCE,
+    )
+
+
 _ENTRIES = (
     # Strength
     CatalogTest(
@@ -257,7 +289,6 @@ _ENTRIES = (
         unit="kg",
         trials=3,
         per_side=True,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(100),
         decimal_places=1,
         # DOMAIN.md §6.1 notes mean or max of 3 trials by convention; the best
@@ -274,9 +305,7 @@ _ENTRIES = (
         name="Manual muscle test (MRC grade)",
         category=Category.STRENGTH,
         unit="grade",
-        trials=1,
         per_side=True,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(5),
         # Plus/minus sub-grades are used in practice but are not sourced.
         decimal_places=0,
@@ -293,9 +322,6 @@ _ENTRIES = (
         name="One-repetition maximum (1-RM)",
         category=Category.STRENGTH,
         unit="kg",
-        trials=1,
-        per_side=False,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(500),
         decimal_places=1,
         summary=Summary.MAX,
@@ -313,9 +339,6 @@ _ENTRIES = (
         name="30-second chair stand",
         category=Category.ENDURANCE,
         unit="stands",
-        trials=1,
-        per_side=False,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(60),
         decimal_places=0,
         summary=Summary.MAX,
@@ -330,8 +353,6 @@ _ENTRIES = (
         name="Five times sit-to-stand (5xSTS)",
         category=Category.ENDURANCE,
         unit="s",
-        trials=1,
-        per_side=False,
         plausible_min=Decimal(2),
         plausible_max=Decimal(120),
         decimal_places=1,
@@ -347,9 +368,6 @@ _ENTRIES = (
         name="6-minute walk test (6MWT)",
         category=Category.ENDURANCE,
         unit="m",
-        trials=1,
-        per_side=False,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(1000),
         decimal_places=0,
         summary=Summary.MAX,
@@ -361,9 +379,6 @@ _ENTRIES = (
         name="2-minute step test",
         category=Category.ENDURANCE,
         unit="steps",
-        trials=1,
-        per_side=False,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(250),
         decimal_places=0,
         summary=Summary.MAX,
@@ -379,7 +394,6 @@ _ENTRIES = (
         category=Category.ENDURANCE,
         unit="m/s",
         trials=2,
-        per_side=False,
         plausible_min=Decimal("0.05"),
         plausible_max=Decimal("3.00"),
         decimal_places=2,
@@ -418,7 +432,6 @@ _ENTRIES = (
         name=f"Goniometric ROM {_EM_DASH} knee extension",
         category=Category.FLEXIBILITY,
         unit="degrees",
-        trials=1,
         per_side=True,
         plausible_min=Decimal(-30),
         plausible_max=Decimal(20),
@@ -473,8 +486,6 @@ _ENTRIES = (
         name="Timed Up and Go (TUG)",
         category=Category.BALANCE,
         unit="s",
-        trials=1,
-        per_side=False,
         plausible_min=Decimal(1),
         plausible_max=Decimal(300),
         decimal_places=1,
@@ -490,9 +501,6 @@ _ENTRIES = (
         name="Berg Balance Scale",
         category=Category.BALANCE,
         unit="points",
-        trials=1,
-        per_side=False,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(56),
         decimal_places=0,
         summary=Summary.MAX,
@@ -506,7 +514,6 @@ _ENTRIES = (
         unit="s",
         trials=3,
         per_side=True,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(300),
         decimal_places=1,
         summary=Summary.MAX,
@@ -522,8 +529,6 @@ _ENTRIES = (
         category=Category.BALANCE,
         unit="in",
         trials=3,
-        per_side=False,
-        plausible_min=Decimal(0),
         plausible_max=Decimal(25),
         decimal_places=1,
         summary=Summary.MAX,
@@ -535,68 +540,39 @@ _ENTRIES = (
         source="Duncan et al. 1990; DOMAIN.md §6.7",
     ),
     # Function: hop battery after ACL reconstruction (DOMAIN.md §6.13).
-    CatalogTest(
-        code="single_hop_distance",
-        name="Single-leg hop for distance",
-        category=Category.FUNCTION,
-        unit="cm",
-        trials=2,
-        per_side=True,
-        plausible_min=Decimal(0),
-        plausible_max=Decimal(400),
-        decimal_places=1,
-        summary=Summary.MAX,
+    _hop(
+        "single_hop_distance",
+        "Single-leg hop for distance",
         protocol="One maximal hop forward, landing on the same leg; centimetres.",
-        source="Hop battery for ACLR return to sport (LSI); DOMAIN.md §6.13",
     ),
     # Triple and crossover hops cover three hops, so healthy adults pass 400 cm;
     # 1000 cm is the generous bound for them.
-    CatalogTest(
-        code="triple_hop_distance",
-        name="Triple hop for distance",
-        category=Category.FUNCTION,
-        unit="cm",
-        trials=2,
-        per_side=True,
-        plausible_min=Decimal(0),
+    _hop(
+        "triple_hop_distance",
+        "Triple hop for distance",
         plausible_max=Decimal(1000),
-        decimal_places=1,
-        summary=Summary.MAX,
         protocol="Three consecutive maximal hops forward on the same leg; centimetres.",
-        source="Hop battery for ACLR return to sport (LSI); DOMAIN.md §6.13",
     ),
-    CatalogTest(
-        code="crossover_hop_distance",
-        name="Crossover hop for distance",
-        category=Category.FUNCTION,
-        unit="cm",
-        trials=2,
-        per_side=True,
-        plausible_min=Decimal(0),
+    _hop(
+        "crossover_hop_distance",
+        "Crossover hop for distance",
         plausible_max=Decimal(1000),
-        decimal_places=1,
-        summary=Summary.MAX,
         protocol=(
             "Three consecutive maximal hops on the same leg, crossing a line on "
             "each hop; centimetres."
         ),
-        source="Hop battery for ACLR return to sport (LSI); DOMAIN.md §6.13",
     ),
-    CatalogTest(
-        code="timed_hop_6m",
-        name="6-metre timed hop",
-        category=Category.FUNCTION,
+    # Hundredths: times are near 2 s, so tenths would move the limb symmetry
+    # index by about 5 %, half the margin of the 90 % criterion.
+    _hop(
+        "timed_hop_6m",
+        "6-metre timed hop",
         unit="s",
-        trials=2,
-        per_side=True,
         plausible_min=Decimal("0.5"),
         plausible_max=Decimal(20),
-        # Hundredths: times are near 2 s, so tenths would move the limb symmetry
-        # index by about 5 %, half the margin of the 90 % criterion.
         decimal_places=2,
         summary=Summary.MIN,
         protocol="Hop 6 m on one leg as fast as possible; seconds.",
-        source="Hop battery for ACLR return to sport (LSI); DOMAIN.md §6.13",
     ),
 )
 

@@ -5,10 +5,13 @@ session's date, in the clinic's time zone, which the middleware activates.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from billing.forms import CoverageForm
@@ -18,7 +21,7 @@ from clinic.models import Clinic, Clinician, Patient
 
 from . import catalog, recording
 from .models import PerformedTest, SameDayProcedure, TestSession
-from .recording import ProcedureInput, SessionInput, TestInput
+from .recording import CLOCK_FORMAT, ProcedureInput, SessionInput, TestInput
 from .selectors import patient_coverage
 from .services import ChartInput
 
@@ -72,8 +75,8 @@ def _local_clock(value: dt.datetime) -> dt.time:
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"step": "1", **(attrs or {})}, format="%H:%M:%S")
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"step": "1", **(attrs or {})}, format=CLOCK_FORMAT)
 
 
 class SessionForm(forms.Form):
@@ -127,7 +130,7 @@ class PerformedTestForm(forms.Form):
     stop = forms.TimeField(widget=TimeInput(attrs={"class": "js-stop"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["catalog_code"].choices = [
             ("", "Choose a test…"),
@@ -165,7 +168,7 @@ class PerformedTestForm(forms.Form):
         """Return the row of trial fields one side's values are typed in."""
         return "right_trial" if side == "both" and trial_side == "right" else "trial"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         # Note where each side's values were typed now: an error added later
         # takes its field out of cleaned_data, and the next problem of the same
@@ -317,7 +320,13 @@ class SessionEntry:
     clinician typed is lost.
     """
 
-    def __init__(self, data=None, *, session=None, initial=None):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        session: TestSession | None = None,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
         if data is None and session is not None:
             initial = SessionForm.initial_for(session)
         self.form = SessionForm(data, initial=initial)
@@ -414,7 +423,7 @@ class VerifyForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
-    def clean_pdf(self):
+    def clean_pdf(self) -> UploadedFile:
         upload = self.cleaned_data["pdf"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(UPLOAD_TOO_LARGE)
@@ -424,7 +433,13 @@ class VerifyForm(forms.Form):
 class PatientEntry:
     """The patient page's forms as one: identity, diagnoses and coverage."""
 
-    def __init__(self, data=None, *, patient: Patient | None, clinic: Clinic):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        patient: Patient | None,
+        clinic: Clinic,
+    ) -> None:
         coverage = patient_coverage(patient=patient)
         self.form = PatientForm(data, instance=patient)
         self.diagnoses = DiagnosisFormSet(

@@ -13,6 +13,16 @@ from . import catalog
 from .recording import UNKNOWN_TEST
 
 
+class SessionStatus(models.TextChoices):
+    """A session is a draft until signed; signing locks it for good.
+
+    Declared outside TestSession so its Meta constraints can name the members.
+    """
+
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
 class TestSession(models.Model):
     """One sitting in which a clinician administers standardized tests to a patient."""
 
@@ -24,9 +34,7 @@ class TestSession(models.Model):
         PT = "PT", "Physical therapy"
         OT = "OT", "Occupational therapy"
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SIGNED = "signed", "Signed"
+    Status = SessionStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -83,10 +91,12 @@ class TestSession(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    status="draft", signed_at__isnull=True, signed_by__isnull=True
+                    status=SessionStatus.DRAFT,
+                    signed_at__isnull=True,
+                    signed_by__isnull=True,
                 )
                 | models.Q(
-                    status="signed",
+                    status=SessionStatus.SIGNED,
                     signed_at__isnull=False,
                     signed_by__isnull=False,
                 ),
@@ -95,18 +105,18 @@ class TestSession(models.Model):
         ]
         indexes = [models.Index(fields=["patient", "-started_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.patient} — {self.started_at:%Y-%m-%d}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("assessments:session-detail", args=[self.uuid])
 
     @property
-    def is_draft(self):
+    def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
     @property
-    def total_minutes(self):
+    def total_minutes(self) -> int:
         """Whole minutes from time in to time out (total treatment time)."""
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
@@ -151,10 +161,10 @@ class PerformedTest(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.test.name} ({self.get_side_display()})"
 
-    def clean(self):
+    def clean(self) -> None:
         # A check in clean() rather than a field validator: a migration would
         # import a validator function, and migrations must never change.
         if self.catalog_code not in catalog.CATALOG:
@@ -163,26 +173,26 @@ class PerformedTest(models.Model):
             )
 
     @cached_property
-    def test(self):
+    def test(self) -> catalog.CatalogTest:
         return catalog.get(self.catalog_code)
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.test.name
 
     @property
-    def minutes(self):
+    def minutes(self) -> int:
         """Whole minutes from start to stop of this test alone."""
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
-    def trial_values(self):
+    def trial_values(self) -> dict[str, list[Decimal]]:
         """Return {side: [Decimal, ...]} in the order the trials were done."""
         return {
             side: [Decimal(value) for value in values]
             for side, values in self.trials.items()
         }
 
-    def results(self):
+    def results(self) -> dict[str, Decimal | None]:
         """Return {side: summary result} using the catalog's rule for this test."""
         return {
             side: self.test.result(values)
@@ -190,7 +200,7 @@ class PerformedTest(models.Model):
         }
 
     @property
-    def has_result(self):
+    def has_result(self) -> bool:
         return any(value is not None for value in self.results().values())
 
 
@@ -247,7 +257,7 @@ class SameDayProcedure(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} ({self.minutes} min)"
 
 
@@ -271,7 +281,7 @@ class Addendum(models.Model):
         ordering = ["signed_at", "id"]
         verbose_name_plural = "addenda"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Addendum to {self.session} ({self.signed_at:%Y-%m-%d})"
 
 
@@ -311,11 +321,11 @@ class NoteVersion(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.document_id
 
     @property
-    def filename(self):
+    def filename(self) -> str:
         return f"{self.document_id}.pdf"
 
 
@@ -342,5 +352,5 @@ class NoteAccessEvent(models.Model):
     class Meta:
         ordering = ["-at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.note_version} {self.action} at {self.at:%Y-%m-%d %H:%M}"

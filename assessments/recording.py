@@ -140,9 +140,14 @@ def session_problems(session: SessionInput, *, now: datetime) -> tuple[Problem, 
     return tuple(problems)
 
 
+# How every form, message and note writes a clock time: 24-hour, with seconds,
+# because 97750 minutes are counted from these times.
+CLOCK_FORMAT = "%H:%M:%S"
+
+
 def clock(moment: datetime) -> str:
-    """Write a time as the forms and messages show it: 24-hour, with seconds."""
-    return moment.strftime("%H:%M:%S")
+    """Write a time as the forms, messages and notes show it (CLOCK_FORMAT)."""
+    return moment.strftime(CLOCK_FORMAT)
 
 
 def _test_problems(index: int, test: TestInput, session: SessionInput) -> list[Problem]:

@@ -33,7 +33,7 @@ SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
 class SessionRulesError(ValidationError):
     """The session breaks the recording rules; ``problems`` says where and why."""
 
-    def __init__(self, problems: tuple[Problem, ...]):
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
         super().__init__([problem.message for problem in problems])
         self.problems = problems
 

@@ -1,11 +1,14 @@
 """Admin for payers and the billing review list, scoped to the user's clinic."""
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
 from clinic import admin as clinic_admin
 from clinic.admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
+from clinic.forms import input_from
 from clinic.models import Patient
 
 from .claims import claim_line, claims_csv
@@ -20,18 +23,14 @@ class PayerAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     fields = ["clinic", "name", "kind", "rate_97750", "method"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Payer, form: ModelForm, change: bool
+    ) -> None:
         # The form has filled in obj; the service checks and saves it.
-        data = form.cleaned_data
         payer_save(
             payer=obj,
-            clinic=data["clinic"],
-            data=PayerInput(
-                name=data["name"],
-                kind=data["kind"],
-                rate_97750=data["rate_97750"],
-                method=data["method"],
-            ),
+            clinic=form.cleaned_data["clinic"],
+            data=input_from(PayerInput, form.cleaned_data),
         )
 
 
@@ -57,11 +56,17 @@ class PatientAdmin(clinic_admin.PatientAdmin):
     list_select_related = ["coverage__payer"]
 
     @admin.display(ordering="coverage__payer__name")
-    def payer(self, patient):
+    def payer(self, patient: Patient) -> Payer | str:
         coverage = getattr(patient, "coverage", None)
         return coverage.payer if coverage else "—"
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm,
+        formset: BaseInlineFormSet,
+        change: bool,
+    ) -> None:
         if formset.model is not Coverage:
             return super().save_formset(request, form, formset, change)
         kept = [
@@ -71,21 +76,19 @@ class PatientAdmin(clinic_admin.PatientAdmin):
         ]
         coverage_save(
             patient=form.instance,
-            data=CoverageInput(
-                payer=kept[0]["payer"],
-                member_id=kept[0]["member_id"],
-                starts_on=kept[0]["starts_on"],
-                ends_on=kept[0]["ends_on"],
-            )
-            if kept
-            else None,
+            data=input_from(CoverageInput, kept[0]) if kept else None,
         )
         clinic_admin.formset_saved_elsewhere(formset)
         return None
 
 
 @admin.register(BillingDecision)
-class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+class BillingReviewAdmin(
+    clinic_admin.PatientColumnsMixin,
+    ReadOnlyAdminMixin,
+    ClinicScopedAdminMixin,
+    admin.ModelAdmin,
+):
     """The billing office's review list: every visit's decision, read-only."""
 
     list_display = [
@@ -134,26 +137,18 @@ class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.Model
     ]
     fields = readonly_fields
 
-    @admin.display(description="patient", ordering="patient__last_name")
-    def patient_name(self, decision):
-        return decision.patient.last_first
-
-    @admin.display(description="MRN", ordering="patient__mrn")
-    def mrn(self, decision):
-        return decision.patient.mrn
-
     @admin.display(description="blocks billing")
-    def blocking(self, decision):
+    def blocking(self, decision: BillingDecision) -> str:
         return "; ".join(f["code"] for f in decision.blocking_findings) or "—"
 
     @admin.display(description="arithmetic")
-    def arithmetic(self, decision):
+    def arithmetic(self, decision: BillingDecision) -> str:
         return decision.outputs.get(
             "arithmetic", "No payer covers this date of service."
         )
 
     @admin.display(description="findings")
-    def findings_list(self, decision):
+    def findings_list(self, decision: BillingDecision) -> str:
         return format_html_join(
             "\n",
             "<p><strong>{}</strong> {} <small>({}; {})</small></p>",
@@ -164,7 +159,9 @@ class BillingReviewAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.Model
         )
 
     @admin.action(description="Download claim lines (CSV) for the selected visits")
-    def download_claim_lines(self, request, queryset):
+    def download_claim_lines(
+        self, request: HttpRequest, queryset: QuerySet[BillingDecision]
+    ) -> HttpResponse | None:
         decisions = queryset.select_related(
             "patient__coverage", "payer", "rendering_clinician__user"
         ).prefetch_related("patient__diagnoses")

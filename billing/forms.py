@@ -2,9 +2,10 @@
 
 from django import forms
 
+from clinic.forms import input_from
 from clinic.models import Clinic
 
-from .models import Payer
+from .models import Coverage, Payer
 from .services import CoverageInput
 
 
@@ -26,24 +27,18 @@ class CoverageForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, clinic: Clinic, **kwargs):
+    def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["payer"].queryset = Payer.objects.filter(clinic=clinic)
 
     def coverage_input(self) -> CoverageInput | None:
         """Return the typed coverage for billing.services.coverage_save, or None."""
-        data = self.cleaned_data
-        if data["payer"] is None:
+        if self.cleaned_data["payer"] is None:
             return None
-        return CoverageInput(
-            payer=data["payer"],
-            member_id=data["member_id"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-        )
+        return input_from(CoverageInput, self.cleaned_data)
 
     @staticmethod
-    def initial_for(coverage) -> dict:
+    def initial_for(coverage: Coverage | None) -> dict[str, object]:
         if coverage is None:
             return {}
         return {

@@ -5,7 +5,9 @@ assessments app: a session points at its decision, not the other way round.
 """
 
 import uuid
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -69,7 +71,7 @@ class Payer(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -111,10 +113,10 @@ class Coverage(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.payer} · {self.member_id}" if self.member_id else str(self.payer)
 
-    def clean(self):
+    def clean(self) -> None:
         if (
             self.payer_id
             and self.patient_id
@@ -124,7 +126,7 @@ class Coverage(models.Model):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": COVERAGE_ENDS_BEFORE_START})
 
-    def covers(self, day):
+    def covers(self, day: date) -> bool:
         """Return True if the coverage applies on this date of service."""
         if self.starts_on is not None and day < self.starts_on:
             return False
@@ -185,20 +187,20 @@ class BillingDecision(models.Model):
         verbose_name = "billing decision"
         indexes = [models.Index(fields=["patient", "service_start"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.payer_id is None:
             return "97750: no payer"
         verdict = "qualifies" if self.qualifies else "does not qualify"
         return f"97750 × {self.units} ({verdict})"
 
     @property
-    def is_draft(self):
+    def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
     @property
-    def findings(self):
+    def findings(self) -> list[dict[str, Any]]:
         return self.outputs.get("findings", [])
 
     @property
-    def blocking_findings(self):
+    def blocking_findings(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["severity"] == Severity.BLOCKS]

@@ -5,6 +5,10 @@ even learn that it exists. Every condition sits on its own line so that tests
 can cover each case (own clinic, other clinic, no clinic).
 """
 
+from uuid import UUID
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from .models import Clinic, Clinician, Patient
@@ -12,7 +16,7 @@ from .models import Clinic, Clinician, Patient
 NOT_A_CLINICIAN = "Only clinicians record, sign and amend test sessions."
 
 
-def clinic_for_user(user) -> Clinic | None:
+def clinic_for_user(user: AbstractBaseUser | AnonymousUser) -> Clinic | None:
     """Return the clinic the user works in, or None (anonymous, or no clinic)."""
     if not user.is_authenticated:
         return None
@@ -25,7 +29,7 @@ def clinic_for_user(user) -> Clinic | None:
     return None
 
 
-def access_clinic(user) -> Clinic:
+def access_clinic(user: AbstractBaseUser | AnonymousUser) -> Clinic:
     """Return the user's clinic; a user without one sees nothing (404)."""
     clinic = clinic_for_user(user)
     if clinic is None:
@@ -33,7 +37,7 @@ def access_clinic(user) -> Clinic:
     return clinic
 
 
-def access_clinician(user) -> Clinician:
+def access_clinician(user: AbstractBaseUser | AnonymousUser) -> Clinician:
     """Return the user's clinician record; a front-office user or stranger gets 404."""
     clinician = getattr(user, "clinician", None)
     if clinician is None:
@@ -41,7 +45,9 @@ def access_clinician(user) -> Clinician:
     return clinician
 
 
-def access_patient_by_uuid(user, patient_uuid) -> Patient:
+def access_patient_by_uuid(
+    user: AbstractBaseUser | AnonymousUser, patient_uuid: UUID
+) -> Patient:
     """Return the patient if it belongs to the user's clinic, else raise Http404."""
     clinic = access_clinic(user)
     try:

@@ -1,8 +1,12 @@
 """Admin for clinics, clinicians, clinic administrators and patients, scoped by clinic."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.forms import BaseFormSet, BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
 
 from .admin_scoping import ClinicScopedAdminMixin
+from .forms import input_from
 from .models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from .services import (
     DiagnosisInput,
@@ -19,10 +23,12 @@ class ClinicModelAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "npi", "phone", "time_zone"]
     search_fields = ["name", "npi"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return request.user.is_superuser
 
 
@@ -43,10 +49,12 @@ class ClinicianAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "clinic"]
 
     @admin.display(description="name", ordering="user__last_name")
-    def name(self, obj):
+    def name(self, obj: Clinician) -> str:
         return obj.display_name
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Clinician | None = None
+    ) -> tuple[str, ...]:
         # Accounts are managed by superusers; a front office cannot move a login
         # between people.
         if request.user.is_superuser:
@@ -62,23 +70,41 @@ class ClinicAdministratorAdmin(admin.ModelAdmin):
     list_select_related = ["user", "clinic"]
     list_filter = ["clinic"]
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return request.user.is_superuser
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return request.user.is_superuser
 
 
-def formset_saved_elsewhere(formset) -> None:
+class PatientColumnsMixin:
+    """List columns for records of one patient: the name as "Last, First" and the MRN."""
+
+    @admin.display(description="patient", ordering="patient__last_name")
+    def patient_name(self, obj: Model) -> str:
+        return obj.patient.last_first
+
+    @admin.display(description="MRN", ordering="patient__mrn")
+    def mrn(self, obj: Model) -> str:
+        return obj.patient.mrn
+
+
+def formset_saved_elsewhere(formset: BaseFormSet) -> None:
     """Mark an inline formset saved by a service instead of ``formset.save()``.
 
     The admin's change message reads what ``save()`` would have recorded; a
@@ -111,22 +137,23 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         ("date_of_birth", "sex"),
     ]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Patient, form: ModelForm, change: bool
+    ) -> None:
         # The form has filled in obj; the service checks and saves it.
-        data = form.cleaned_data
         patient_save(
             patient=obj,
-            clinic=data["clinic"],
-            data=PatientInput(
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                mrn=data["mrn"],
-                date_of_birth=data["date_of_birth"],
-                sex=data["sex"],
-            ),
+            clinic=form.cleaned_data["clinic"],
+            data=input_from(PatientInput, form.cleaned_data),
         )
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm,
+        formset: BaseInlineFormSet,
+        change: bool,
+    ) -> None:
         if formset.model is not Diagnosis:
             return super().save_formset(request, form, formset, change)
         kept = sorted(
@@ -142,8 +169,7 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         patient_diagnoses_set(
             patient=form.instance,
             diagnoses=[
-                DiagnosisInput(code=data["code"], description=data["description"])
-                for _position, _index, data in kept
+                input_from(DiagnosisInput, data) for _position, _index, data in kept
             ],
         )
         formset_saved_elsewhere(formset)

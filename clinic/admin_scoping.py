@@ -9,12 +9,17 @@ class attribute (``"patient__clinic"`` on a session, ``"pk"`` on the clinic
 itself), so this module knows no model of any other app.
 """
 
-from django.db.models import Model, QuerySet
+from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 
 from .access import clinic_for_user
 
 
-def scope_to_clinic[M: Model](queryset: QuerySet[M], user) -> QuerySet[M]:
+def scope_to_clinic[M: Model](
+    queryset: QuerySet[M], user: AbstractUser | AnonymousUser
+) -> QuerySet[M]:
     """Return the rows of `queryset` that belong to the user's clinic.
 
     Superusers get the queryset unchanged. A user without a clinic, or a model
@@ -38,10 +43,12 @@ class ClinicScopedAdminMixin:
     admin loads objects through ``get_queryset``.
     """
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Model]:
         return scope_to_clinic(super().get_queryset(request), request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: object
+    ) -> ModelChoiceField | None:
         queryset = kwargs.get("queryset")
         if queryset is None:
             queryset = self.get_field_queryset(None, db_field, request)
@@ -62,11 +69,17 @@ class ReadOnlyAdminMixin:
     note access log: records of what happened, not things to edit.
     """
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False

@@ -1,5 +1,8 @@
 """Patient input: shape and field checks only; the rules live in clinic.services."""
 
+import dataclasses
+from collections.abc import Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -14,6 +17,18 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def input_from[T](input_type: type[T], data: Mapping[str, object]) -> T:
+    """Build a service's frozen input dataclass from a form's ``cleaned_data``.
+
+    Forms, formsets and admin pages hand services the same typed inputs; this
+    copies the dataclass's fields by name, so a field added to an input without
+    a form field fails loudly (KeyError) instead of being left at a default.
+    """
+    return input_type(
+        **{field.name: data[field.name] for field in dataclasses.fields(input_type)}
+    )
 
 
 class ServiceFormMixin:
@@ -37,9 +52,7 @@ class PatientForm(forms.ModelForm):
 
     def patient_input(self) -> PatientInput:
         """Return the typed patient for clinic.services.patient_save."""
-        return PatientInput(
-            **{name: self.cleaned_data[name] for name in self.Meta.fields}
-        )
+        return input_from(PatientInput, self.cleaned_data)
 
 
 class DiagnosisForm(forms.Form):
@@ -56,10 +69,7 @@ class BaseDiagnosisFormSet(forms.BaseFormSet):
 
     def diagnosis_inputs(self) -> tuple[DiagnosisInput, ...]:
         return tuple(
-            DiagnosisInput(
-                code=form.cleaned_data["code"],
-                description=form.cleaned_data["description"],
-            )
+            input_from(DiagnosisInput, form.cleaned_data)
             for form in self.forms
             if form.cleaned_data.get("code")
             and not (self.can_delete and self._should_delete_form(form))

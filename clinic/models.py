@@ -2,6 +2,7 @@
 
 import uuid
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ DOB_IN_FUTURE = "The date of birth is in the future."
 DOB_TOO_OLD = f"The date of birth is more than {MAX_AGE_YEARS} years ago."
 
 
-def years_before(day, years):
+def years_before(day: date, years: int) -> date:
     """Return the same calendar day `years` earlier (28 Feb for a 29 Feb that is gone)."""
     try:
         return day.replace(year=day.year - years)
@@ -55,10 +56,10 @@ class Clinic(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         # A check in clean() rather than a field validator: a migration would
         # import a validator function, and migrations must never change.
         if self.time_zone not in zoneinfo.available_timezones():
@@ -101,17 +102,17 @@ class Clinician(models.Model):
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         name = self.display_name
         return f"{name}, {self.credentials}" if self.credentials else name
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         """The person's name as notes print it; the username if none was given."""
         return self.user.get_full_name() or self.user.get_username()
 
     @property
-    def is_assistant(self):
+    def is_assistant(self) -> bool:
         return self.role in self.ASSISTANT_ROLES
 
 
@@ -128,7 +129,7 @@ class ClinicAdmin(models.Model):
     class Meta:
         verbose_name = "clinic administrator"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.clinic})"
 
 
@@ -165,10 +166,10 @@ class Patient(models.Model):
         ]
         indexes = [models.Index(fields=["clinic", "last_name", "first_name"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.last_first} (MRN {self.mrn})"
 
-    def clean(self):
+    def clean(self) -> None:
         today = timezone.localdate()
         if self.date_of_birth:
             if self.date_of_birth > today:
@@ -177,11 +178,11 @@ class Patient(models.Model):
                 raise ValidationError({"date_of_birth": DOB_TOO_OLD})
 
     @property
-    def full_name(self):
+    def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def last_first(self):
+    def last_first(self) -> str:
         """The name as lists, claims and the note's header sort and print it."""
         return f"{self.last_name}, {self.first_name}"
 
@@ -209,5 +210,5 @@ class Diagnosis(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.description}"

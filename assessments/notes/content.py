@@ -13,8 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from assessments import catalog
-from assessments.selectors import patient_coverage, session_summary
-from billing.models import Payer
+from assessments.models import TestSession
+from assessments.recording import CLOCK_FORMAT
+from assessments.selectors import TestRow, patient_coverage, session_summary
+from billing.models import BillingDecision, Payer
 from billing.rules import Severity
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
 
@@ -30,7 +32,6 @@ ATTESTATION = (
 SIGNED_BY = "Electronically signed by {signer} on {signed_at} ({zone})"
 
 DATE_FORMAT = "%m/%d/%Y"
-CLOCK_FORMAT = "%H:%M:%S"
 SIGNED_AT_FORMAT = "%m/%d/%Y %H:%M"
 
 # Sides in the order the note lists them, whatever order JSON storage kept.
@@ -49,7 +50,13 @@ _SUMMARY_BASIS = {
 }
 
 
-def note_context_build(*, session, decision, signer: dict, signed_at: datetime) -> dict:
+def note_context_build(
+    *,
+    session: TestSession,
+    decision: BillingDecision | None,
+    signer: dict,
+    signed_at: datetime,
+) -> dict:
     """Return the note's content as JSON-safe data, for the PDF and for storage.
 
     Called while signing, before the session row is saved as signed, so the
@@ -171,7 +178,7 @@ def _signer_block(signer: dict) -> dict:
     }
 
 
-def _test_entry(number: int, row, zone) -> dict:
+def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
     performed = row.test
     test = performed.test
     trials = performed.trials
@@ -212,13 +219,13 @@ def _test_entry(number: int, row, zone) -> dict:
     }
 
 
-def _basis(test, trials: dict) -> str:
+def _basis(test: catalog.CatalogTest, trials: dict) -> str:
     """Say how several trials became the result ("best of 3"); "" for one trial."""
     count = max((len(values) for values in trials.values()), default=0)
     return _SUMMARY_BASIS[test.summary].format(count=count) if count > 1 else ""
 
 
-def _billing(decision, payer) -> dict | None:
+def _billing(decision: BillingDecision | None, payer: Payer | None) -> dict | None:
     if decision is None or payer is None:
         return None
     outputs = decision.outputs
@@ -299,7 +306,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _local(moment: datetime, zone, fmt: str) -> str:
+def _local(moment: datetime, zone: zoneinfo.ZoneInfo, fmt: str) -> str:
     return moment.astimezone(zone).strftime(fmt)
 
 
@@ -312,5 +319,5 @@ def _decimal(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f")
 
 
-def _money(value) -> str:
+def _money(value: Decimal) -> str:
     return format(Decimal(value).quantize(Decimal("0.01")), "f")

@@ -2,13 +2,16 @@
 
 import io
 import zipfile
+from collections.abc import Iterable
+from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
 
 
-def latest_note_versions(sessions):
+def latest_note_versions(sessions: QuerySet[TestSession]) -> QuerySet[NoteVersion]:
     """Return the newest sealed version of each signed session, oldest session first.
 
     The newest version holds the original note and every addendum, which is
@@ -29,7 +32,9 @@ def latest_note_versions(sessions):
     )
 
 
-def notes_zip(versions, *, user, now):
+def notes_zip(
+    versions: Iterable[NoteVersion], *, user: AbstractBaseUser | None, now: datetime
+) -> bytes:
     """Return a zip of the versions' PDFs, recording each one as handed out."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -41,7 +46,14 @@ def notes_zip(versions, *, user, now):
     return buffer.getvalue()
 
 
-def note_access_record(*, version, user, action, now, detail=""):
+def note_access_record(
+    *,
+    version: NoteVersion,
+    user: AbstractBaseUser | None,
+    action: NoteAccessEvent.Action,
+    now: datetime,
+    detail: str = "",
+) -> NoteAccessEvent:
     """Record that a sealed note left the system: who, which version, how, when."""
     return NoteAccessEvent.objects.create(
         note_version=version, user=user, action=action, at=now, detail=detail

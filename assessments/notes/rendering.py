@@ -21,7 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 TEMPLATE = "assessments/pdf/note.html"
 STYLESHEET = "assessments/pdf/note.css"
@@ -41,11 +41,13 @@ class NoteURLFetcher(URLFetcher):
     ValueError, which WeasyPrint reports as a warning and a missing resource.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         self.root = Path(root).resolve()
 
-    def fetch(self, url, headers=None):
+    def fetch(
+        self, url: str, headers: dict[str, str] | None = None
+    ) -> URLFetcherResponse:
         """Return the resource at ``url``, or raise ValueError if it is not allowed."""
         parts = urlsplit(url)
         scheme = parts.scheme.lower()

@@ -30,6 +30,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -86,14 +87,14 @@ class SealCheck:
     problem: "" when intact and trusted; otherwise a sentence for the user.
     """
 
-    intact: bool
-    trusted: bool
-    signer_name: str
-    signed_at: dt.datetime | None
-    reason: str
-    document_id: str | None
     sha256: str
     problem: str
+    intact: bool = False
+    trusted: bool = False
+    signer_name: str = ""
+    signed_at: dt.datetime | None = None
+    reason: str = ""
+    document_id: str | None = None
 
 
 def seal_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -> bytes:
@@ -130,7 +131,7 @@ def check_seal(pdf: bytes) -> SealCheck:
         return _check(pdf, digest)
     except Exception:
         logger.exception("Checking a seal failed unexpectedly.")
-        return _failed(digest, UNREADABLE_SIGNATURE)
+        return SealCheck(sha256=digest, problem=UNREADABLE_SIGNATURE)
 
 
 def seal_certificate_create(
@@ -260,24 +261,29 @@ def _seal_certificate() -> asn1_x509.Certificate | None:
 def _check(pdf: bytes, digest: str) -> SealCheck:
     # Readers accept the header anywhere in the first 1024 bytes.
     if b"%PDF-" not in pdf[:1024]:
-        return _failed(digest, NOT_A_PDF)
+        return SealCheck(sha256=digest, problem=NOT_A_PDF)
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
         document_id = _document_id(reader)
     except Exception:
-        return _failed(digest, NOT_A_PDF)
+        return SealCheck(sha256=digest, problem=NOT_A_PDF)
     if not signatures:
-        return _failed(digest, NO_SIGNATURE, document_id=document_id)
+        return SealCheck(sha256=digest, problem=NO_SIGNATURE, document_id=document_id)
     # The seal is the first signature; anything after it is a later change.
     signature = signatures[0]
     sig_object = signature.sig_object
-    signer_name = str(sig_object.get("/Name", ""))
-    reason = str(sig_object.get("/Reason", ""))
     try:
         signed_at = signature.self_reported_timestamp
     except Exception:
         signed_at = None
+    # What the file says of itself, reported whether or not the seal holds.
+    found = {
+        "signer_name": str(sig_object.get("/Name", "")),
+        "reason": str(sig_object.get("/Reason", "")),
+        "signed_at": signed_at,
+        "document_id": document_id,
+    }
     seal_certificate = _seal_certificate()
     context = ValidationContext(
         trust_roots=[seal_certificate] if seal_certificate else [],
@@ -292,50 +298,25 @@ def _check(pdf: bytes, digest: str) -> SealCheck:
         )
     except Exception:
         logger.info("A signature could not be validated.", exc_info=True)
-        return _failed(
-            digest,
-            UNREADABLE_SIGNATURE,
-            signer_name=signer_name,
-            signed_at=signed_at,
-            reason=reason,
-            document_id=document_id,
-        )
+        return SealCheck(sha256=digest, problem=UNREADABLE_SIGNATURE, **found)
     whole_file = (
         status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         and _byte_range_end(signature) == len(pdf)
     )
-    intact = bool(status.intact and status.valid and whole_file)
-    trusted = bool(status.trusted)
     if not (status.intact and status.valid):
         problem = CHANGED
     elif not whole_file:
         problem = ADDED_TO
-    elif not trusted:
+    elif not status.trusted:
         problem = NOT_OUR_CERTIFICATE if seal_certificate else NO_SEAL_CERTIFICATE
     else:
         problem = ""
     return SealCheck(
-        intact=intact,
-        trusted=trusted,
-        signer_name=signer_name,
-        signed_at=signed_at,
-        reason=reason,
-        document_id=document_id,
+        intact=bool(status.intact and status.valid and whole_file),
+        trusted=bool(status.trusted),
         sha256=digest,
         problem=problem,
-    )
-
-
-def _failed(digest: str, problem: str, **found) -> SealCheck:
-    return SealCheck(
-        intact=False,
-        trusted=False,
-        signer_name=found.get("signer_name", ""),
-        signed_at=found.get("signed_at"),
-        reason=found.get("reason", ""),
-        document_id=found.get("document_id"),
-        sha256=digest,
-        problem=problem,
+        **found,
     )
 
 
@@ -347,7 +328,7 @@ def _document_id(reader: PdfFileReader) -> str | None:
     return str(value) if value is not None else None
 
 
-def _byte_range_end(signature) -> int:
+def _byte_range_end(signature: EmbeddedPdfSignature) -> int:
     # /ByteRange [0 a b c] signs bytes 0..a and b..b+c; b+c is where it stops.
     byte_range = [int(value) for value in signature.byte_range]
     return byte_range[-2] + byte_range[-1]

@@ -7,14 +7,18 @@ keeps the original content and records the hash of the version before it.
 """
 
 import hashlib
+from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import Addendum, NoteVersion, TestSession
 from assessments.services import session_billing_refresh
 from billing.services import decision_finalize
+from clinic.models import Clinician
 
 from . import content, rendering, sealing
 
@@ -36,7 +40,7 @@ EMPTY_ADDENDUM = "Write the addendum's text."
 NOT_OF_THIS_CLINIC = "Only a clinician of this clinic can add an addendum."
 
 
-def signer_snapshot(clinician):
+def signer_snapshot(clinician: Clinician) -> dict[str, str]:
     """Return the clinician's identity as printed on the note, frozen at signing."""
     return {
         "name": clinician.display_name,
@@ -49,19 +53,19 @@ def signer_snapshot(clinician):
     }
 
 
-def check_password(user, password):
+def check_password(user: AbstractBaseUser, password: str) -> None:
     """Raise ValidationError unless the password is the user's: signing re-asks it."""
     if authenticate(username=user.get_username(), password=password) is None:
         raise ValidationError({"password": WRONG_PASSWORD})
 
 
-def check_may_sign(clinician):
+def check_may_sign(clinician: Clinician) -> None:
     """Raise ValidationError if the clinician's role may not sign a 97750 note."""
     if clinician.is_assistant:
         raise ValidationError(ASSISTANT_CANNOT_SIGN)
 
 
-def check_may_sign_session(session, clinician):
+def check_may_sign_session(session: TestSession, clinician: Clinician) -> None:
     """Raise ValidationError unless this clinician may sign this session's note.
 
     The sign page asks this up front to show the reason instead of a form;
@@ -72,7 +76,16 @@ def check_may_sign_session(session, clinician):
         raise ValidationError(NOT_THE_PERFORMER)
 
 
-def _store_version(*, session, context, addenda, addendum, now, reason, signer):
+def _store_version(
+    *,
+    session: TestSession,
+    context: dict[str, Any],
+    addenda: list[dict[str, Any]],
+    addendum: Addendum | None,
+    now: datetime,
+    reason: str,
+    signer: dict[str, str],
+) -> NoteVersion:
     """Render, seal and store the next note version, chained to the one before."""
     previous = session.note_versions.order_by("-number").first()
     number = previous.number + 1 if previous else 1
@@ -99,7 +112,9 @@ def _store_version(*, session, context, addenda, addendum, now, reason, signer):
 
 
 @transaction.atomic
-def session_sign(*, session, clinician, password, now):
+def session_sign(
+    *, session: TestSession, clinician: Clinician, password: str, now: datetime
+) -> NoteVersion:
     """Sign and lock a draft session; return its first sealed note version.
 
     A session whose billing has blocking findings can still be signed as a
@@ -136,7 +151,14 @@ def session_sign(*, session, clinician, password, now):
 
 
 @transaction.atomic
-def addendum_add(*, session, author, text, password, now):
+def addendum_add(
+    *,
+    session: TestSession,
+    author: Clinician,
+    text: str,
+    password: str,
+    now: datetime,
+) -> NoteVersion:
     """Sign an addendum to a signed note; return the new sealed note version."""
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     if session.is_draft:

@@ -21,11 +21,11 @@ class Verification:
     record_problem: str
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.seal.intact and self.seal.trusted and self.on_record
 
     @property
-    def problems(self):
+    def problems(self) -> list[str]:
         return [
             problem for problem in (self.seal.problem, self.record_problem) if problem
         ]

@@ -1,18 +1,23 @@
 """Signed-note pages: sign a draft, add an addendum, download a note, verify one."""
 
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_clinician
+from clinic.models import Clinician
 
 from ..access import access_session_by_uuid
 from ..forms import AddendumForm, SignForm, VerifyForm
-from ..models import NoteAccessEvent
+from ..models import NoteAccessEvent, NoteVersion, TestSession
 from ..notes import signing
 from ..notes.export import note_access_record
 from ..notes.verification import note_verify
@@ -23,7 +28,7 @@ ALREADY_SIGNED = "This note is already signed."
 DRAFT_HAS_NO_ADDENDA = "Edit the draft instead; addenda are for signed notes."
 
 
-def session_sign_view(request, session_uuid):
+def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(request.user, session_uuid)
     clinician = access_clinician(request.user)
     if not session.is_draft:
@@ -48,7 +53,7 @@ def session_sign_view(request, session_uuid):
     )
 
 
-def addendum_create_view(request, session_uuid):
+def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(request.user, session_uuid)
     clinician = access_clinician(request.user)
     if session.is_draft:
@@ -69,7 +74,9 @@ def addendum_create_view(request, session_uuid):
     )
 
 
-def note_download_view(request, session_uuid, number):
+def note_download_view(
+    request: HttpRequest, session_uuid: UUID, number: int
+) -> HttpResponse:
     """Send a stored sealed note as it was stored: it is never rendered again."""
     session = access_session_by_uuid(request.user, session_uuid)
     version = get_object_or_404(session.note_versions, number=number)
@@ -85,7 +92,7 @@ def note_download_view(request, session_uuid, number):
 
 
 @login_not_required
-def verify_view(request):
+def verify_view(request: HttpRequest) -> HttpResponse:
     """Let anyone holding a note check it; show nothing beyond what the file holds."""
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
@@ -94,7 +101,7 @@ def verify_view(request):
     return render(request, "assessments/verify.html", {"form": form, "result": result})
 
 
-def _sign_refusal(session, clinician) -> str | None:
+def _sign_refusal(session: TestSession, clinician: Clinician) -> str | None:
     """Return why this clinician may not sign the note, shown instead of the form."""
     try:
         signing.check_may_sign_session(session, clinician)
@@ -103,7 +110,14 @@ def _sign_refusal(session, clinician) -> str | None:
     return None
 
 
-def _signed_page(request, form, *, save, template, context):
+def _signed_page(
+    request: HttpRequest,
+    form: SignForm | AddendumForm,
+    *,
+    save: Callable[[dict[str, Any]], NoteVersion],
+    template: str,
+    context: dict[str, object],
+) -> HttpResponse:
     return entry_page(
         request,
         form,

@@ -1,6 +1,9 @@
 """Patient pages: find, add, see and edit a patient of the user's clinic."""
 
+from uuid import UUID
+
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -14,7 +17,7 @@ from .pages import entry_page
 PATIENTS_PER_PAGE = 50
 
 
-def patient_list_view(request):
+def patient_list_view(request: HttpRequest) -> HttpResponse:
     clinic = access_clinic(request.user)
     search = request.GET.get("q", "").strip()
     page = Paginator(patient_list(clinic=clinic, search=search), PATIENTS_PER_PAGE)
@@ -26,7 +29,9 @@ def patient_list_view(request):
     )
 
 
-def patient_form_view(request, patient_uuid=None):
+def patient_form_view(
+    request: HttpRequest, patient_uuid: UUID | None = None
+) -> HttpResponse:
     clinic = access_clinic(request.user)
     patient = (
         access_patient_by_uuid(request.user, patient_uuid) if patient_uuid else None
@@ -44,7 +49,7 @@ def patient_form_view(request, patient_uuid=None):
     )
 
 
-def patient_detail_view(request, patient_uuid):
+def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(request.user, patient_uuid)
     return render(
         request,

@@ -1,14 +1,21 @@
 """Session pages: record a timed test session, see it, change it while it is a draft."""
 
+from collections.abc import Callable
+from uuid import UUID
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_clinician, access_patient_by_uuid
+from clinic.models import Patient
 
 from .. import catalog
 from ..access import access_session_by_uuid
 from ..forms import SessionEntry, SessionForm
+from ..models import TestSession
+from ..recording import SessionInput
 from ..selectors import session_summary
 from ..services import session_create, session_update
 from .pages import entry_page
@@ -17,7 +24,7 @@ SESSION_SAVED = "Session saved."
 SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
 
 
-def session_create_view(request, patient_uuid):
+def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(request.user, patient_uuid)
     clinician = access_clinician(request.user)
     entry = SessionEntry(
@@ -33,7 +40,7 @@ def session_create_view(request, patient_uuid):
     )
 
 
-def session_update_view(request, session_uuid):
+def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(request.user, session_uuid)
     access_clinician(request.user)
     if not session.is_draft:
@@ -48,7 +55,7 @@ def session_update_view(request, session_uuid):
     )
 
 
-def session_detail_view(request, session_uuid):
+def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(request.user, session_uuid)
     return render(
         request,
@@ -61,7 +68,14 @@ def session_detail_view(request, session_uuid):
     )
 
 
-def _session_form_page(request, entry, *, save, patient, session=None):
+def _session_form_page(
+    request: HttpRequest,
+    entry: SessionEntry,
+    *,
+    save: Callable[[SessionInput], TestSession],
+    patient: Patient,
+    session: TestSession | None = None,
+) -> HttpResponse:
     return entry_page(
         request,
         entry,

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from assessments.notes.sealing import certificate_fingerprint, seal_certificate_create
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "every time."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--common-name",
             default="Perfnote document seal",
@@ -30,7 +30,14 @@ class Command(BaseCommand):
             "no longer trusted by this installation",
         )
 
-    def handle(self, *args, common_name, organization, force, **options):
+    def handle(
+        self,
+        *args: object,
+        common_name: str,
+        organization: str,
+        force: bool,
+        **options: object,
+    ) -> None:
         path = Path(settings.PERFNOTE_SEAL_PKCS12)
         passphrase = settings.PERFNOTE_SEAL_PASSPHRASE
         if path.exists() and not force:
@@ -48,7 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created seal certificate: {path}"))
         self._fingerprint(path, passphrase)
 
-    def _fingerprint(self, path, passphrase):
+    def _fingerprint(self, path: Path, passphrase: str) -> None:
         try:
             fingerprint = certificate_fingerprint(path, passphrase)
         except ValueError:

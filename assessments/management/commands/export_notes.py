@@ -3,14 +3,14 @@
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from assessments.models import NoteAccessEvent, TestSession
 from assessments.notes.export import latest_note_versions, note_access_record
 
 
-def day(value):
+def day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         "per session, and record each export. Filters narrow the selection."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", type=Path, required=True, help="target folder")
         parser.add_argument(
             "--from", dest="date_from", type=day, help="first date of service"
@@ -37,7 +37,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--clinic", help="clinic name (exact, any case)")
 
-    def handle(self, *args, out, date_from, date_to, mrn, payer, clinic, **options):
+    def handle(
+        self,
+        *args: object,
+        out: Path,
+        date_from: dt.date | None,
+        date_to: dt.date | None,
+        mrn: str | None,
+        payer: str | None,
+        clinic: str | None,
+        **options: object,
+    ) -> None:
         sessions = TestSession.objects.all()
         if date_from:
             sessions = sessions.filter(started_at__date__gte=date_from)

@@ -9,11 +9,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from assessments import catalog
+from assessments.models import TestSession
 from assessments.notes.signing import addendum_add, session_sign
 from assessments.recording import SessionInput, TestInput
 from assessments.services import ChartInput, patient_chart_save, session_create
@@ -32,6 +34,8 @@ PASSWORD = "perfnote-demo"  # noqa: S105 (a published demo password)
 SITE_URL = "http://127.0.0.1:8000"
 # Demo data may only go into a database run with one of these settings modules.
 ALLOWED_SETTINGS_MODULES = frozenset({"config.settings.local", "config.settings.test"})
+# (username, role, clinic) of each demo login, for the table printed at the end.
+type Login = tuple[str, str, str]
 REFUSED = (
     "seed_demo only runs with config.settings.local or config.settings.test, "
     "not {module}: demo logins with a published password must never reach a "
@@ -121,7 +125,14 @@ UNSTEADY = ("R26.81", "Unsteadiness on feet")
 FALLS = ("Z91.81", "History of falling")
 
 
-def _t(code, minutes, *values, side="", right=(), notes=""):
+def _t(
+    code: str,
+    minutes: int,
+    *values: str,
+    side: str = "",
+    right: tuple[str, ...] = (),
+    notes: str = "",
+) -> TestSpec:
     """Write a test row briefly: na values, or left values plus right=(...)."""
     test = catalog.get(code)
     if not test.per_side:
@@ -391,19 +402,19 @@ LAKESIDE = ClinicSpec(
 DEMO_CLINICS = (RIVERSIDE, LAKESIDE)
 
 
-def check_settings_module(module):
+def check_settings_module(module: str | None) -> None:
     """Raise CommandError unless `module` is a development or test settings module."""
     if module not in ALLOWED_SETTINGS_MODULES:
         raise CommandError(REFUSED.format(module=module or "an unknown module"))
 
 
-def settings_module():
+def settings_module() -> str:
     # Under override_settings, settings.SETTINGS_MODULE reads None; the
     # environment still names the module that was loaded.
     return settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
 
 
-def previous_weekday(day):
+def previous_weekday(day: dt.date) -> dt.date:
     """Return the day itself on a weekday, else the Friday before it."""
     return day - dt.timedelta(days=max(0, day.weekday() - 4))
 
@@ -418,7 +429,7 @@ class Command(BaseCommand):
         "(or any other) settings are never seeded."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         check_settings_module(settings_module())
         # One hash for every login: the password is public, and each hash costs
         # most of a second.
@@ -431,7 +442,7 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             self.print_logins(logins)
 
-    def seed_clinic(self, spec, group):
+    def seed_clinic(self, spec: ClinicSpec, group: Group) -> list[Login]:
         clinic, _ = Clinic.objects.get_or_create(
             name=spec.name,
             defaults={
@@ -489,7 +500,7 @@ class Command(BaseCommand):
             self.session(session, patient, clinicians[session.clinician], today, zone)
         return logins
 
-    def user(self, person, is_staff=False):
+    def user(self, person: Person, is_staff: bool = False) -> AbstractUser:
         user, created = get_user_model().objects.get_or_create(
             username=person.username,
             defaults={
@@ -504,7 +515,9 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         return user
 
-    def patient(self, clinic, spec, payers):
+    def patient(
+        self, clinic: Clinic, spec: PatientSpec, payers: dict[str, Payer]
+    ) -> Patient:
         patient = Patient.objects.filter(clinic=clinic, mrn__iexact=spec.mrn).first()
         if patient is not None:
             return patient
@@ -531,7 +544,14 @@ class Command(BaseCommand):
             ),
         )
 
-    def session(self, spec, patient, clinician, today, zone):
+    def session(
+        self,
+        spec: SessionSpec,
+        patient: Patient,
+        clinician: Clinician,
+        today: dt.date,
+        zone: zoneinfo.ZoneInfo,
+    ) -> TestSession:
         day = previous_weekday(today - dt.timedelta(days=spec.days_ago))
         started_at = dt.datetime.combine(day, spec.time_in, tzinfo=zone)
         clock = started_at + dt.timedelta(minutes=2)
@@ -581,7 +601,7 @@ class Command(BaseCommand):
                 )
         return session
 
-    def print_logins(self, logins):
+    def print_logins(self, logins: list[Login]) -> None:
         rows = [
             ("username", "password", "role", "clinic"),
             *((username, PASSWORD, role, clinic) for username, role, clinic in logins),
@@ -598,7 +618,7 @@ class Command(BaseCommand):
         )
 
 
-def check_trials(test):
+def check_trials(test: TestSpec) -> None:
     """Raise CommandError if a demo value breaks the catalog's rules (a typo here)."""
     entry = catalog.get(test.code)
     for values in test.trials.values():

@@ -3,12 +3,12 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.notes.verification import note_verify
 
 
-def yes_no(value):
+def yes_no(value: bool) -> str:
     return "yes" if value else "NO"
 
 
@@ -19,10 +19,10 @@ class Command(BaseCommand):
         "record. Exits 0 only when all hold."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the PDF to check")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args: object, file: Path, **options: object) -> None:
         try:
             data = file.read_bytes()
         except OSError as exc:
