@@ -1,8 +1,10 @@
 """Admin for payers and the billing review list, scoped to the user's clinic."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
@@ -34,6 +36,13 @@ class PayerAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         )
 
 
+def _coverage_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
+    """Save the inline's one coverage row, or no coverage when it was removed."""
+    coverage_save(
+        patient=patient, data=input_from(CoverageInput, rows[0]) if rows else None
+    )
+
+
 class CoverageInline(ClinicScopedAdminMixin, admin.StackedInline):
     """The patient's primary coverage, saved through billing.services.coverage_save."""
 
@@ -51,6 +60,10 @@ class PatientAdmin(clinic_admin.PatientAdmin):
     """The clinic's patient admin with the patient's coverage, which billing holds."""
 
     inlines = [*clinic_admin.PatientAdmin.inlines, CoverageInline]
+    inline_savers = {
+        **clinic_admin.PatientAdmin.inline_savers,
+        Coverage: _coverage_save,
+    }
     list_display = [*clinic_admin.PatientAdmin.list_display, "payer"]
     list_filter = [("coverage__payer", admin.RelatedOnlyFieldListFilter), "sex"]
     list_select_related = ["coverage__payer"]
@@ -59,27 +72,6 @@ class PatientAdmin(clinic_admin.PatientAdmin):
     def payer(self, patient: Patient) -> Payer | str:
         coverage = getattr(patient, "coverage", None)
         return coverage.payer if coverage else "—"
-
-    def save_formset(
-        self,
-        request: HttpRequest,
-        form: ModelForm,
-        formset: BaseInlineFormSet,
-        change: bool,
-    ) -> None:
-        if formset.model is not Coverage:
-            return super().save_formset(request, form, formset, change)
-        kept = [
-            row.cleaned_data
-            for row in formset.forms
-            if row.cleaned_data and not row.cleaned_data.get("DELETE")
-        ]
-        coverage_save(
-            patient=form.instance,
-            data=input_from(CoverageInput, kept[0]) if kept else None,
-        )
-        clinic_admin.formset_saved_elsewhere(formset)
-        return None
 
 
 @admin.register(BillingDecision)

@@ -1,8 +1,11 @@
 """Admin for clinics, clinicians, clinic administrators and patients, scoped by clinic."""
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Model
-from django.forms import BaseFormSet, BaseInlineFormSet, ModelForm
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from .admin_scoping import ClinicScopedAdminMixin
@@ -104,13 +107,52 @@ class PatientColumnsMixin:
         return obj.patient.mrn
 
 
-def formset_saved_elsewhere(formset: BaseFormSet) -> None:
-    """Mark an inline formset saved by a service instead of ``formset.save()``.
+type InlineSaver = Callable[[Model, list[dict[str, Any]]], object]
 
-    The admin's change message reads what ``save()`` would have recorded; a
-    service-saved inline records no rows there (the history then names none).
+
+class ServiceSavedInlinesMixin:
+    """Save chosen inlines through a service instead of ``formset.save()``.
+
+    ``inline_savers`` maps an inline's model to ``save(parent, rows)``, which is
+    given the rows the user kept (filled in, not ticked for deletion) in the
+    order shown. The admin's change message reads what ``save()`` would have
+    recorded; a service-saved inline records no rows there (the history then
+    names none).
     """
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    inline_savers: Mapping[type[Model], InlineSaver] = {}
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm,
+        formset: BaseInlineFormSet,
+        change: bool,
+    ) -> None:
+        save = self.inline_savers.get(formset.model)
+        if save is None:
+            super().save_formset(request, form, formset, change)
+            return
+        kept = [
+            row.cleaned_data
+            for row in formset.forms
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+        save(form.instance, kept)
+        formset.new_objects = []
+        formset.changed_objects = []
+        formset.deleted_objects = []
+
+
+def _diagnoses_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
+    """Save the diagnosis rows in position order (ties keep the order shown)."""
+    ordered = sorted(
+        (row for row in rows if row.get("code")),
+        key=lambda row: row.get("position") or 0,
+    )
+    patient_diagnoses_set(
+        patient=patient, diagnoses=[input_from(DiagnosisInput, row) for row in ordered]
+    )
 
 
 class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
@@ -122,7 +164,7 @@ class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Patients and their diagnoses, written through clinic.services like the pages."""
 
     list_display = ["last_name", "first_name", "mrn", "date_of_birth", "sex"]
@@ -130,6 +172,7 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["sex"]
     search_fields = ["first_name", "last_name", "mrn"]
     inlines = [DiagnosisInline]
+    inline_savers = {Diagnosis: _diagnoses_save}
     fields = [
         "clinic",
         ("first_name", "last_name"),
@@ -146,31 +189,3 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             clinic=form.cleaned_data["clinic"],
             data=input_from(PatientInput, form.cleaned_data),
         )
-
-    def save_formset(
-        self,
-        request: HttpRequest,
-        form: ModelForm,
-        formset: BaseInlineFormSet,
-        change: bool,
-    ) -> None:
-        if formset.model is not Diagnosis:
-            return super().save_formset(request, form, formset, change)
-        kept = sorted(
-            (
-                (row.cleaned_data.get("position") or 0, index, row.cleaned_data)
-                for index, row in enumerate(formset.forms)
-                if row.cleaned_data
-                and row.cleaned_data.get("code")
-                and not row.cleaned_data.get("DELETE")
-            ),
-            key=lambda item: item[:2],
-        )
-        patient_diagnoses_set(
-            patient=form.instance,
-            diagnoses=[
-                input_from(DiagnosisInput, data) for _position, _index, data in kept
-            ],
-        )
-        formset_saved_elsewhere(formset)
-        return None
