@@ -12,10 +12,10 @@ from .models import TestSession
 
 
 def access_session_by_uuid(
-    user: AbstractBaseUser | AnonymousUser, session_uuid: UUID
+    *, user: AbstractBaseUser | AnonymousUser, session_uuid: UUID
 ) -> TestSession:
     """Return the session if its patient belongs to the user's clinic, else Http404."""
-    clinic = access_clinic(user)
+    clinic = access_clinic(user=user)
     try:
         return TestSession.objects.select_related(
             "patient__clinic", "clinician__user", "billing_decision__payer"

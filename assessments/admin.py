@@ -56,7 +56,7 @@ class ClinicianFilter(admin.SimpleListFilter):
         self, request: HttpRequest, model_admin: admin.ModelAdmin
     ) -> list[tuple[str, str]]:
         clinicians = scope_to_clinic(
-            Clinician.objects.select_related("user"), request.user
+            queryset=Clinician.objects.select_related("user"), user=request.user
         )
         return [(str(clinician.pk), str(clinician)) for clinician in clinicians]
 
@@ -203,7 +203,7 @@ class TestSessionAdmin(
     def download_notes_zip(
         self, request: HttpRequest, queryset: QuerySet[TestSession]
     ) -> HttpResponse | None:
-        versions = list(latest_note_versions(queryset))
+        versions = list(latest_note_versions(sessions=queryset))
         unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
         if unsigned:
             messages.warning(
@@ -211,7 +211,7 @@ class TestSessionAdmin(
             )
         if not versions:
             return None
-        archive = notes_zip(versions, user=request.user, now=timezone.now())
+        archive = notes_zip(versions=versions, user=request.user, now=timezone.now())
         response = HttpResponse(archive, content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="perfnote-notes.zip"'
         return response

@@ -50,7 +50,7 @@ def session_summary(*, session: TestSession) -> SessionSummary:
     )
 
 
-def date_of_service(session: TestSession) -> date:
+def date_of_service(*, session: TestSession) -> date:
     """Return the session's date in its clinic's time zone, as printed on the claim."""
     zone = zoneinfo.ZoneInfo(session.patient.clinic.time_zone)
     return session.started_at.astimezone(zone).date()
@@ -60,7 +60,7 @@ def visit_facts_get(*, session: TestSession) -> rules.VisitFacts:
     """Return what the billing rules need to know of the session's documentation."""
     clinician = session.clinician
     return rules.VisitFacts(
-        date_of_service=date_of_service(session),
+        date_of_service=date_of_service(session=session),
         session_start=session.started_at,
         session_end=session.ended_at,
         discipline=session.discipline,

@@ -159,7 +159,7 @@ class BillingReviewAdmin(
         ).prefetch_related("patient__diagnoses")
         lines, skipped = [], 0
         for decision in decisions.order_by("service_start"):
-            line = claim_line(decision)
+            line = claim_line(decision=decision)
             if line is None:
                 skipped += 1
             else:
@@ -172,6 +172,6 @@ class BillingReviewAdmin(
             )
         if not lines:
             return None
-        response = HttpResponse(claims_csv(lines), content_type="text/csv")
+        response = HttpResponse(claims_csv(lines=lines), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="claim-lines.csv"'
         return response

@@ -22,7 +22,7 @@ CLAIM_COLUMNS = [
 ]
 
 
-def claim_line(decision: BillingDecision) -> dict[str, str | int] | None:
+def claim_line(*, decision: BillingDecision) -> dict[str, str | int] | None:
     """Return the claim line of a stored decision, or None when it is not billable.
 
     The date of service, units, modifiers and charge come from the stored
@@ -49,7 +49,7 @@ def claim_line(decision: BillingDecision) -> dict[str, str | int] | None:
     }
 
 
-def claims_csv(lines: Iterable[Mapping[str, str | int]]) -> str:
+def claims_csv(*, lines: Iterable[Mapping[str, str | int]]) -> str:
     """Return the CSV text of claim lines, header first."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CLAIM_COLUMNS, lineterminator="\r\n")

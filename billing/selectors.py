@@ -25,7 +25,7 @@ class DecisionPanel:
     comparison: tuple[MethodOutcome, ...]
 
 
-def method_comparison(facts: rules.SessionFacts) -> dict[str, rules.Decision]:
+def method_comparison(*, facts: rules.SessionFacts) -> dict[str, rules.Decision]:
     """Return {method: Decision} for every counting method, the payer's own included.
 
     The session page shows them side by side so a clinician sees why a payer's
@@ -53,6 +53,6 @@ def decision_panel_get(*, decision: BillingDecision | None) -> DecisionPanel | N
             decision=outcome,
             is_payer_method=method == decision.method,
         )
-        for method, outcome in method_comparison(facts).items()
+        for method, outcome in method_comparison(facts=facts).items()
     )
     return DecisionPanel(decision=decision, comparison=comparison)

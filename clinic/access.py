@@ -16,7 +16,7 @@ from .models import Clinic, Clinician, Patient
 NOT_A_CLINICIAN = "Only clinicians record, sign and amend test sessions."
 
 
-def clinic_for_user(user: AbstractBaseUser | AnonymousUser) -> Clinic | None:
+def clinic_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Clinic | None:
     """Return the clinic the user works in, or None (anonymous, or no clinic)."""
     if not user.is_authenticated:
         return None
@@ -29,15 +29,15 @@ def clinic_for_user(user: AbstractBaseUser | AnonymousUser) -> Clinic | None:
     return None
 
 
-def access_clinic(user: AbstractBaseUser | AnonymousUser) -> Clinic:
+def access_clinic(*, user: AbstractBaseUser | AnonymousUser) -> Clinic:
     """Return the user's clinic; a user without one sees nothing (404)."""
-    clinic = clinic_for_user(user)
+    clinic = clinic_for_user(user=user)
     if clinic is None:
         raise Http404("No clinic.")
     return clinic
 
 
-def access_clinician(user: AbstractBaseUser | AnonymousUser) -> Clinician:
+def access_clinician(*, user: AbstractBaseUser | AnonymousUser) -> Clinician:
     """Return the user's clinician record; a front-office user or stranger gets 404."""
     clinician = getattr(user, "clinician", None)
     if clinician is None:
@@ -46,10 +46,10 @@ def access_clinician(user: AbstractBaseUser | AnonymousUser) -> Clinician:
 
 
 def access_patient_by_uuid(
-    user: AbstractBaseUser | AnonymousUser, patient_uuid: UUID
+    *, user: AbstractBaseUser | AnonymousUser, patient_uuid: UUID
 ) -> Patient:
     """Return the patient if it belongs to the user's clinic, else raise Http404."""
-    clinic = access_clinic(user)
+    clinic = access_clinic(user=user)
     try:
         return Patient.objects.select_related("clinic").get(
             uuid=patient_uuid, clinic=clinic

@@ -18,7 +18,7 @@ from .access import clinic_for_user
 
 
 def scope_to_clinic[M: Model](
-    queryset: QuerySet[M], user: AbstractUser | AnonymousUser
+    *, queryset: QuerySet[M], user: AbstractUser | AnonymousUser
 ) -> QuerySet[M]:
     """Return the rows of `queryset` that belong to the user's clinic.
 
@@ -27,7 +27,7 @@ def scope_to_clinic[M: Model](
     """
     if user.is_superuser:
         return queryset
-    clinic = clinic_for_user(user)
+    clinic = clinic_for_user(user=user)
     if clinic is None:
         return queryset.none()
     lookup = getattr(queryset.model, "clinic_lookup", None)
@@ -44,7 +44,9 @@ class ClinicScopedAdminMixin:
     """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Model]:
-        return scope_to_clinic(super().get_queryset(request), request.user)
+        return scope_to_clinic(
+            queryset=super().get_queryset(request), user=request.user
+        )
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: object
@@ -54,7 +56,7 @@ class ClinicScopedAdminMixin:
             queryset = self.get_field_queryset(None, db_field, request)
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.all()
-        kwargs["queryset"] = scope_to_clinic(queryset, request.user)
+        kwargs["queryset"] = scope_to_clinic(queryset=queryset, user=request.user)
         if not request.user.is_superuser and not db_field.blank:
             # A clinic user's required choice is usually their one clinic: show it
             # selected rather than behind a blank "---------".

@@ -16,7 +16,7 @@ class ClinicTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        clinic = clinic_for_user(request.user)
+        clinic = clinic_for_user(user=request.user)
         if clinic is not None:
             timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
         else:

@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
 
 
-def latest_note_versions(sessions: QuerySet[TestSession]) -> QuerySet[NoteVersion]:
+def latest_note_versions(*, sessions: QuerySet[TestSession]) -> QuerySet[NoteVersion]:
     """Return the newest sealed version of each signed session, oldest session first.
 
     The newest version holds the original note and every addendum, which is
@@ -33,7 +33,7 @@ def latest_note_versions(sessions: QuerySet[TestSession]) -> QuerySet[NoteVersio
 
 
 def notes_zip(
-    versions: Iterable[NoteVersion], *, user: AbstractBaseUser | None, now: datetime
+    *, versions: Iterable[NoteVersion], user: AbstractBaseUser | None, now: datetime
 ) -> bytes:
     """Return a zip of the versions' PDFs, recording each one as handed out."""
     buffer = io.BytesIO()

@@ -40,7 +40,7 @@ EMPTY_ADDENDUM = "Write the addendum's text."
 NOT_OF_THIS_CLINIC = "Only a clinician of this clinic can add an addendum."
 
 
-def signer_snapshot(clinician: Clinician) -> dict[str, str]:
+def signer_snapshot(*, clinician: Clinician) -> dict[str, str]:
     """Return the clinician's identity as printed on the note, frozen at signing."""
     return {
         "name": clinician.display_name,
@@ -53,25 +53,25 @@ def signer_snapshot(clinician: Clinician) -> dict[str, str]:
     }
 
 
-def check_password(user: AbstractBaseUser, password: str) -> None:
+def check_password(*, user: AbstractBaseUser, password: str) -> None:
     """Raise ValidationError unless the password is the user's: signing re-asks it."""
     if authenticate(username=user.get_username(), password=password) is None:
         raise ValidationError({"password": WRONG_PASSWORD})
 
 
-def check_may_sign(clinician: Clinician) -> None:
+def check_may_sign(*, clinician: Clinician) -> None:
     """Raise ValidationError if the clinician's role may not sign a 97750 note."""
     if clinician.is_assistant:
         raise ValidationError(ASSISTANT_CANNOT_SIGN)
 
 
-def check_may_sign_session(session: TestSession, clinician: Clinician) -> None:
+def check_may_sign_session(*, session: TestSession, clinician: Clinician) -> None:
     """Raise ValidationError unless this clinician may sign this session's note.
 
     The sign page asks this up front to show the reason instead of a form;
     session_sign() asks it again inside its transaction.
     """
-    check_may_sign(clinician)
+    check_may_sign(clinician=clinician)
     if clinician.pk != session.clinician_id:
         raise ValidationError(NOT_THE_PERFORMER)
 
@@ -123,13 +123,13 @@ def session_sign(
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     if not session.is_draft:
         raise ValidationError(NOT_A_DRAFT)
-    check_may_sign_session(session, clinician)
-    check_password(clinician.user, password)
+    check_may_sign_session(session=session, clinician=clinician)
+    check_password(user=clinician.user, password=password)
     # The facts are handed to billing once more (they are current, but a session
     # saved before its decision existed has none yet), then frozen.
     session = session_billing_refresh(session=session, now=now)
     decision = decision_finalize(decision=session.billing_decision, now=now)
-    signer = signer_snapshot(clinician)
+    signer = signer_snapshot(clinician=clinician)
     context = content.note_context_build(
         session=session, decision=decision, signer=signer, signed_at=now
     )
@@ -165,11 +165,11 @@ def addendum_add(
         raise ValidationError(NOT_SIGNED)
     if author.clinic_id != session.patient.clinic_id:
         raise ValidationError(NOT_OF_THIS_CLINIC)
-    check_may_sign(author)
+    check_may_sign(clinician=author)
     if not text.strip():
         raise ValidationError({"text": EMPTY_ADDENDUM})
-    check_password(author.user, password)
-    signer = signer_snapshot(author)
+    check_password(user=author.user, password=password)
+    signer = signer_snapshot(clinician=author)
     addendum = Addendum.objects.create(
         session=session, text=text.strip(), author=author, signer=signer, signed_at=now
     )

@@ -31,7 +31,7 @@ class Verification:
         ]
 
 
-def note_verify(pdf: bytes) -> Verification:
+def note_verify(*, pdf: bytes) -> Verification:
     """Return the verification of uploaded PDF bytes; never raises on bad input."""
     seal = sealing.check_seal(pdf)
     version = None

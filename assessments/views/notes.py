@@ -29,8 +29,8 @@ DRAFT_HAS_NO_ADDENDA = "Edit the draft instead; addenda are for signed notes."
 
 
 def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
-    session = access_session_by_uuid(request.user, session_uuid)
-    clinician = access_clinician(request.user)
+    session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
+    clinician = access_clinician(user=request.user)
     if not session.is_draft:
         messages.info(request, ALREADY_SIGNED)
         return redirect(session)
@@ -54,8 +54,8 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
 
 
 def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
-    session = access_session_by_uuid(request.user, session_uuid)
-    clinician = access_clinician(request.user)
+    session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
+    clinician = access_clinician(user=request.user)
     if session.is_draft:
         messages.info(request, DRAFT_HAS_NO_ADDENDA)
         return redirect(session)
@@ -78,7 +78,7 @@ def note_download_view(
     request: HttpRequest, session_uuid: UUID, number: int
 ) -> HttpResponse:
     """Send a stored sealed note as it was stored: it is never rendered again."""
-    session = access_session_by_uuid(request.user, session_uuid)
+    session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     version = get_object_or_404(session.note_versions, number=number)
     note_access_record(
         version=version,
@@ -97,14 +97,14 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = note_verify(form.cleaned_data["pdf"].read())
+        result = note_verify(pdf=form.cleaned_data["pdf"].read())
     return render(request, "assessments/verify.html", {"form": form, "result": result})
 
 
 def _sign_refusal(session: TestSession, clinician: Clinician) -> str | None:
     """Return why this clinician may not sign the note, shown instead of the form."""
     try:
-        signing.check_may_sign_session(session, clinician)
+        signing.check_may_sign_session(session=session, clinician=clinician)
     except ValidationError as exc:
         return exc.messages[0]
     return None

@@ -18,7 +18,7 @@ PATIENTS_PER_PAGE = 50
 
 
 def patient_list_view(request: HttpRequest) -> HttpResponse:
-    clinic = access_clinic(request.user)
+    clinic = access_clinic(user=request.user)
     search = request.GET.get("q", "").strip()
     page = Paginator(patient_list(clinic=clinic, search=search), PATIENTS_PER_PAGE)
     patients = page.get_page(request.GET.get("page"))
@@ -32,9 +32,11 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
 def patient_form_view(
     request: HttpRequest, patient_uuid: UUID | None = None
 ) -> HttpResponse:
-    clinic = access_clinic(request.user)
+    clinic = access_clinic(user=request.user)
     patient = (
-        access_patient_by_uuid(request.user, patient_uuid) if patient_uuid else None
+        access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
+        if patient_uuid
+        else None
     )
     return entry_page(
         request,
@@ -50,7 +52,7 @@ def patient_form_view(
 
 
 def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
-    patient = access_patient_by_uuid(request.user, patient_uuid)
+    patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     return render(
         request,
         "assessments/patient_detail.html",

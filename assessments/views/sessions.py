@@ -25,8 +25,8 @@ SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
 
 
 def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
-    patient = access_patient_by_uuid(request.user, patient_uuid)
-    clinician = access_clinician(request.user)
+    patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
+    clinician = access_clinician(user=request.user)
     entry = SessionEntry(
         request.POST or None, initial=SessionForm.initial_for_new(clinician)
     )
@@ -41,8 +41,8 @@ def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
 
 
 def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
-    session = access_session_by_uuid(request.user, session_uuid)
-    access_clinician(request.user)
+    session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
+    access_clinician(user=request.user)
     if not session.is_draft:
         messages.error(request, SIGNED_USE_ADDENDUM)
         return redirect(session)
@@ -56,7 +56,7 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
 
 
 def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
-    session = access_session_by_uuid(request.user, session_uuid)
+    session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     return render(
         request,
         "assessments/session_detail.html",

@@ -23,7 +23,7 @@ SESSION_REFUSALS = {
 @pytest.mark.parametrize("actor", INSIDERS)
 def test_everyone_in_the_clinic_can_access_its_session(user_of, session, actor):
     # when
-    result = access_session_by_uuid(user_of(actor), session.uuid)
+    result = access_session_by_uuid(user=user_of(actor), session_uuid=session.uuid)
 
     # then
     assert result == session
@@ -35,7 +35,7 @@ def test_nobody_outside_the_clinic_can_access_its_session(
 ):
     # when
     with pytest.raises(Http404) as error:
-        access_session_by_uuid(user_of(actor), session.uuid)
+        access_session_by_uuid(user=user_of(actor), session_uuid=session.uuid)
 
     # then
     assert str(error.value) == message
@@ -44,7 +44,7 @@ def test_nobody_outside_the_clinic_can_access_its_session(
 def test_unknown_session_uuid_is_not_found(clinician):
     # when
     with pytest.raises(Http404) as error:
-        access_session_by_uuid(clinician.user, uuid.uuid4())
+        access_session_by_uuid(user=clinician.user, session_uuid=uuid.uuid4())
 
     # then
     assert str(error.value) == "No such session."
@@ -61,7 +61,7 @@ def test_session_comes_with_patient_decision_payer_and_clinician_in_one_query(
 
     # when
     with django_assert_num_queries(1):
-        result = access_session_by_uuid(user, session.uuid)
+        result = access_session_by_uuid(user=user, session_uuid=session.uuid)
         names = (
             result.patient.clinic.name,
             result.billing_decision.payer.name,

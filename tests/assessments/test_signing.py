@@ -35,7 +35,7 @@ def test_sign_locks_and_stores_a_sealed_note(session, clinician):
     assert session.status == TestSession.Status.SIGNED
     assert session.signed_at == NOW
     assert session.signed_by == clinician
-    assert session.signer == signing.signer_snapshot(clinician)
+    assert session.signer == signing.signer_snapshot(clinician=clinician)
     # and one sealed, intact, trusted PDF is stored with its hash
     pdf = bytes(version.pdf)
     assert version.number == 1

@@ -45,7 +45,7 @@ def test_clinic_for_user_is_the_clinic_the_user_works_in(
     expected = request.getfixturevalue(works_in) if works_in else None
 
     # when
-    result = clinic_for_user(user_of(actor))
+    result = clinic_for_user(user=user_of(actor))
 
     # then
     assert result == expected
@@ -59,7 +59,7 @@ def test_access_clinic_gives_only_the_users_own_clinic(
     user_of, request, actor, works_in
 ):
     # when
-    result = access_clinic(user_of(actor))
+    result = access_clinic(user=user_of(actor))
 
     # then
     assert result == request.getfixturevalue(works_in)
@@ -69,7 +69,7 @@ def test_access_clinic_gives_only_the_users_own_clinic(
 def test_a_user_working_nowhere_cannot_access_any_clinic(user_of, actor):
     # when
     with pytest.raises(Http404) as error:
-        access_clinic(user_of(actor))
+        access_clinic(user=user_of(actor))
 
     # then
     assert str(error.value) == "No clinic."
@@ -81,7 +81,7 @@ def test_a_user_working_nowhere_cannot_access_any_clinic(user_of, actor):
 def test_clinician_gets_their_clinician_record(clinician):
     """A clinician's user reaches their own Clinician row."""
     # when
-    result = access_clinician(clinician.user)
+    result = access_clinician(user=clinician.user)
 
     # then
     assert result == clinician
@@ -92,7 +92,7 @@ def test_only_clinicians_get_a_clinician_record(user_of, actor):
     """A front-office admin, a user without a clinic and an anonymous user get 404."""
     # when
     with pytest.raises(Http404) as error:
-        access_clinician(user_of(actor))
+        access_clinician(user=user_of(actor))
 
     # then
     assert str(error.value) == NOT_A_CLINICIAN
@@ -104,7 +104,7 @@ def test_only_clinicians_get_a_clinician_record(user_of, actor):
 @pytest.mark.parametrize("actor", INSIDERS)
 def test_everyone_in_the_clinic_can_access_its_patient(user_of, patient, actor):
     # when
-    result = access_patient_by_uuid(user_of(actor), patient.uuid)
+    result = access_patient_by_uuid(user=user_of(actor), patient_uuid=patient.uuid)
 
     # then
     assert result == patient
@@ -116,7 +116,7 @@ def test_nobody_outside_the_clinic_can_access_its_patient(
 ):
     # when
     with pytest.raises(Http404) as error:
-        access_patient_by_uuid(user_of(actor), patient.uuid)
+        access_patient_by_uuid(user=user_of(actor), patient_uuid=patient.uuid)
 
     # then
     assert str(error.value) == message
@@ -125,7 +125,7 @@ def test_nobody_outside_the_clinic_can_access_its_patient(
 def test_unknown_patient_uuid_is_not_found(clinician):
     # when
     with pytest.raises(Http404) as error:
-        access_patient_by_uuid(clinician.user, uuid.uuid4())
+        access_patient_by_uuid(user=clinician.user, patient_uuid=uuid.uuid4())
 
     # then
     assert str(error.value) == "No such patient."
@@ -141,7 +141,7 @@ def test_patient_comes_with_its_clinic_in_one_query(
 
     # when
     with django_assert_num_queries(1):
-        result = access_patient_by_uuid(user, patient.uuid)
+        result = access_patient_by_uuid(user=user, patient_uuid=patient.uuid)
         name = result.clinic.name
 
     # then

@@ -178,7 +178,7 @@ def test_unknown_model_is_hidden_from_clinic_users(front_office, session):
     # when a model with no path to a clinic is scoped (fail closed)
     from django.contrib.auth import get_user_model
 
-    users = scope_to_clinic(get_user_model().objects.all(), front_office)
+    users = scope_to_clinic(queryset=get_user_model().objects.all(), user=front_office)
 
     # then
     assert list(users) == []

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         now = timezone.now()
         count = 0
-        for version in latest_note_versions(sessions):
+        for version in latest_note_versions(sessions=sessions):
             (out / version.filename).write_bytes(bytes(version.pdf))
             note_access_record(
                 version=version,

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
-        result = note_verify(data)
+        result = note_verify(pdf=data)
         seal = result.seal
         lines = [
             f"File:           {file}",
