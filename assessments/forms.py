@@ -99,6 +99,15 @@ class SessionForm(forms.Form):
         help_text="What the results mean for function and the plan of care.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    distinct_service_reason = forms.CharField(
+        label="Distinct from a same-day evaluation because",
+        required=False,
+        help_text=(
+            "Only with an evaluation or re-evaluation today: 97750 is held until you "
+            "say why the testing was a separate service at a separate time."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     @classmethod
     def initial_for(cls, session: TestSession) -> dict:
@@ -109,6 +118,7 @@ class SessionForm(forms.Form):
             "discipline": session.discipline,
             "reason": session.reason,
             "interpretation": session.interpretation,
+            "distinct_service_reason": session.distinct_service_reason,
         }
 
     @classmethod
@@ -129,6 +139,15 @@ class PerformedTestForm(forms.Form):
     start = forms.TimeField(widget=TimeInput(attrs={"class": "js-start"}))
     stop = forms.TimeField(widget=TimeInput(attrs={"class": "js-stop"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    battery_reason = forms.CharField(
+        label="Part of a formal test battery because",
+        required=False,
+        help_text=(
+            "Range of motion and manual muscle tests only: without a reason their "
+            "minutes are routine assessment, not 97750 time."
+        ),
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -156,6 +175,7 @@ class PerformedTestForm(forms.Form):
             "start": _local_clock(test.started_at),
             "stop": _local_clock(test.ended_at),
             "notes": test.notes,
+            "battery_reason": test.battery_reason,
         }
         for trial_side, values in test.trials.items():
             prefix = cls._trial_prefix(test.side, trial_side)
@@ -220,6 +240,7 @@ class PerformedTestForm(forms.Form):
             ended_at=times[1],
             trials=trials,
             notes=self.cleaned_data["notes"],
+            battery_reason=self.cleaned_data["battery_reason"],
         )
 
 
@@ -370,6 +391,7 @@ class SessionEntry:
             interpretation=data["interpretation"],
             tests=tests,
             procedures=self.procedures.procedure_inputs(),
+            distinct_service_reason=data["distinct_service_reason"],
         )
 
     def add_errors(self, error: ValidationError) -> None:

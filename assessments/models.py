@@ -57,6 +57,14 @@ class TestSession(models.Model):
         blank=True,
         help_text="What the results mean for function and the plan of care.",
     )
+    distinct_service_reason = models.TextField(
+        "distinct from a same-day evaluation because",
+        blank=True,
+        help_text=(
+            "Only with an evaluation or re-evaluation the same day: why the testing "
+            "was a separate service at a separate time."
+        ),
+    )
     status = models.CharField(
         max_length=6, choices=Status.choices, default=Status.DRAFT
     )
@@ -71,12 +79,15 @@ class TestSession(models.Model):
     # Name, role, credentials, license and NPI as they were at signing: the note
     # must show them so even if the clinician's record changes later.
     signer = models.JSONField(default=dict, blank=True)
-    billing_decision = models.OneToOneField(
+    # The decision of the session's date of service: shared by every session of
+    # the patient that day under the same discipline. A signed session keeps the
+    # decision it was signed under.
+    billing_decision = models.ForeignKey(
         "billing.BillingDecision",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="session",
+        related_name="sessions",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,6 +156,14 @@ class PerformedTest(models.Model):
     # or {"na": [...]}; strings keep the precision the clinician typed.
     trials = models.JSONField(default=dict)
     notes = models.TextField(blank=True)
+    battery_reason = models.TextField(
+        "part of a formal test battery because",
+        blank=True,
+        help_text=(
+            "For range of motion or manual muscle testing: why this measure was part "
+            "of a formal test battery. Without it, its minutes are not 97750 time."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

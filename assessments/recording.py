@@ -12,8 +12,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from billing.rules.codes import (
-    KNOWN_TIMED_CODES,
     PHYSICAL_PERFORMANCE_TEST,
+    TIMED_CODES,
     UNTIMED_CODES,
 )
 
@@ -74,6 +74,7 @@ class TestInput:
     ended_at: datetime
     trials: dict[str, list[str]]
     notes: str = ""
+    battery_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +96,7 @@ class SessionInput:
     interpretation: str
     tests: tuple[TestInput, ...]
     procedures: tuple[ProcedureInput, ...] = ()
+    distinct_service_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,7 +258,7 @@ def _overlap_problems(tests: tuple[TestInput, ...]) -> list[Problem]:
     return problems
 
 
-_KNOWN_PROCEDURES = (KNOWN_TIMED_CODES - {PHYSICAL_PERFORMANCE_TEST}) | UNTIMED_CODES
+_KNOWN_PROCEDURES = (TIMED_CODES - {PHYSICAL_PERFORMANCE_TEST}) | UNTIMED_CODES
 
 
 def _procedure_problems(procedures: tuple[ProcedureInput, ...]) -> list[Problem]:

@@ -2,13 +2,14 @@
 
 import zoneinfo
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 
 from billing import rules
-from billing.models import Coverage
+from billing.models import BillingDecision, Coverage
 from billing.rules.minutes import testing_minutes
+from billing.selectors import day_decision_get
 from clinic.models import Clinic, Patient
 
 from .models import PerformedTest, TestSession
@@ -56,6 +57,62 @@ def date_of_service(*, session: TestSession) -> date:
     return session.started_at.astimezone(zone).date()
 
 
+@dataclass(frozen=True)
+class DayKey:
+    """A patient's date of service under one plan-of-care discipline: what one
+    billing decision covers."""
+
+    patient: Patient
+    date_of_service: date
+    discipline: str
+
+
+def day_of(*, session: TestSession) -> DayKey:
+    """Return the date of service and discipline the session is billed under."""
+    return DayKey(
+        patient=session.patient,
+        date_of_service=date_of_service(session=session),
+        discipline=session.discipline,
+    )
+
+
+def day_decision(*, session: TestSession) -> BillingDecision | None:
+    """Return the current billing decision of the session's date of service.
+
+    A signed session keeps the decision it was signed under; when a later
+    session of the same day made a new one that supersedes it, the pages show
+    the new one, which is what the day bills.
+    """
+    day = day_of(session=session)
+    return day_decision_get(
+        patient=day.patient,
+        date_of_service=day.date_of_service,
+        discipline=day.discipline,
+    )
+
+
+def day_sessions(*, day: DayKey) -> QuerySet[TestSession]:
+    """Return the patient's sessions on the day under the discipline, in time order.
+
+    The day runs from midnight to midnight in the clinic's time zone, as the
+    date of service does.
+    """
+    zone = zoneinfo.ZoneInfo(day.patient.clinic.time_zone)
+    start = datetime.combine(day.date_of_service, time(), tzinfo=zone)
+    end = datetime.combine(day.date_of_service + timedelta(days=1), time(), tzinfo=zone)
+    return (
+        TestSession.objects.filter(
+            patient=day.patient,
+            discipline=day.discipline,
+            started_at__gte=start,
+            started_at__lt=end,
+        )
+        .select_related("patient__clinic", "clinician")
+        .prefetch_related("tests", "same_day_procedures")
+        .order_by("started_at", "pk")
+    )
+
+
 def visit_facts_get(*, session: TestSession) -> rules.VisitFacts:
     """Return what the billing rules need to know of the session's documentation."""
     clinician = session.clinician
@@ -73,6 +130,7 @@ def visit_facts_get(*, session: TestSession) -> rules.VisitFacts:
                 ended_at=test.ended_at,
                 has_result=test.has_result,
                 routine_measure=test.test.routine_measure,
+                battery_reason=test.battery_reason,
             )
             for test in session.tests.all()
         ),
@@ -82,6 +140,7 @@ def visit_facts_get(*, session: TestSession) -> rules.VisitFacts:
         ),
         has_interpretation=bool(session.interpretation.strip()),
         signer_has_credentials=bool(clinician.credentials.strip()),
+        distinct_service_reason=session.distinct_service_reason,
     )
 
 
@@ -135,6 +194,7 @@ def session_input_get(*, session: TestSession) -> SessionInput:
         discipline=session.discipline,
         reason=session.reason,
         interpretation=session.interpretation,
+        distinct_service_reason=session.distinct_service_reason,
         tests=tuple(
             TestInput(
                 **{field.name: getattr(test, field.name) for field in fields(TestInput)}

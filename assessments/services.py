@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from billing.models import BillingDecision
+from billing.selectors import day_decision_get
 from billing.services import (
     CoverageInput,
     coverage_save,
-    decision_delete,
-    decision_record,
+    day_decision_record,
+    decision_finalize,
 )
 from clinic.models import Clinic, Clinician, Patient
 from clinic.services import (
@@ -25,7 +27,7 @@ from clinic.services import (
 
 from .models import PerformedTest, SameDayProcedure, TestSession
 from .recording import Problem, SessionInput, session_problems
-from .selectors import visit_facts_get
+from .selectors import DayKey, day_of, day_sessions, visit_facts_get
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
 
@@ -72,10 +74,10 @@ def clinician_record_save(*, clinician: Clinician, data: ClinicianInput) -> Clin
     """
     clinician = clinician_save(clinician=clinician, data=data)
     drafts = clinician.sessions.filter(status=TestSession.Status.DRAFT).select_related(
-        "patient__clinic", "clinician", "billing_decision"
+        "patient__clinic"
     )
-    for session in drafts:
-        session_billing_refresh(session=session)
+    for day in dict.fromkeys(day_of(session=session) for session in drafts):
+        day_billing_refresh(day=day)
     return clinician
 
 
@@ -112,35 +114,66 @@ def session_update(
 
 @transaction.atomic
 def session_delete(*, session: TestSession) -> None:
-    """Delete a draft session and its billing decision; signed ones stay on record."""
+    """Delete a draft session and recompute its day; signed ones stay on record."""
     if not session.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
-    decision = session.billing_decision
+    day = day_of(session=session)
     session.delete()
-    if decision is not None:
-        decision_delete(decision=decision)
+    day_billing_refresh(day=day)
 
 
 @transaction.atomic
 def session_billing_refresh(
     *, session: TestSession, now: datetime | None = None
 ) -> TestSession:
-    """Hand the session's documented facts to billing and keep its decision.
+    """Recompute the billing of the session's date of service; return the session
+    with its decision."""
+    day_billing_refresh(day=day_of(session=session), now=now)
+    session.refresh_from_db(fields=["billing_decision"])
+    return session
 
-    The patient's other drafts are recomputed with it, since this session's
-    charges count toward theirs.
+
+@transaction.atomic
+def day_billing_refresh(
+    *, day: DayKey, now: datetime | None = None
+) -> BillingDecision | None:
+    """Hand billing the documented facts of every session of a patient's day.
+
+    Units are counted per date of service and plan-of-care discipline, so the
+    day's sessions, signed and draft, are decided together; the draft sessions
+    are pointed at the day's decision. When no draft is left the decision is
+    final: its notes are all signed. Other days are not touched: only signing
+    a day changes what later days count (KX, testing frequency).
     """
-    decision = decision_record(
-        decision=session.billing_decision,
-        patient=session.patient,
-        clinician=session.clinician,
-        visit=visit_facts_get(session=session),
+    sessions = list(day_sessions(day=day))
+    drafts = [session.pk for session in sessions if session.is_draft]
+    current = day_decision_get(
+        patient=day.patient,
+        date_of_service=day.date_of_service,
+        discipline=day.discipline,
+    )
+    if sessions and not drafts and current is not None and not current.is_draft:
+        # Every note of the day is signed and its decision frozen.
+        return current
+    decision = day_decision_record(
+        patient=day.patient,
+        date_of_service=day.date_of_service,
+        discipline=day.discipline,
+        visits=[
+            (session.clinician, visit_facts_get(session=session))
+            for session in sessions
+        ],
         now=now,
     )
-    if session.billing_decision_id != decision.pk:
-        session.billing_decision = decision
-        session.save(update_fields=["billing_decision", "updated_at"])
-    return session
+    if decision is None:
+        return None
+    if drafts:
+        TestSession.objects.filter(pk__in=drafts).exclude(
+            billing_decision=decision
+        ).update(billing_decision=decision)
+    elif decision.is_draft:
+        decision = decision_finalize(decision=decision, now=now or timezone.now())
+    return decision
 
 
 @transaction.atomic
@@ -150,11 +183,13 @@ def _session_write(
     problems = session_problems(data, now=now)
     if problems:
         raise SessionRulesError(problems)
+    before = day_of(session=session) if session.pk else None
     session.started_at = data.started_at
     session.ended_at = data.ended_at
     session.discipline = data.discipline
     session.reason = data.reason
     session.interpretation = data.interpretation
+    session.distinct_service_reason = data.distinct_service_reason
     session.full_clean(exclude=["billing_decision"])
     session.save()
     session.tests.all().delete()
@@ -170,4 +205,8 @@ def _session_write(
         )
         for procedure in data.procedures
     )
-    return session_billing_refresh(session=session, now=now)
+    session = session_billing_refresh(session=session, now=now)
+    if before is not None and before != day_of(session=session):
+        # The session moved to another day or discipline: its old day loses it.
+        day_billing_refresh(day=before, now=now)
+    return session

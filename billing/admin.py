@@ -13,17 +13,55 @@ from clinic.admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
 from clinic.forms import input_from
 from clinic.models import Patient
 
-from .claims import claim_line, claims_csv
-from .models import BillingDecision, Coverage, Payer
-from .services import CoverageInput, PayerInput, coverage_save, payer_save
+from .claims import claim_lines, claims_csv
+from .models import (
+    BillingDecision,
+    ClinicFee,
+    Coverage,
+    OutsideTherapyAmount,
+    Payer,
+    PayerRate,
+)
+from .services import (
+    CoverageInput,
+    FeeInput,
+    OutsideAmountInput,
+    PayerInput,
+    RateInput,
+    clinic_fee_save,
+    clinic_fees_delete,
+    coverage_save,
+    outside_amounts_set,
+    payer_rates_set,
+    payer_save,
+)
+
+
+def _rates_save(payer: Payer, rows: list[dict[str, Any]]) -> None:
+    payer_rates_set(
+        payer=payer,
+        rates=[input_from(RateInput, row) for row in rows if row.get("code")],
+    )
+
+
+class PayerRateInline(admin.TabularInline):
+    """The payer's rate table, saved through billing.services.payer_rates_set."""
+
+    model = PayerRate
+    fields = ["code", "expected_payment"]
+    extra = 1
 
 
 @admin.register(Payer)
-class PayerAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "rate_97750", "method"]
+class PayerAdmin(
+    clinic_admin.ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+):
+    list_display = ["name", "kind", "method", "retest_interval_days"]
     list_filter = ["kind", "method"]
     search_fields = ["name"]
-    fields = ["clinic", "name", "kind", "rate_97750", "method"]
+    fields = ["clinic", "name", "kind", "method", "retest_interval_days"]
+    inlines = [PayerRateInline]
+    inline_savers = {PayerRate: _rates_save}
 
     def save_model(
         self, request: HttpRequest, obj: Payer, form: ModelForm, change: bool
@@ -52,6 +90,20 @@ class CoverageInline(ClinicScopedAdminMixin, admin.StackedInline):
     extra = 0
 
 
+def _outside_amounts_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
+    outside_amounts_set(
+        patient=patient, amounts=[input_from(OutsideAmountInput, row) for row in rows]
+    )
+
+
+class OutsideTherapyInline(admin.TabularInline):
+    """Therapy other providers billed this year (from the eligibility response)."""
+
+    model = OutsideTherapyAmount
+    fields = ["year", "group", "amount", "as_of"]
+    extra = 0
+
+
 admin.site.unregister(Patient)
 
 
@@ -59,10 +111,11 @@ admin.site.unregister(Patient)
 class PatientAdmin(clinic_admin.PatientAdmin):
     """The clinic's patient admin with the patient's coverage, which billing holds."""
 
-    inlines = [*clinic_admin.PatientAdmin.inlines, CoverageInline]
+    inlines = [*clinic_admin.PatientAdmin.inlines, CoverageInline, OutsideTherapyInline]
     inline_savers = {
         **clinic_admin.PatientAdmin.inline_savers,
         Coverage: _coverage_save,
+        OutsideTherapyAmount: _outside_amounts_save,
     }
     list_display = [*clinic_admin.PatientAdmin.list_display, "payer"]
     list_filter = [("coverage__payer", admin.RelatedOnlyFieldListFilter), "sex"]
@@ -91,9 +144,11 @@ class BillingReviewAdmin(
         "rendering_clinician",
         "status",
         "qualifies",
+        "discipline",
         "units",
         "modifiers",
-        "estimated_payment",
+        "charge",
+        "expected_payment",
         "blocking",
     ]
     list_display_links = ["date_of_service", "patient_name"]
@@ -103,6 +158,7 @@ class BillingReviewAdmin(
         ("payer", admin.RelatedOnlyFieldListFilter),
         ("rendering_clinician", admin.RelatedOnlyFieldListFilter),
         "status",
+        "discipline",
         ("date_of_service", admin.DateFieldListFilter),
     ]
     date_hierarchy = "date_of_service"
@@ -118,8 +174,11 @@ class BillingReviewAdmin(
         "status",
         "qualifies",
         "units",
+        "discipline",
         "modifiers",
-        "estimated_payment",
+        "lines_table",
+        "charge",
+        "expected_payment",
         "method",
         "arithmetic",
         "findings_list",
@@ -128,6 +187,23 @@ class BillingReviewAdmin(
         "inputs",
     ]
     fields = readonly_fields
+
+    @admin.display(description="lines")
+    def lines_table(self, decision: BillingDecision) -> str:
+        return format_html_join(
+            "\n",
+            "<p>{} × {} {} · charge ${} · expected payment ${}</p>",
+            (
+                (
+                    line["code"],
+                    line["units"],
+                    ", ".join(line["modifiers"]),
+                    line["charge"],
+                    line["expected_payment"],
+                )
+                for line in decision.lines
+            ),
+        )
 
     @admin.display(description="blocks billing")
     def blocking(self, decision: BillingDecision) -> str:
@@ -159,11 +235,9 @@ class BillingReviewAdmin(
         ).prefetch_related("patient__diagnoses")
         lines, skipped = [], 0
         for decision in decisions.order_by("service_start"):
-            line = claim_line(decision=decision)
-            if line is None:
-                skipped += 1
-            else:
-                lines.append(line)
+            rows = claim_lines(decision=decision)
+            skipped += not rows
+            lines += rows
         if skipped:
             messages.warning(
                 request,
@@ -175,3 +249,35 @@ class BillingReviewAdmin(
         response = HttpResponse(claims_csv(lines=lines), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="claim-lines.csv"'
         return response
+
+
+@admin.register(ClinicFee)
+class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+    """The clinic's fee schedule: the charge per unit of each CPT code.
+
+    Saves and deletes go through billing.services, which recompute the drafts.
+    """
+
+    list_display = ["code", "charge"]
+    list_editable = ["charge"]
+    fields = ["clinic", "code", "charge"]
+    search_fields = ["code"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ClinicFee, form: ModelForm, change: bool
+    ) -> None:
+        # The form has filled in obj; the service checks and saves it.
+        clinic_fee_save(
+            fee=obj,
+            clinic=form.cleaned_data["clinic"],
+            data=input_from(FeeInput, form.cleaned_data),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: ClinicFee) -> None:
+        clinic_fees_delete(clinic=obj.clinic, fees=ClinicFee.objects.filter(pk=obj.pk))
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[ClinicFee]
+    ) -> None:
+        for clinic in {fee.clinic for fee in queryset.select_related("clinic")}:
+            clinic_fees_delete(clinic=clinic, fees=queryset)

@@ -15,10 +15,21 @@ from django.db import models
 from django.db.models import F, Q
 
 from billing.rules import Severity
+from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
+
+CPT_CODE_HELP = "A CPT or HCPCS code, e.g. 97750."
+
+
+class Discipline(models.TextChoices):
+    """The plan-of-care discipline a decision bills under (GP or GO)."""
+
+    PT = "PT", "Physical therapy"
+    OT = "OT", "Occupational therapy"
 
 
 class Payer(models.Model):
-    """An insurer a clinic bills, with its rate per 97750 unit and its unit-counting method."""
+    """An insurer a clinic bills: its kind, its unit-counting method, its testing
+    interval, and (in ``rates``) the expected payment per unit of each CPT code."""
 
     clinic_lookup = "clinic"
 
@@ -39,17 +50,16 @@ class Payer(models.Model):
     )
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    rate_97750 = models.DecimalField(
-        "rate per 97750 unit",
-        max_digits=8,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.00"))],
-    )
     method = models.CharField(
         "unit-counting method",
         max_length=14,
         choices=Method.choices,
         default=Method.CMS_8_MINUTE,
+    )
+    retest_interval_days = models.PositiveSmallIntegerField(
+        "days between formal tests",
+        default=DEFAULT_RETEST_INTERVAL_DAYS,
+        help_text="Another 97750 sooner than this is flagged (0: never flagged).",
     )
 
     class Meta:
@@ -61,9 +71,6 @@ class Payer(models.Model):
                 violation_error_message="This clinic already has a payer of this name.",
             ),
             models.CheckConstraint(
-                condition=models.Q(rate_97750__gte=0), name="payer_rate_not_negative"
-            ),
-            models.CheckConstraint(
                 condition=models.Q(
                     method__in=["cms_8_minute", "cpt_midpoint", "whole_units"]
                 ),
@@ -73,6 +80,131 @@ class Payer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PayerRate(models.Model):
+    """A payer's expected payment for one unit of a CPT code (its rate table).
+
+    It is what the payer allows for the unit, the patient's deductible and
+    coinsurance included, so it is also what counts toward the Medicare KX
+    threshold; it is not the clinic's charge (see ClinicFee).
+    """
+
+    clinic_lookup = "payer__clinic"
+
+    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="rates")
+    code = models.CharField("CPT", max_length=5, help_text=CPT_CODE_HELP)
+    expected_payment = models.DecimalField(
+        "expected payment per unit",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "rate"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payer", "code"],
+                name="payer_rate_once_per_code",
+                violation_error_message="This code already has a rate.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expected_payment__gte=0),
+                name="payer_rate_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.expected_payment}"
+
+
+class ClinicFee(models.Model):
+    """The clinic's charge for one unit of a CPT code: its fee schedule.
+
+    The charge is what the claim bills (CMS-1500 item 24F); the payer pays its
+    own rate, whatever the charge.
+    """
+
+    clinic_lookup = "clinic"
+
+    clinic = models.ForeignKey(
+        "clinic.Clinic", on_delete=models.CASCADE, related_name="fees"
+    )
+    code = models.CharField("CPT", max_length=5, help_text=CPT_CODE_HELP)
+    charge = models.DecimalField(
+        "charge per unit",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "fee"
+        verbose_name_plural = "fee schedule"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "code"],
+                name="clinic_fee_once_per_code",
+                violation_error_message="The fee schedule already has this code.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(charge__gte=0), name="clinic_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.charge}"
+
+
+class OutsideTherapyAmount(models.Model):
+    """Therapy other providers billed for the patient this year, toward KX.
+
+    The clinic reads it from the Medicare eligibility response (HETS); the KX
+    threshold counts every provider's allowed amounts, per calendar year and per
+    threshold group (PT with speech-language pathology, or OT).
+    """
+
+    clinic_lookup = "patient__clinic"
+
+    class Group(models.TextChoices):
+        PT_SLP = "PT", "PT and speech-language pathology"
+        OT = "OT", "Occupational therapy"
+
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.CASCADE, related_name="outside_therapy"
+    )
+    year = models.PositiveSmallIntegerField()
+    group = models.CharField("threshold group", max_length=2, choices=Group.choices)
+    amount = models.DecimalField(
+        "amount used elsewhere",
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    as_of = models.DateField(
+        "as of", help_text="The date of the eligibility response it was read from."
+    )
+
+    class Meta:
+        ordering = ["-year", "group"]
+        verbose_name = "therapy amount used elsewhere"
+        verbose_name_plural = "therapy amounts used elsewhere"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "year", "group"],
+                name="outside_therapy_once_per_year_and_group",
+                violation_error_message="This year and group already have an amount.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="outside_therapy_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.group}: {self.amount}"
 
 
 COVERAGE_PAYER_OF_ANOTHER_CLINIC = "This payer belongs to another clinic."
@@ -134,13 +266,17 @@ class Coverage(models.Model):
 
 
 class BillingDecision(models.Model):
-    """The rules engine's answer for one documented visit, with the facts it was given.
+    """The rules engine's answer for a patient's date of service under one
+    plan-of-care discipline, with the facts it was given.
 
-    ``inputs`` holds the visit's documented facts and, when a payer covers the
-    date of service, the payer's facts too, so any decision can be replayed and
-    explained under audit. A draft is recomputed whenever the documentation,
-    the coverage or the payer changes; a final decision was frozen when its note
-    was signed, and the database refuses to change it.
+    Units are counted per date of service (CMS Pub. 100-04 Ch. 5 §20.2), so every
+    session of the patient that day under the discipline feeds one decision.
+    ``inputs`` holds those sessions' documented facts and, when a payer covers
+    the date, the payer's facts too, so any decision can be replayed and explained
+    under audit. A draft is recomputed whenever the documentation, the coverage or
+    the payer changes; a decision becomes final when the day's last note is
+    signed, and the database refuses to change it. A session added to a finished
+    day makes a new draft that ``supersedes`` the final one.
     """
 
     clinic_lookup = "patient__clinic"
@@ -156,8 +292,21 @@ class BillingDecision(models.Model):
         "clinic.Clinician", on_delete=models.PROTECT, related_name="billing_decisions"
     )
     date_of_service = models.DateField()
-    # Orders a patient's decisions for the year-to-date charges (KX).
+    discipline = models.CharField(
+        "plan-of-care discipline",
+        max_length=2,
+        choices=Discipline.choices,
+    )
+    # The day's first session start: orders the billing review list.
     service_start = models.DateTimeField()
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text="The final decision of the same day that this one replaces.",
+    )
     payer = models.ForeignKey(
         Payer,
         on_delete=models.PROTECT,
@@ -174,9 +323,18 @@ class BillingDecision(models.Model):
     qualifies = models.BooleanField(default=False)
     has_blocking_findings = models.BooleanField(default=False)
     units = models.PositiveSmallIntegerField("97750 units", default=0)
-    modifiers = models.CharField(max_length=40, blank=True)
-    estimated_payment = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("0.00")
+    modifiers = models.CharField("97750 modifiers", max_length=40, blank=True)
+    charge = models.DecimalField(
+        help_text="The clinic's fee schedule times the units of every line.",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+    )
+    expected_payment = models.DecimalField(
+        help_text="The payer's rate table times the units of every line.",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
     )
     method = models.CharField(max_length=14, choices=Payer.Method.choices, blank=True)
     rules_version = models.CharField(max_length=20, blank=True)
@@ -185,7 +343,10 @@ class BillingDecision(models.Model):
     class Meta:
         ordering = ["-service_start"]
         verbose_name = "billing decision"
-        indexes = [models.Index(fields=["patient", "service_start"])]
+        indexes = [
+            models.Index(fields=["patient", "service_start"]),
+            models.Index(fields=["patient", "date_of_service", "discipline"]),
+        ]
 
     def __str__(self) -> str:
         if self.payer_id is None:
@@ -196,6 +357,10 @@ class BillingDecision(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return self.outputs.get("lines", [])
 
     @property
     def findings(self) -> list[dict[str, Any]]:

@@ -1,8 +1,10 @@
 """Reads of billing data shaped for pages: the decision panel and its comparison."""
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from billing import rules
+from clinic.models import Patient
 
 from .models import BillingDecision, Payer
 
@@ -23,9 +25,26 @@ class DecisionPanel:
 
     decision: BillingDecision
     comparison: tuple[MethodOutcome, ...]
+    sessions: int
 
 
-def method_comparison(*, facts: rules.SessionFacts) -> dict[str, rules.Decision]:
+def day_decision_get(
+    *, patient: Patient, date_of_service: date, discipline: str
+) -> BillingDecision | None:
+    """Return the current decision of a patient's day under a discipline, or None.
+
+    The newest one: a draft that supersedes a final one is the day's current.
+    """
+    return (
+        BillingDecision.objects.filter(
+            patient=patient, date_of_service=date_of_service, discipline=discipline
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def method_comparison(*, facts: rules.DayFacts) -> dict[str, rules.Decision]:
     """Return {method: Decision} for every counting method, the payer's own included.
 
     The session page shows them side by side so a clinician sees why a payer's
@@ -44,7 +63,7 @@ def decision_panel_get(*, decision: BillingDecision | None) -> DecisionPanel | N
     """
     if decision is None or decision.payer_id is None:
         return None
-    facts = rules.SessionFacts.from_dict(decision.inputs)
+    facts = rules.DayFacts.from_dict(decision.inputs)
     labels = dict(Payer.Method.choices)
     comparison = tuple(
         MethodOutcome(
@@ -55,4 +74,6 @@ def decision_panel_get(*, decision: BillingDecision | None) -> DecisionPanel | N
         )
         for method, outcome in method_comparison(facts=facts).items()
     )
-    return DecisionPanel(decision=decision, comparison=comparison)
+    return DecisionPanel(
+        decision=decision, comparison=comparison, sessions=len(facts.visits)
+    )

@@ -1,27 +1,42 @@
-"""Writes to billing records: payers, coverage and the stored billing decisions.
+"""Writes to billing records: payers and their rates, the fee schedule, coverage,
+therapy used elsewhere, and the stored billing decisions.
 
-The rules live in billing.rules. A decision is stored with the documented facts
-of its visit, so it can be recomputed here whenever the coverage, the payer's
-rate or the patient's earlier charges change, without reading the documentation
-again; the documentation side (assessments) hands those facts in.
+The rules live in billing.rules. A decision covers a patient's date of service
+under one discipline and is stored with the documented facts of its visits, so
+it can be recomputed here whenever the coverage, the rates or the patient's
+signed days change, without reading the documentation again; the documentation
+side (assessments) hands those facts in.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Max, Model, QuerySet, Sum
 from django.utils import timezone
 
 from billing import rules
+from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
+from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
 from clinic.models import Clinic, Clinician, Patient
 
-from .models import BillingDecision, Coverage, Payer
+from .models import (
+    BillingDecision,
+    ClinicFee,
+    Coverage,
+    OutsideTherapyAmount,
+    Payer,
+    PayerRate,
+)
 
 PAYER_NAME_TAKEN = "This clinic already has a payer named {name}."
 DECISION_NOT_DRAFT = "This billing decision is final; its note is signed."
+CODE_LISTED_TWICE = "{code} is listed twice."
+UNKNOWN_CODE = "{code} is not a CPT code the billing rules know."
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,8 +45,34 @@ class PayerInput:
 
     name: str
     kind: str
-    rate_97750: Decimal
     method: str
+    retest_interval_days: int = DEFAULT_RETEST_INTERVAL_DAYS
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateInput:
+    """One row of a payer's rate table."""
+
+    code: str
+    expected_payment: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeeInput:
+    """One row of the clinic's fee schedule."""
+
+    code: str
+    charge: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutsideAmountInput:
+    """Therapy used elsewhere this year, read from the eligibility response."""
+
+    year: int
+    group: str
+    amount: Decimal
+    as_of: date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,15 +89,15 @@ class CoverageInput:
 def payer_save(*, payer: Payer | None, clinic: Clinic, data: PayerInput) -> Payer:
     """Create or change a payer of the clinic; recompute the drafts it pays for.
 
-    Draft decisions carry the payer's kind, rate and method; final ones keep the
+    Draft decisions carry the payer's kind, rates and method; final ones keep the
     values they were signed with.
     """
     if payer is None:
         payer = Payer(clinic=clinic)
     payer.name = data.name.strip()
     payer.kind = data.kind
-    payer.rate_97750 = data.rate_97750
     payer.method = data.method
+    payer.retest_interval_days = data.retest_interval_days
     payer.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -69,9 +110,73 @@ def payer_save(*, payer: Payer | None, clinic: Clinic, data: PayerInput) -> Paye
         raise ValidationError(
             {"name": PAYER_NAME_TAKEN.format(name=payer.name)}
         ) from exc
-    for coverage in payer.coverages.select_related("patient"):
-        patient_decisions_refresh(patient=coverage.patient)
+    _payer_drafts_refresh(payer)
     return payer
+
+
+@transaction.atomic
+def payer_rates_set(*, payer: Payer, rates: Sequence[RateInput]) -> None:
+    """Replace the payer's rate table and recompute the drafts it pays for."""
+    _refuse_repeats(rate.code for rate in rates)
+    payer.rates.all().delete()
+    PayerRate.objects.bulk_create(
+        _checked(
+            PayerRate(
+                payer=payer,
+                code=rate.code.strip(),
+                expected_payment=rate.expected_payment,
+            )
+        )
+        for rate in rates
+    )
+    _payer_drafts_refresh(payer)
+
+
+@transaction.atomic
+def clinic_fee_save(
+    *, fee: ClinicFee | None, clinic: Clinic, data: FeeInput
+) -> ClinicFee:
+    """Set the clinic's charge for a code; recompute every draft of the clinic."""
+    fee = fee or ClinicFee(clinic=clinic)
+    code = data.code.strip()
+    if fee.code != code:
+        _refuse_repeats(
+            [code, *clinic.fees.exclude(pk=fee.pk).values_list("code", flat=True)]
+        )
+    fee.code = code
+    fee.charge = data.charge
+    fee.full_clean(validate_constraints=False)
+    fee.save()
+    _clinic_drafts_refresh(clinic)
+    return fee
+
+
+@transaction.atomic
+def clinic_fees_delete(*, clinic: Clinic, fees: QuerySet[ClinicFee]) -> None:
+    """Remove codes from the clinic's fee schedule; recompute its drafts."""
+    fees.filter(clinic=clinic).delete()
+    _clinic_drafts_refresh(clinic)
+
+
+@transaction.atomic
+def outside_amounts_set(
+    *, patient: Patient, amounts: Sequence[OutsideAmountInput]
+) -> None:
+    """Replace the patient's therapy amounts used elsewhere; recompute their drafts."""
+    patient.outside_therapy.all().delete()
+    OutsideTherapyAmount.objects.bulk_create(
+        _checked(
+            OutsideTherapyAmount(
+                patient=patient,
+                year=amount.year,
+                group=amount.group,
+                amount=amount.amount,
+                as_of=amount.as_of,
+            )
+        )
+        for amount in amounts
+    )
+    patient_decisions_refresh(patient=patient)
 
 
 @transaction.atomic
@@ -99,83 +204,163 @@ def coverage_save(*, patient: Patient, data: CoverageInput | None) -> Coverage |
 
 
 @transaction.atomic
-def decision_record(
+def day_decision_record(
     *,
-    decision: BillingDecision | None,
     patient: Patient,
-    clinician: Clinician,
-    visit: rules.VisitFacts,
+    date_of_service: date,
+    discipline: str,
+    visits: Sequence[tuple[Clinician, rules.VisitFacts]],
     now: datetime | None = None,
-) -> BillingDecision:
-    """Store a draft visit's documented facts and return its recomputed decision.
+) -> BillingDecision | None:
+    """Store the documented visits of a patient's date of service and decide it.
 
-    The patient's later drafts are recomputed too: their KX modifier depends on
-    the charges before them that year.
+    visits are every session of the patient that day under the discipline, in
+    time order, each with its rendering clinician; units are counted over all of
+    them (CMS Pub. 100-04 Ch. 5 §20.2). A day with no visits left loses its draft
+    decision. A day whose decision is final gets a new draft that supersedes it:
+    a final decision never changes.
     """
-    if decision is None:
-        decision = BillingDecision(patient=patient)
-    elif not decision.is_draft:
-        raise ValidationError(DECISION_NOT_DRAFT)
-    decision.rendering_clinician = clinician
-    decision.date_of_service = visit.date_of_service
-    decision.service_start = visit.session_start
-    decision.inputs = visit.to_dict()
-    decision.computed_at = now or timezone.now()
-    decision.save()
-    patient_decisions_refresh(patient=patient, now=now)
-    decision.refresh_from_db()
-    return decision
+    now = now or timezone.now()
+    current = (
+        BillingDecision.objects.select_for_update()
+        .filter(patient=patient, date_of_service=date_of_service, discipline=discipline)
+        .order_by("-pk")
+        .first()
+    )
+    if not visits:
+        if current is not None and current.is_draft:
+            current.delete()
+        return None
+    if current is None or not current.is_draft:
+        current = BillingDecision(
+            patient=patient,
+            date_of_service=date_of_service,
+            discipline=discipline,
+            supersedes=current,
+        )
+    clinician, first = visits[0]
+    current.rendering_clinician = clinician
+    current.service_start = first.session_start
+    current.inputs = _visits_snapshot(
+        date_of_service, discipline, [visit for _, visit in visits]
+    )
+    coverage = Coverage.objects.filter(patient=patient).select_related("payer").first()
+    _decide(current, coverage, now)
+    return current
 
 
 @transaction.atomic
 def decision_finalize(*, decision: BillingDecision, now: datetime) -> BillingDecision:
-    """Recompute a draft decision one last time and freeze it: its note is signed."""
+    """Recompute a draft decision one last time and freeze it: its notes are signed.
+
+    The patient's later drafts are recomputed: what counts toward KX, and when
+    97750 was last billed, are read from final decisions.
+    """
     if not decision.is_draft:
         raise ValidationError(DECISION_NOT_DRAFT)
     coverage = Coverage.objects.filter(patient=decision.patient_id).first()
     _decide(decision, coverage, now)
     decision.status = BillingDecision.Status.FINAL
     decision.save(update_fields=["status"])
+    patient_decisions_refresh(
+        patient=decision.patient, now=now, after=decision.date_of_service
+    )
     return decision
 
 
-def decision_delete(*, decision: BillingDecision) -> None:
-    """Delete a draft decision whose visit was deleted; final ones stay on record."""
-    if not decision.is_draft:
-        raise ValidationError(DECISION_NOT_DRAFT)
-    decision.delete()
+def patient_decisions_refresh(
+    *, patient: Patient, now: datetime | None = None, after: date | None = None
+) -> None:
+    """Recompute the patient's draft decisions (only those after a date, if given).
 
-
-def patient_decisions_refresh(*, patient: Patient, now: datetime | None = None) -> None:
-    """Recompute every draft decision of the patient, oldest first.
-
-    Oldest first because each decision's year-to-date charges are the payments
-    of the decisions before it.
+    Each draft's facts are the visits stored with it; the payer, the rates, the
+    fees and the final decisions before it are read afresh.
     """
     coverage = Coverage.objects.filter(patient=patient).select_related("payer").first()
-    drafts = patient.billing_decisions.filter(
-        status=BillingDecision.Status.DRAFT
-    ).order_by("service_start", "pk")
-    for decision in drafts:
+    drafts = patient.billing_decisions.filter(status=BillingDecision.Status.DRAFT)
+    if after is not None:
+        drafts = drafts.filter(date_of_service__gt=after)
+    for decision in drafts.order_by("date_of_service", "pk"):
         _decide(decision, coverage, now or timezone.now())
+
+
+def decision_visits(*, decision: BillingDecision) -> tuple[rules.VisitFacts, ...]:
+    """Return the documented visits stored with a decision.
+
+    Decisions stored before billing went by date of service hold one session's
+    facts at the top level of their inputs.
+    """
+    inputs = decision.inputs
+    if "visits" in inputs:
+        return tuple(rules.VisitFacts.from_dict(visit) for visit in inputs["visits"])
+    return (rules.VisitFacts.from_dict(inputs),)
+
+
+def _clinic_drafts_refresh(clinic: Clinic) -> None:
+    drafts = BillingDecision.objects.filter(
+        patient__clinic=clinic, status=BillingDecision.Status.DRAFT
+    )
+    for patient in Patient.objects.filter(pk__in=drafts.values("patient")):
+        patient_decisions_refresh(patient=patient)
+
+
+def _payer_drafts_refresh(payer: Payer) -> None:
+    for coverage in payer.coverages.select_related("patient"):
+        patient_decisions_refresh(patient=coverage.patient)
+
+
+def _refuse_repeats(codes: Iterable[str]) -> None:
+    """Refuse a code the rules do not know, or one listed twice."""
+    seen = set()
+    for code in (code.strip() for code in codes):
+        if code not in TIMED_CODES | UNTIMED_CODES:
+            raise ValidationError({"code": UNKNOWN_CODE.format(code=code)})
+        if code in seen:
+            raise ValidationError({"code": CODE_LISTED_TWICE.format(code=code)})
+        seen.add(code)
+
+
+def _checked[M: Model](row: M) -> M:
+    row.full_clean(exclude=["payer", "clinic", "patient"], validate_constraints=False)
+    return row
+
+
+def _visits_snapshot(
+    day: date, discipline: str, visits: Sequence[rules.VisitFacts]
+) -> dict[str, Any]:
+    return {
+        "date_of_service": day.isoformat(),
+        "discipline": discipline,
+        "visits": [visit.to_dict() for visit in visits],
+    }
 
 
 def _decide(
     decision: BillingDecision, coverage: Coverage | None, now: datetime
 ) -> None:
-    """Run the rules on the decision's stored visit and the payer that covers it."""
-    visit = rules.VisitFacts.from_dict(decision.inputs)
+    """Run the rules on the decision's stored visits and the payer that covers it."""
+    visits = decision_visits(decision=decision)
+    day = decision.date_of_service
     decision.computed_at = now
-    if coverage is None or not coverage.covers(visit.date_of_service):
-        _no_payer(decision, visit)
+    if coverage is None or not coverage.covers(day):
+        _no_payer(decision, visits)
         return
     payer = coverage.payer
-    facts = rules.SessionFacts.from_visit(
-        visit,
+    facts = rules.DayFacts(
+        date_of_service=day,
+        discipline=decision.discipline,
+        visits=visits,
         payer_kind=payer.kind,
         method=payer.method,
-        rate=payer.rate_97750,
-        year_to_date_charges=_year_to_date_charges(decision),
+        rates=tuple(payer.rates.values_list("code", "expected_payment")),
+        fees=tuple(
+            ClinicFee.objects.filter(clinic=payer.clinic_id).values_list(
+                "code", "charge"
+            )
+        ),
+        kx_prior_amount=_kx_prior_amount(decision),
+        retest_interval_days=payer.retest_interval_days,
+        previous_testing_on=_previous_testing_on(decision),
     )
     outcome = rules.decide(facts)
     decision.payer = payer
@@ -187,36 +372,74 @@ def _decide(
     )
     decision.units = outcome.units
     decision.modifiers = ", ".join(outcome.modifiers)
-    decision.estimated_payment = outcome.estimated_payment
+    decision.charge = outcome.charge
+    decision.expected_payment = outcome.expected_payment
     decision.method = outcome.method
     decision.rules_version = outcome.rules_version
     decision.save()
 
 
-def _no_payer(decision: BillingDecision, visit: rules.VisitFacts) -> None:
+def _no_payer(decision: BillingDecision, visits: Sequence[rules.VisitFacts]) -> None:
     """Store a decision with nobody to bill: not billable, and nothing computed."""
     decision.payer = None
-    decision.inputs = visit.to_dict()
+    decision.inputs = _visits_snapshot(
+        decision.date_of_service, decision.discipline, visits
+    )
     decision.outputs = {}
     decision.qualifies = False
     decision.has_blocking_findings = False
     decision.units = 0
     decision.modifiers = ""
-    decision.estimated_payment = Decimal("0.00")
+    decision.charge = Decimal("0.00")
+    decision.expected_payment = Decimal("0.00")
     decision.method = ""
     decision.rules_version = rules.RULES_VERSION
     decision.save()
 
 
-def _year_to_date_charges(decision: BillingDecision) -> Decimal:
-    """Return the patient's estimated 97750 payments earlier in the decision's year.
+def _signed_before(decision: BillingDecision) -> QuerySet[BillingDecision]:
+    """Return the patient's final decisions before the decision's date, still in force.
 
-    Only charges Perfnote knows are counted: the stored decisions of the patient's
-    earlier visits in the same calendar year (KX threshold, BBA 2018 §50202).
+    A final decision that a later final one supersedes no longer counts.
     """
-    total = BillingDecision.objects.filter(
-        patient=decision.patient_id,
-        service_start__lt=decision.service_start,
-        date_of_service__year=decision.date_of_service.year,
-    ).aggregate(total=Sum("estimated_payment"))["total"]
-    return total or Decimal("0.00")
+    return (
+        BillingDecision.objects.filter(
+            patient=decision.patient_id,
+            status=BillingDecision.Status.FINAL,
+            date_of_service__lt=decision.date_of_service,
+        )
+        .exclude(superseded_by__status=BillingDecision.Status.FINAL)
+        .exclude(pk=decision.pk)
+    )
+
+
+def _kx_prior_amount(decision: BillingDecision) -> Decimal:
+    """Return what counts toward this year's KX threshold before the decision's date.
+
+    The allowed amounts (expected payments) of the patient's signed Medicare
+    therapy in the same threshold group this calendar year, plus what the clinic
+    recorded from the eligibility response for other providers (BBA 2018 §50202).
+    """
+    year = decision.date_of_service.year
+    signed = (
+        _signed_before(decision)
+        .filter(
+            discipline=decision.discipline,
+            date_of_service__year=year,
+            payer__kind=Payer.Kind.MEDICARE,
+        )
+        .aggregate(total=Sum("expected_payment"))["total"]
+    )
+    elsewhere = OutsideTherapyAmount.objects.filter(
+        patient=decision.patient_id, year=year, group=decision.discipline
+    ).aggregate(total=Sum("amount"))["total"]
+    return (signed or Decimal("0.00")) + (elsewhere or Decimal("0.00"))
+
+
+def _previous_testing_on(decision: BillingDecision) -> date | None:
+    """Return the patient's latest earlier date with signed, billed 97750 testing."""
+    return (
+        _signed_before(decision)
+        .filter(qualifies=True, units__gt=0)
+        .aggregate(latest=Max("date_of_service"))["latest"]
+    )

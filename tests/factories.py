@@ -14,7 +14,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from assessments.models import PerformedTest, SameDayProcedure, TestSession
-from billing.models import BillingDecision, Coverage, Payer
+from billing.models import BillingDecision, Coverage, Payer, PayerRate
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 
 User = get_user_model()
@@ -79,14 +79,25 @@ class ClinicAdminFactory(DjangoModelFactory[ClinicAdmin]):
 
 
 class PayerFactory(DjangoModelFactory[Payer]):
+    """A Medicare payer whose rate table pays rate_97750 (default $50.00) for 97750."""
+
     clinic = factory.SubFactory(ClinicFactory)
     name = factory.Sequence(lambda n: f"Medicare Part B {n}")
     kind = Payer.Kind.MEDICARE
-    rate_97750 = Decimal("50.00")
     method = Payer.Method.CMS_8_MINUTE
 
     class Meta:
         model = Payer
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def rate_97750(self: Payer, create: bool, extracted: Decimal | None) -> None:
+        if create:
+            PayerRate.objects.create(
+                payer=self,
+                code="97750",
+                expected_payment=Decimal("50.00") if extracted is None else extracted,
+            )
 
 
 class CoverageFactory(DjangoModelFactory[Coverage]):

@@ -13,8 +13,8 @@ from assessments.models import PerformedTest, SameDayProcedure, TestSession
 from billing import rules
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import (
-    KNOWN_TIMED_CODES,
     PHYSICAL_PERFORMANCE_TEST,
+    TIMED_CODES,
     UNTIMED_CODES,
 )
 from clinic.models import Clinician
@@ -53,8 +53,8 @@ def test_same_day_procedures_are_known_to_the_rules():
     """Every same-day procedure code is a timed or untimed code of the rules, not 97750."""
     codes = set(SameDayProcedure.Code.values)
 
-    assert codes - (KNOWN_TIMED_CODES | UNTIMED_CODES) == set()
-    assert codes & KNOWN_TIMED_CODES & UNTIMED_CODES == set()
+    assert codes - (TIMED_CODES | UNTIMED_CODES) == set()
+    assert codes & TIMED_CODES & UNTIMED_CODES == set()
     assert PHYSICAL_PERFORMANCE_TEST not in codes
 
 
@@ -65,7 +65,7 @@ def test_timed_label_marks_exactly_the_timed_procedures():
         for code, label in SameDayProcedure.Code.choices
         if label.endswith(TIMED_SUFFIX)
     }
-    timed = set(SameDayProcedure.Code.values) & KNOWN_TIMED_CODES
+    timed = set(SameDayProcedure.Code.values) & TIMED_CODES
 
     assert labelled_timed == timed
     assert all(

@@ -17,8 +17,8 @@ from assessments.models import TestSession
 from assessments.recording import CLOCK_FORMAT
 from assessments.selectors import TestRow, patient_coverage, session_summary
 from billing.models import BillingDecision, Payer
-from billing.rules import Severity
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
+from billing.services import decision_visits
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"
@@ -37,12 +37,6 @@ SIGNED_AT_FORMAT = "%m/%d/%Y %H:%M"
 # Sides in the order the note lists them, whatever order JSON storage kept.
 _SIDE_ORDER = ("left", "right", "both", "na")
 _SIDE_LABELS = {"left": "Left", "right": "Right", "both": "Both", "na": ""}
-_SEVERITY_ORDER = {Severity.BLOCKS: 0, Severity.WARNING: 1, Severity.INFO: 2}
-_SEVERITY_LABELS = {
-    Severity.BLOCKS: "Blocks billing",
-    Severity.WARNING: "Warning",
-    Severity.INFO: "Info",
-}
 _SUMMARY_BASIS = {
     catalog.Summary.MAX: "best of {count}",
     catalog.Summary.MIN: "best of {count}",
@@ -108,6 +102,7 @@ def note_context_build(
             "discipline_label": session.get_discipline_display(),
             "reason": session.reason.strip(),
             "interpretation": session.interpretation.strip(),
+            "distinct_service_reason": session.distinct_service_reason.strip(),
             "total_timed_minutes": summary.total_timed_minutes,
             "total_minutes": summary.total_minutes,
             "performed_by": _person(performer.display_name, performer.credentials),
@@ -216,6 +211,7 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         ],
         "has_result": any(results.get(side) is not None for side in sides),
         "notes": performed.notes.strip(),
+        "battery_reason": performed.battery_reason.strip(),
     }
 
 
@@ -226,6 +222,13 @@ def _basis(test: catalog.CatalogTest, trials: dict) -> str:
 
 
 def _billing(decision: BillingDecision | None, payer: Payer | None) -> dict | None:
+    """Return what the note says of billing: what CMS BPM Ch. 15 §220.3 asks for.
+
+    The date of service's total timed minutes and total treatment time, and the
+    codes, units and modifiers billed, all matching the stored decision, which
+    pools every session of the day. Dollar amounts, the rules version and the
+    findings stay in the app and the admin.
+    """
     if decision is None or payer is None:
         return None
     outputs = decision.outputs
@@ -234,52 +237,35 @@ def _billing(decision: BillingDecision | None, payer: Payer | None) -> dict | No
     # 97750 first, then the other timed codes by number: JSONB does not keep the
     # order the rules wrote them in.
     codes = sorted(units, key=lambda code: (code != PHYSICAL_PERFORMANCE_TEST, code))
-    findings = sorted(
-        enumerate(outputs.get("findings", [])),
-        key=lambda item: (_SEVERITY_ORDER.get(item[1]["severity"], 9), item[0]),
-    )
     qualifies = bool(decision.qualifies)
-    modifiers = list(outputs.get("modifiers", []))
-    blocking = [
-        f["message"]
-        for f in outputs.get("findings", [])
-        if f["severity"] == Severity.BLOCKS
-    ]
+    visits = decision_visits(decision=decision)
     return {
         "cpt": PHYSICAL_PERFORMANCE_TEST,
         "qualifies": qualifies,
-        "statement": _statement(qualifies, decision.units, modifiers),
-        "blocking_reasons": blocking,
-        "units": decision.units,
-        "modifiers": modifiers,
+        "statement": _statement(qualifies, decision.units, list(outputs["modifiers"])),
         "payer": payer.name,
-        "method": decision.method,
         "method_label": dict(Payer.Method.choices).get(
             decision.method, decision.method
         ),
+        "sessions": len(visits),
+        "total_timed_minutes": sum(minutes.values()),
+        "total_treatment_minutes": sum(
+            int((visit.session_end - visit.session_start).total_seconds() // 60)
+            for visit in visits
+        ),
         "arithmetic": outputs.get("arithmetic", ""),
         "codes": [
-            {
-                "code": code,
-                "minutes": minutes.get(code, 0),
-                "units": units[code],
-            }
+            {"code": code, "minutes": minutes.get(code, 0), "units": units[code]}
             for code in codes
         ],
-        "findings": [
+        "lines": [
             {
-                "code": finding.get("code", ""),
-                "severity": finding["severity"],
-                "severity_label": _SEVERITY_LABELS.get(
-                    finding["severity"], finding["severity"].capitalize()
-                ),
-                "message": finding["message"],
-                "source": finding.get("source", ""),
+                "code": line["code"],
+                "units": line["units"],
+                "modifiers": ", ".join(line["modifiers"]),
             }
-            for _, finding in findings
+            for line in decision.lines
         ],
-        "estimated_payment": _money(decision.estimated_payment),
-        "rules_version": decision.rules_version,
     }
 
 
@@ -317,7 +303,3 @@ def _age(born: date, on: date) -> int:
 def _decimal(value: Decimal | None) -> str:
     # Never exponent notation ("1E+2"); None when a side has no trials.
     return "" if value is None else format(value, "f")
-
-
-def _money(value: Decimal) -> str:
-    return format(Decimal(value).quantize(Decimal("0.01")), "f")

@@ -1,8 +1,8 @@
 """Sign a session, add addenda, and store each version of the sealed PDF note.
 
 Signing is the legal act: it records who signed, with their credentials as
-they were at that moment, freezes the billing decision, and renders and seals
-the PDF once. Later corrections are addenda, each a new sealed version that
+they were at that moment, freezes the day's billing decision once the day's
+last note is signed, and renders and seals the PDF once. Later corrections are addenda, each a new sealed version that
 keeps the original content and records the hash of the version before it.
 """
 
@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import Addendum, NoteVersion, TestSession
-from assessments.services import session_billing_refresh
-from billing.services import decision_finalize
+from assessments.selectors import day_of
+from assessments.services import day_billing_refresh, session_billing_refresh
 from clinic.models import Clinician
 
 from . import content, rendering, sealing
@@ -126,19 +126,21 @@ def session_sign(
     check_may_sign_session(session=session, clinician=clinician)
     check_password(user=clinician.user, password=password)
     # The facts are handed to billing once more (they are current, but a session
-    # saved before its decision existed has none yet), then frozen.
+    # saved before its decision existed has none yet) while the session is a
+    # draft, so the session is pointed at its day's decision before it locks.
     session = session_billing_refresh(session=session, now=now)
-    decision = decision_finalize(decision=session.billing_decision, now=now)
     signer = signer_snapshot(clinician=clinician)
-    context = content.note_context_build(
-        session=session, decision=decision, signer=signer, signed_at=now
-    )
     session.status = TestSession.Status.SIGNED
     session.signed_at = now
     session.signed_by = clinician
     session.signer = signer
     session.full_clean()
     session.save()
+    # With the day's last draft signed, this freezes the day's decision.
+    decision = day_billing_refresh(day=day_of(session=session), now=now)
+    context = content.note_context_build(
+        session=session, decision=decision, signer=signer, signed_at=now
+    )
     return _store_version(
         session=session,
         context=context,

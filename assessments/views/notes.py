@@ -21,6 +21,7 @@ from ..models import NoteAccessEvent, NoteVersion, TestSession
 from ..notes import signing
 from ..notes.export import note_access_record
 from ..notes.verification import note_verify
+from ..selectors import day_decision
 from .pages import entry_page
 
 NOTE_SEALED = "Signed. Sealed note {document_id} stored."
@@ -48,7 +49,7 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
         context={
             "session": session,
             "refusal": _sign_refusal(session, clinician),
-            "billing": decision_panel_get(decision=session.billing_decision),
+            "billing": decision_panel_get(decision=day_decision(session=session)),
         },
     )
 

@@ -1,19 +1,21 @@
 """Pure billing rules for CPT 97750: no Django, no clock, Decimal money.
 
-A selector turns models into SessionFacts, decide() returns a Decision, and a
-service stores both (STYLE.md §1.9, §4 item 4).
+A selector turns a patient's sessions of one date of service into DayFacts,
+decide() returns a Decision, and a service stores both.
 """
 
 from billing.rules.decision import decide
 from billing.rules.findings import FindingCode
 from billing.rules.types import (
+    DayFacts,
     Decision,
     Discipline,
     Finding,
+    Line,
     OtherProcedure,
     PayerKind,
     PerformerRole,
-    SessionFacts,
+    PlanFacts,
     Severity,
     TestFacts,
     VisitFacts,
@@ -23,15 +25,17 @@ from billing.rules.version import RULES_VERSION
 
 __all__ = [
     "RULES_VERSION",
+    "DayFacts",
     "Decision",
     "Discipline",
     "Finding",
     "FindingCode",
+    "Line",
     "Method",
     "OtherProcedure",
     "PayerKind",
     "PerformerRole",
-    "SessionFacts",
+    "PlanFacts",
     "Severity",
     "TestFacts",
     "VisitFacts",

@@ -21,10 +21,10 @@ class TimedTest(Protocol):
 def testing_minutes(
     tests: Sequence[TimedTest], window_start: datetime, window_end: datetime
 ) -> tuple[int, tuple[tuple[str, int], ...]]:
-    """Return the session's 97750 minutes and each test's own minutes.
+    """Return one session's 97750 minutes and each test's own minutes.
 
-    Only direct test administration time counts (DOMAIN.md §1.5), and billing and
-    documented minutes must agree (DOMAIN.md §2.1), so:
+    Only direct test administration time counts, and billing and documented
+    minutes must agree (CMS Pub. 100-02 Ch. 15 §220.3), so:
 
     - each interval is clipped to the session window [window_start, window_end];
       time outside it is not billed;
@@ -40,25 +40,37 @@ def testing_minutes(
     when tests overlap. The session page uses the same function, so the minutes it
     shows are the minutes billed.
     """
+    return day_testing_minutes(((tests, window_start, window_end),))
+
+
+def day_testing_minutes(
+    sessions: Sequence[tuple[Sequence[TimedTest], datetime, datetime]],
+) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """Return the 97750 minutes of a date of service: every session's tests pooled.
+
+    Each session is (tests, window_start, window_end); each test is clipped to its
+    own session's window, then the union of all clipped intervals is counted, so
+    two sessions that overlap never bill the same minute twice (CMS Pub. 100-04
+    Ch. 5 §20.2 counts a day's minutes, not a session's).
+    """
     clipped = []
     own_minutes = []
-    for test in tests:
-        start = test.started_at
-        if start < window_start:
-            start = window_start
-        end = test.ended_at
-        if end > window_end:
-            end = window_end
-        if end > start:
-            clipped.append((start, end))
-            spent = end - start
-            own_minutes.append((test.name, (spent.days * 86400 + spent.seconds) // 60))
-        else:
-            own_minutes.append((test.name, 0))
+    for tests, window_start, window_end in sessions:
+        for test in tests:
+            start = max(test.started_at, window_start)
+            end = min(test.ended_at, window_end)
+            if end > start:
+                clipped.append((start, end))
+                own_minutes.append((test.name, _whole_minutes(end - start)))
+            else:
+                own_minutes.append((test.name, 0))
     if not clipped:
         return 0, tuple(own_minutes)
-    union = _union_duration(clipped)
-    return (union.days * 86400 + union.seconds) // 60, tuple(own_minutes)
+    return _whole_minutes(_union_duration(clipped)), tuple(own_minutes)
+
+
+def _whole_minutes(duration: timedelta) -> int:
+    return (duration.days * 86400 + duration.seconds) // 60
 
 
 def _union_duration(intervals: list[tuple[datetime, datetime]]) -> timedelta:

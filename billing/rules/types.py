@@ -7,13 +7,13 @@ with their UTC offset (a zone name such as America/Chicago is kept as its offset
 which names the same instant).
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Self
 
-from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
+from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST, is_timed
 from billing.rules.units import check_method, check_minutes
 
 
@@ -56,8 +56,10 @@ class TestFacts:
     """One physical performance test as recorded in the session.
 
     routine_measure is True for goniometric range of motion and manual muscle
-    testing, which alone are routine assessment rather than 97750 formal testing
-    (DOMAIN.md §1.1, §6.12, §6.14).
+    testing: routine ongoing assessment, which is not separately reimbursable as
+    formal testing (WPS article A53309). Their minutes count toward 97750 only when
+    the clinician gives battery_reason, saying why the measure was part of a formal
+    test battery.
     """
 
     # Keeps pytest from collecting this class as a test case.
@@ -70,6 +72,7 @@ class TestFacts:
     ended_at: datetime
     has_result: bool
     routine_measure: bool
+    battery_reason: str = ""
 
     def __post_init__(self) -> None:
         _check_str("name", self.name)
@@ -78,6 +81,12 @@ class TestFacts:
         _check_interval(f"test {self.name!r}", self.started_at, self.ended_at)
         _check_bool("has_result", self.has_result)
         _check_bool("routine_measure", self.routine_measure)
+        _check_text("battery_reason", self.battery_reason)
+
+    @property
+    def counts_as_formal_testing(self) -> bool:
+        """Whether the test's minutes count toward 97750 (WPS A53309)."""
+        return not self.routine_measure or bool(self.battery_reason.strip())
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
@@ -89,6 +98,7 @@ class TestFacts:
             "ended_at": self.ended_at.isoformat(),
             "has_result": self.has_result,
             "routine_measure": self.routine_measure,
+            "battery_reason": self.battery_reason,
         }
 
     @classmethod
@@ -102,6 +112,7 @@ class TestFacts:
             ended_at=datetime.fromisoformat(data["ended_at"]),
             has_result=data["has_result"],
             routine_measure=data["routine_measure"],
+            battery_reason=data.get("battery_reason", ""),
         )
 
 
@@ -109,8 +120,9 @@ class TestFacts:
 class OtherProcedure:
     """Another CPT procedure the same day; minutes is 0 for untimed codes.
 
-    Timed procedures share the CMS minute pool with 97750 (DOMAIN.md §1.2); untimed
-    ones (codes.UNTIMED_CODES) only matter for same-day edits (DOMAIN.md §3.2).
+    Timed procedures share the day's minute pool with 97750 (CMS Pub. 100-04 Ch. 5
+    §20.2); untimed ones are one unit each and matter for same-day edits. A code in
+    neither closed list (codes.TIMED_CODES, codes.UNTIMED_CODES) is refused.
     """
 
     code: str
@@ -118,6 +130,7 @@ class OtherProcedure:
 
     def __post_init__(self) -> None:
         _check_str("code", self.code)
+        is_timed(self.code)
         check_minutes(self.code, self.minutes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,14 +143,65 @@ class OtherProcedure:
         return cls(code=data["code"], minutes=data["minutes"])
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanFacts:
+    """The plan of care a visit was done under, as far as billing needs it.
+
+    certified_on is the date the physician or NPP signed the plan, None while it
+    is not certified; certification_from and certification_through bound the
+    certified period (42 CFR 424.24(c); CMS BPM Ch. 15 §220.1.3).
+    """
+
+    discipline: str
+    starts_on: date
+    certification_from: date
+    certification_through: date
+    certified_on: date | None
+
+    def __post_init__(self) -> None:
+        _check_choice("discipline", self.discipline, Discipline)
+        for name in ("starts_on", "certification_from", "certification_through"):
+            _check_date(name, getattr(self, name))
+        if self.certified_on is not None:
+            _check_date("certified_on", self.certified_on)
+        if self.certification_through < self.certification_from:
+            raise ValueError("certification_through is before certification_from")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
+        return {
+            "discipline": str(self.discipline),
+            "starts_on": self.starts_on.isoformat(),
+            "certification_from": self.certification_from.isoformat(),
+            "certification_through": self.certification_through.isoformat(),
+            "certified_on": _iso_or_none(self.certified_on),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Rebuild the facts from a to_dict() snapshot."""
+        return cls(
+            discipline=data["discipline"],
+            starts_on=date.fromisoformat(data["starts_on"]),
+            certification_from=date.fromisoformat(data["certification_from"]),
+            certification_through=date.fromisoformat(data["certification_through"]),
+            certified_on=_date_or_none(data["certified_on"]),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class VisitFacts:
-    """What the documentation says about one testing session on one date of service.
+    """What the documentation says about one testing session.
 
-    These are the clinical facts; SessionFacts adds who pays. Billing stores them
-    with every decision, so a decision can be recomputed when the coverage or the
-    payer changes without reading the documentation again.
-    97750 itself is never an other procedure: its minutes come from the tests.
+    These are the clinical facts; DayFacts gathers every visit of the patient on a
+    date of service under one discipline and adds who pays. Billing stores them
+    with the decision, so a decision can be recomputed when the coverage or the
+    payer changes without reading the documentation again. 97750 itself is never
+    an other procedure: its minutes come from the tests.
+
+    distinct_service_reason is the clinician's attestation, with the reason, that
+    the testing was a distinct service at a separate time from a same-day
+    evaluation; plan is None when the session names no plan of care.
     """
 
     date_of_service: date
@@ -148,15 +212,11 @@ class VisitFacts:
     other_procedures: tuple[OtherProcedure, ...]
     has_interpretation: bool
     signer_has_credentials: bool
+    distinct_service_reason: str = ""
+    plan: PlanFacts | None = None
 
     def __post_init__(self) -> None:
-        # datetime is a subclass of date, and a datetime here is a caller mistake.
-        if not isinstance(self.date_of_service, date) or isinstance(
-            self.date_of_service, datetime
-        ):
-            raise ValueError(
-                f"date_of_service must be a date, got {self.date_of_service!r}"
-            )
+        _check_date("date_of_service", self.date_of_service)
         _check_interval("session", self.session_start, self.session_end)
         _check_choice("discipline", self.discipline, Discipline)
         _check_tuple_of("tests", self.tests, TestFacts)
@@ -168,6 +228,9 @@ class VisitFacts:
                 )
         _check_bool("has_interpretation", self.has_interpretation)
         _check_bool("signer_has_credentials", self.signer_has_credentials)
+        _check_text("distinct_service_reason", self.distinct_service_reason)
+        if self.plan is not None and not isinstance(self.plan, PlanFacts):
+            raise ValueError(f"plan must be PlanFacts or None, got {self.plan!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
@@ -182,103 +245,158 @@ class VisitFacts:
             ],
             "has_interpretation": self.has_interpretation,
             "signer_has_credentials": self.signer_has_credentials,
+            "distinct_service_reason": self.distinct_service_reason,
+            "plan": None if self.plan is None else self.plan.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        """Rebuild the facts from a to_dict() snapshot (a SessionFacts one works too)."""
-        return cls(**_visit_fields(data))
+        """Rebuild the facts from a to_dict() snapshot.
+
+        Snapshots stored before plans of care and attestations existed lack those
+        keys and read back as none given.
+        """
+        plan = data.get("plan")
+        return cls(
+            date_of_service=date.fromisoformat(data["date_of_service"]),
+            session_start=datetime.fromisoformat(data["session_start"]),
+            session_end=datetime.fromisoformat(data["session_end"]),
+            discipline=data["discipline"],
+            tests=tuple(TestFacts.from_dict(test) for test in data["tests"]),
+            other_procedures=tuple(
+                OtherProcedure.from_dict(procedure)
+                for procedure in data["other_procedures"]
+            ),
+            has_interpretation=data["has_interpretation"],
+            signer_has_credentials=data["signer_has_credentials"],
+            distinct_service_reason=data.get("distinct_service_reason", ""),
+            plan=None if plan is None else PlanFacts.from_dict(plan),
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class SessionFacts(VisitFacts):
-    """Everything decide() needs: the visit's facts and the payer's.
+# A payer's retest interval when it sets none: another 97750 sooner is flagged.
+DEFAULT_RETEST_INTERVAL_DAYS = 30
 
-    The date of service is passed in (the rules never read a clock) and picks the KX
-    threshold year. year_to_date_charges is the patient's therapy charges so far this
-    calendar year in this plan of care's KX bucket (PT+SLP, or OT), before this
-    session (DOMAIN.md §4.2). rate is the payer's amount per 97750 unit.
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayFacts:
+    """Everything decide() needs: a patient's visits on one date of service under
+    one plan-of-care discipline, and the payer's and clinic's money facts.
+
+    Units are worked out per date of service (CMS Ch. 5 §20.2), so every visit of
+    the day is here. rates are the payer's expected payment per unit by CPT code
+    (its rate table) and fees the clinic's charge per unit (its fee schedule), as
+    (code, amount) pairs. kx_prior_amount is what counts toward this year's KX
+    threshold before this date in this discipline's threshold group (PT with
+    speech-language pathology, or OT): the allowed amounts of the patient's signed
+    therapy services, plus what other providers billed this year (BBA 2018
+    §50202). previous_testing_on is the patient's latest earlier date with signed
+    97750 testing; retest_interval_days is the payer's minimum spacing.
     """
 
+    date_of_service: date
+    discipline: str
+    visits: tuple[VisitFacts, ...]
     payer_kind: str
     method: str
-    rate: Decimal
-    year_to_date_charges: Decimal
+    rates: tuple[tuple[str, Decimal], ...]
+    fees: tuple[tuple[str, Decimal], ...] = ()
+    kx_prior_amount: Decimal = Decimal("0.00")
+    retest_interval_days: int = DEFAULT_RETEST_INTERVAL_DAYS
+    previous_testing_on: date | None = None
 
     def __post_init__(self) -> None:
-        # Slotted dataclasses are rebuilt as new classes, so super() cannot be used.
-        VisitFacts.__post_init__(self)
+        _check_date("date_of_service", self.date_of_service)
+        _check_choice("discipline", self.discipline, Discipline)
+        _check_tuple_of("visits", self.visits, VisitFacts)
+        if not self.visits:
+            raise ValueError("visits must hold at least one visit")
+        for visit in self.visits:
+            if visit.date_of_service != self.date_of_service:
+                raise ValueError(
+                    f"a visit on {visit.date_of_service} is not on the date of "
+                    f"service {self.date_of_service}"
+                )
+            if visit.discipline != self.discipline:
+                raise ValueError(
+                    f"a {visit.discipline} visit is not under the day's "
+                    f"{self.discipline} plan of care"
+                )
         _check_choice("payer_kind", self.payer_kind, PayerKind)
         check_method(self.method)
-        _check_money("rate", self.rate)
-        _check_money("year_to_date_charges", self.year_to_date_charges)
-
-    @classmethod
-    def from_visit(
-        cls,
-        visit: VisitFacts,
-        *,
-        payer_kind: str,
-        method: str,
-        rate: Decimal,
-        year_to_date_charges: Decimal,
-    ) -> Self:
-        """Return the visit's facts with the payer's added."""
-        return cls(
-            **{field.name: getattr(visit, field.name) for field in fields(VisitFacts)},
-            payer_kind=payer_kind,
-            method=method,
-            rate=rate,
-            year_to_date_charges=year_to_date_charges,
-        )
+        for name in ("rates", "fees"):
+            for code, amount in getattr(self, name):
+                _check_str(f"{name} code", code)
+                _check_money(f"{name}[{code}]", amount)
+        _check_money("kx_prior_amount", self.kx_prior_amount)
+        if (
+            isinstance(self.retest_interval_days, bool)
+            or not isinstance(self.retest_interval_days, int)
+            or self.retest_interval_days < 0
+        ):
+            raise ValueError(
+                "retest_interval_days must be a non-negative int, got "
+                f"{self.retest_interval_days!r}"
+            )
+        if self.previous_testing_on is not None:
+            _check_date("previous_testing_on", self.previous_testing_on)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
         return {
-            **VisitFacts.to_dict(self),
+            "date_of_service": self.date_of_service.isoformat(),
+            "discipline": str(self.discipline),
+            "visits": [visit.to_dict() for visit in self.visits],
             "payer_kind": str(self.payer_kind),
             "method": str(self.method),
-            "rate": str(self.rate),
-            "year_to_date_charges": str(self.year_to_date_charges),
+            "rates": {code: str(amount) for code, amount in self.rates},
+            "fees": {code: str(amount) for code, amount in self.fees},
+            "kx_prior_amount": str(self.kx_prior_amount),
+            "retest_interval_days": self.retest_interval_days,
+            "previous_testing_on": _iso_or_none(self.previous_testing_on),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        """Rebuild the facts from a to_dict() snapshot."""
+        """Rebuild the facts from a to_dict() snapshot.
+
+        Decisions stored before billing went by date of service hold one session's
+        facts with a single 97750 rate; they read back as a day of one visit.
+        """
+        if "visits" not in data:
+            return cls(
+                date_of_service=date.fromisoformat(data["date_of_service"]),
+                discipline=data["discipline"],
+                visits=(VisitFacts.from_dict(data),),
+                payer_kind=data["payer_kind"],
+                method=data["method"],
+                rates=(
+                    (PHYSICAL_PERFORMANCE_TEST, _money_from_str("rate", data["rate"])),
+                ),
+                kx_prior_amount=_money_from_str(
+                    "year_to_date_charges", data["year_to_date_charges"]
+                ),
+            )
         return cls(
-            **_visit_fields(data),
+            date_of_service=date.fromisoformat(data["date_of_service"]),
+            discipline=data["discipline"],
+            visits=tuple(VisitFacts.from_dict(visit) for visit in data["visits"]),
             payer_kind=data["payer_kind"],
             method=data["method"],
-            rate=_money_from_str("rate", data["rate"]),
-            year_to_date_charges=_money_from_str(
-                "year_to_date_charges", data["year_to_date_charges"]
-            ),
+            rates=_amounts_from_dict("rates", data["rates"]),
+            fees=_amounts_from_dict("fees", data["fees"]),
+            kx_prior_amount=_money_from_str("kx_prior_amount", data["kx_prior_amount"]),
+            retest_interval_days=data["retest_interval_days"],
+            previous_testing_on=_date_or_none(data["previous_testing_on"]),
         )
-
-
-def _visit_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """Return VisitFacts' fields read from a to_dict() snapshot."""
-    return {
-        "date_of_service": date.fromisoformat(data["date_of_service"]),
-        "session_start": datetime.fromisoformat(data["session_start"]),
-        "session_end": datetime.fromisoformat(data["session_end"]),
-        "discipline": data["discipline"],
-        "tests": tuple(TestFacts.from_dict(test) for test in data["tests"]),
-        "other_procedures": tuple(
-            OtherProcedure.from_dict(procedure)
-            for procedure in data["other_procedures"]
-        ),
-        "has_interpretation": data["has_interpretation"],
-        "signer_has_credentials": data["signer_has_credentials"],
-    }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One reason in a decision, for the clinician and the auditor.
 
-    code is a stable identifier (findings.FindingCode); source names the DOMAIN.md
-    section and the payer or CMS text the rule comes from.
+    code is a stable identifier (findings.FindingCode); source names the public
+    CMS, MAC, statute or payer text the rule comes from.
     """
 
     code: str
@@ -297,14 +415,42 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Decision:
-    """Whether a session's 97750 can be billed, how many units, and why.
+class Line:
+    """One CPT code of the day as it would be billed: units, modifiers and money.
 
-    qualifies is True when no finding has severity BLOCKS. units_by_code and
-    minutes_by_code list every timed code of the session, 97750 first, as (code,
-    value) pairs so the decision stays hashable; test_minutes gives each test's own
-    clipped minutes as (name, minutes). estimated_payment is 97750 units times the
-    rate, to the cent, and 0.00 when the session does not qualify.
+    charge is the clinic's fee schedule times the units; expected_payment is the
+    payer's rate table times the units (what the payer allows, the patient's share
+    included). Either is 0.00 when the table has no amount for the code.
+    """
+
+    code: str
+    units: int
+    modifiers: tuple[str, ...]
+    charge: Decimal
+    expected_payment: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe view of the line."""
+        return {
+            "code": self.code,
+            "units": self.units,
+            "modifiers": list(self.modifiers),
+            "charge": str(self.charge),
+            "expected_payment": str(self.expected_payment),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """Whether a date of service's 97750 can be billed, how many units, and why.
+
+    qualifies is True when no finding has severity BLOCKS. units is the 97750
+    units and modifiers the 97750 line's. units_by_code and minutes_by_code list
+    every timed code of the day, 97750 first, as (code, value) pairs so the
+    decision stays hashable; test_minutes gives each test's own clipped minutes as
+    (name, minutes). lines are what would be billed: 97750 only when it
+    qualifies, every other timed code with units, and each untimed code once.
+    charge and expected_payment are the lines' totals.
     """
 
     qualifies: bool
@@ -315,8 +461,10 @@ class Decision:
     method: str
     arithmetic: str
     modifiers: tuple[str, ...]
+    lines: tuple[Line, ...]
     findings: tuple[Finding, ...]
-    estimated_payment: Decimal
+    charge: Decimal
+    expected_payment: Decimal
     rules_version: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -333,8 +481,10 @@ class Decision:
             "method": str(self.method),
             "arithmetic": self.arithmetic,
             "modifiers": list(self.modifiers),
+            "lines": [line.to_dict() for line in self.lines],
             "findings": [finding.to_dict() for finding in self.findings],
-            "estimated_payment": str(self.estimated_payment),
+            "charge": str(self.charge),
+            "expected_payment": str(self.expected_payment),
             "rules_version": self.rules_version,
         }
 
@@ -342,6 +492,34 @@ class Decision:
 def _check_str(name: str, value: object) -> None:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+
+
+def _check_text(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {value!r}")
+
+
+def _check_date(name: str, value: object) -> None:
+    # datetime is a subclass of date, and a datetime here is a caller mistake.
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValueError(f"{name} must be a date, got {value!r}")
+
+
+def _iso_or_none(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date_or_none(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _amounts_from_dict(
+    name: str, data: dict[str, str]
+) -> tuple[tuple[str, Decimal], ...]:
+    return tuple(
+        (code, _money_from_str(f"{name}[{code}]", amount))
+        for code, amount in data.items()
+    )
 
 
 def _check_bool(name: str, value: object) -> None:

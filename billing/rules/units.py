@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from enum import StrEnum
 
-from billing.rules.codes import UNTIMED_CODES
+from billing.rules.codes import is_timed
 
 
 class Method(StrEnum):
@@ -74,16 +74,18 @@ def allocate_units(minutes_by_code: Mapping[str, int], method: str) -> dict[str,
 
     Untimed codes (codes.UNTIMED_CODES) are one unit whatever their length and are
     billed outside this count, so they get 0 here and their minutes never join the
-    pool (DOMAIN.md §1.2). Any other code is treated as a 15-minute timed code.
+    pool (CMS Ch. 5 §20.2). The 15-minute timed codes are a closed list
+    (codes.TIMED_CODES); a code in neither list is refused, not guessed.
 
-    Raises ValueError for an unknown method, a code that is not a string, or minutes
-    that are negative or not an int (bool included); the message names the method,
-    or the code and the value.
+    Raises ValueError for an unknown method, a code that is not a string or not in
+    either list, or minutes that are negative or not an int (bool included); the
+    message names the method, or the code and the value.
     """
     check_method(method)
     for code, minutes in minutes_by_code.items():
         if not isinstance(code, str):
             raise ValueError(f"CPT code must be a string, got {code!r}")
+        is_timed(code)
         check_minutes(code, minutes)
     return count_units(minutes_by_code, method)
 
@@ -98,7 +100,7 @@ def count_units(minutes_by_code: Mapping[str, int], method: str) -> dict[str, in
         return _pooled_units(minutes_by_code)
     per_code = midpoint_units if method == Method.CPT_MIDPOINT else _whole_units
     return {
-        code: 0 if code in UNTIMED_CODES else per_code(minutes)
+        code: per_code(minutes) if is_timed(code) else 0
         for code, minutes in minutes_by_code.items()
     }
 
@@ -115,7 +117,7 @@ def _pooled_units(minutes_by_code: Mapping[str, int]) -> dict[str, int]:
     pooled = 0
     full_units = 0
     for code, minutes in minutes_by_code.items():
-        if code in UNTIMED_CODES:
+        if not is_timed(code):
             units[code] = 0
             continue
         full, leftover = divmod(minutes, 15)

@@ -235,6 +235,7 @@ def test_session_initial_values_are_clinic_clock_times():
         "discipline": "PT",
         "reason": "Fall risk after right total knee replacement.",
         "interpretation": "",
+        "distinct_service_reason": "",
     }
 
 
@@ -276,6 +277,7 @@ def test_both_sides_fill_the_first_row_with_left_and_the_second_with_right():
         "start": dt.time(9, 5),
         "stop": dt.time(9, 15),
         "notes": "Dominant right.",
+        "battery_reason": "",
         "trial_1": Decimal("24.0"),
         "trial_2": Decimal("25.5"),
         "right_trial_1": Decimal("30"),

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import PerformedTest, TestSession
-from billing.models import Payer
+from billing.models import Payer, PayerRate
 from clinic.models import (
     DOB_IN_FUTURE,
     DOB_TOO_OLD,
@@ -223,14 +223,16 @@ def test_full_clean_reports_a_duplicate_mrn_whatever_the_case(clinic):
 
 def test_full_clean_reports_a_negative_rate(clinic):
     # given
-    payer = PayerFactory.build(clinic=clinic, rate_97750=Decimal("-1.00"))
+    rate = PayerRate(
+        payer=PayerFactory(clinic=clinic), code="97750", expected_payment=Decimal("-1")
+    )
 
     # when
     with pytest.raises(ValidationError) as error:
-        payer.full_clean()
+        rate.full_clean()
 
     # then
-    assert error.value.message_dict["rate_97750"] == [
+    assert error.value.message_dict["expected_payment"] == [
         "Ensure this value is greater than or equal to 0.00."
     ]
 

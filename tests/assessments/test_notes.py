@@ -186,6 +186,7 @@ def test_prints_clinic_patient_and_visit_in_the_clinic_time_zone(session):
         "discipline_label": "Physical therapy",
         "reason": "Fall risk after a right total knee arthroplasty.",
         "interpretation": "Gait speed and TUG show an elevated fall risk.",
+        "distinct_service_reason": "",
         # 09:05:00-09:27:30 is 22.5 minutes, floored.
         "total_timed_minutes": 22,
         "total_minutes": 45,
@@ -222,6 +223,7 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
             "results": [{"side": "na", "label": "", "value": "14.2", "unit": "s"}],
             "has_result": True,
             "notes": "Single-point cane.",
+            "battery_reason": "",
         },
         {
             "number": 2,
@@ -244,11 +246,13 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
             ],
             "has_result": True,
             "notes": "",
+            "battery_reason": "",
         },
     ]
 
 
 def test_summarises_the_stored_billing_decision(session):
+    """The note gives what CMS BPM Ch. 15 §220.3 asks for, matching the decision."""
     # given
     decision = _decide(session)
     # when
@@ -259,65 +263,50 @@ def test_summarises_the_stored_billing_decision(session):
         "cpt": "97750",
         "qualifies": True,
         "statement": "Billable as CPT 97750 × 1 unit with modifier GP",
-        "blocking_reasons": [],
-        "units": 1,
-        "modifiers": ["GP"],
         "payer": "Medicare Part B",
-        "method": "cms_8_minute",
         "method_label": "CMS 8-minute rule (minutes pooled)",
+        "sessions": 1,
+        "total_timed_minutes": 32,
+        "total_treatment_minutes": 45,
         "arithmetic": decision.outputs["arithmetic"],
         # 97750 first, whatever order the database kept the JSON keys in.
         "codes": [
             {"code": "97750", "minutes": 22, "units": 1},
             {"code": "97110", "minutes": 10, "units": 1},
         ],
-        "findings": [],
-        "estimated_payment": "31.17",
-        "rules_version": decision.rules_version,
+        "lines": [
+            {"code": "97750", "units": 1, "modifiers": "GP"},
+            {"code": "97110", "units": 1, "modifiers": "GP"},
+        ],
     }
     assert billing["arithmetic"].startswith("32 timed min")
 
 
-def test_says_not_billable_with_the_blocking_reasons(session):
-    # given a session without the written report 97750 requires
+def test_leaves_money_rules_versions_and_internal_findings_to_the_app(session):
+    """Dollar amounts, the rules version and findings are not printed on the note."""
+    # given a session without the written report, so there are findings
     TestSession.objects.filter(pk=session.pk).update(interpretation="  ")
     session.refresh_from_db()
     decision = _decide(session)
+    assert decision.findings
     # when
     note = _build(session, decision)
     # then
     billing = note["billing"]
     assert billing["qualifies"] is False
     assert billing["statement"] == NOT_BILLABLE == "Not billable as CPT 97750"
-    assert billing["blocking_reasons"] == [findings.NO_INTERPRETATION.message]
-    assert billing["estimated_payment"] == "0.00"
-    assert billing["findings"][0] == {
-        "code": "no_interpretation",
-        "severity": "blocks",
-        "severity_label": "Blocks billing",
-        "message": findings.NO_INTERPRETATION.message,
-        "source": findings.NO_INTERPRETATION.source,
-    }
+    assert billing["lines"] == [{"code": "97110", "units": 1, "modifiers": "GP"}]
+    text = json.dumps(note)
+    for internal in (
+        "expected_payment",
+        "charge",
+        "rules_version",
+        "findings",
+        decision.rules_version,
+        findings.NO_INTERPRETATION.message,
+    ):
+        assert internal not in text
     assert note["session"]["interpretation"] == ""
-
-
-def test_findings_are_listed_blocking_first_then_warnings_then_info(session):
-    # given stored findings in mixed order
-    decision = _decide(session)
-    decision.outputs["findings"] = [
-        {"code": "a", "severity": "info", "message": "I", "source": "s1"},
-        {"code": "b", "severity": "warning", "message": "W", "source": "s2"},
-        {"code": "c", "severity": "blocks", "message": "B", "source": "s3"},
-    ]
-    # when
-    billing = _build(session, decision)["billing"]
-    # then
-    assert [f["message"] for f in billing["findings"]] == ["B", "W", "I"]
-    assert [f["severity_label"] for f in billing["findings"]] == [
-        "Blocks billing",
-        "Warning",
-        "Info",
-    ]
 
 
 def test_a_patient_without_coverage_has_no_billing_summary(session):
@@ -432,10 +421,10 @@ def test_context_is_json_safe_and_survives_a_round_trip(session):
 def test_same_database_state_gives_the_same_context(session):
     # given
     _decide(session)
-    first = _build(session, BillingDecision.objects.get(session=session))
+    first = _build(session, BillingDecision.objects.get(sessions=session))
     # when the rows are read again from the database
     again = TestSession.objects.get(pk=session.pk)
-    second = _build(again, BillingDecision.objects.get(session=again))
+    second = _build(again, BillingDecision.objects.get(sessions=again))
     # then
     assert json.dumps(second, sort_keys=False) == json.dumps(first, sort_keys=False)
 

@@ -844,7 +844,7 @@ def test_changing_the_payer_recomputes_the_drafts_billing_decision(
     medicare = patient.coverage.payer
     assert (
         session.billing_decision.payer,
-        session.billing_decision.estimated_payment,
+        session.billing_decision.expected_payment,
     ) == (medicare, Decimal("50.00"))
     commercial = PayerFactory(
         clinic=clinic,
@@ -867,10 +867,10 @@ def test_changing_the_payer_recomputes_the_drafts_billing_decision(
         decision.status,
         decision.payer,
         decision.inputs["payer_kind"],
-        decision.inputs["rate"],
+        decision.inputs["rates"]["97750"],
         decision.qualifies,
         decision.units,
-        decision.estimated_payment,
+        decision.expected_payment,
     ) == ("draft", commercial, "commercial", "99.00", True, 1, Decimal("99.00"))
 
 

@@ -191,7 +191,8 @@ def test_note_prints_every_element_a_payer_needs(note):
         "best of 3",
         "8 Goniometric ROM — knee flexion Flexibility Right 09:52:00 – 09:55:00 3 "
         "Right: 104 degrees Right: 104 degrees",
-        "Total timed minutes (direct one-on-one testing, overlaps counted once) 45 min",
+        "Testing time in this session (direct one-on-one, overlaps counted once) "
+        "45 min",
         "Total session time (time in to time out) 65 min",
         # written report
         "Interpretation and written report Gait speed 0.84 m/s and TUG 14.2 s "
@@ -201,13 +202,15 @@ def test_note_prints_every_element_a_payer_needs(note):
         # billing
         "Billable as CPT 97750 × 3 units with modifier GP",
         "Counting method CMS 8-minute rule (minutes pooled)",
-        "CPT 97750 units 3",
-        "Modifiers GP",
-        "Estimated payment $93.51",
-        "97750 45 3 97110 10 1",
+        # the goniometric ROM's 3 minutes are routine assessment, not 97750 time
+        "Total timed code minutes 52 min",
+        "Total treatment time 65 min",
+        "Billed 97750 × 3 GP",
+        "97750 42 3 97110 10 0",
         # the rules' own sentence (billing.rules.arithmetic), word for word
         f"Arithmetic: {note['billing']['arithmetic']}",
-        "55 timed min",
+        "52 timed min",
+        "routine measures Goniometric ROM — knee flexion (3 min) not counted",
         # signature
         "Electronically signed by Rosa Diaz, PT, DPT on 11/24/2025 10:31 "
         "(America/Chicago)",
@@ -282,20 +285,18 @@ def test_addenda_follow_the_unchanged_original_in_order(note):
     assert "Page 3 of 3" in pages[2]
 
 
-def test_not_billable_note_says_so_with_the_reasons(note):
+def test_not_billable_note_says_so_and_bills_nothing(note):
     # given
     note["billing"].update(
-        qualifies=False,
-        statement="Not billable as CPT 97750",
-        blocking_reasons=["No interpretation or written report is recorded."],
+        qualifies=False, statement="Not billable as CPT 97750", lines=[]
     )
     # when
     text = " ".join(_pages(_render(note)))
     # then
-    assert (
-        "Not billable as CPT 97750 No interpretation or written report is recorded."
-        in text
-    )
+    assert "Not billable as CPT 97750" in text
+    assert "Billed Nothing" in text
+    for internal in ("Estimated payment", "Expected payment", "Rules version", "$"):
+        assert internal not in text
 
 
 def test_note_without_payer_says_no_decision_was_made(note):

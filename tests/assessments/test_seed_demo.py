@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from assessments import catalog
 from assessments.models import PerformedTest, TestSession
-from billing.models import BillingDecision, Coverage, Payer
+from billing.models import BillingDecision, ClinicFee, Coverage, Payer
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from clinic.services import CLINIC_ADMIN_GROUP
 
@@ -209,11 +209,19 @@ def test_creates_payers_with_the_seed_rates(seeded):
     """Each clinic gets its payers with the demo kind, rate and unit-counting method."""
     # then
     payers = Payer.objects.filter(clinic__name=RIVERSIDE).order_by("name")
-    assert [(p.name, p.kind, p.rate_97750, p.method) for p in payers] == [
+    assert [
+        (p.name, p.kind, p.rates.get(code="97750").expected_payment, p.method)
+        for p in payers
+    ] == [
         ("Medicaid", "medicaid", Decimal("40.00"), "cms_8_minute"),
         ("Medicare", "medicare", Decimal("50.00"), "cms_8_minute"),
         ("Private", "commercial", Decimal("60.00"), "cpt_midpoint"),
     ]
+    medicare = payers.get(name="Medicare")
+    assert medicare.rates.get(code="97110").expected_payment == Decimal("29.00")
+    fees = ClinicFee.objects.filter(clinic__name=RIVERSIDE)
+    assert fees.get(code="97750").charge == Decimal("120.00")
+    assert fees.count() == ClinicFee.objects.filter(clinic__name=LAKESIDE).count()
     assert list(
         Payer.objects.filter(clinic__name=LAKESIDE).values_list("name", flat=True)
     ) == ["Anthem Blue Cross"]
@@ -239,19 +247,21 @@ def test_creates_valid_patients_of_each_clinic(seeded):
 
 
 def test_creates_sessions_of_every_category(seeded):
-    """16 sessions, 4 signed, covering every catalog category, by clinicians of the clinic."""
+    """18 sessions, 6 signed, covering every catalog category, by clinicians of the clinic."""
     # then
     sessions = TestSession.objects.select_related("clinician", "patient__clinic")
     codes = set(PerformedTest.objects.values_list("catalog_code", flat=True))
     categories = {catalog.get(code).category for code in codes}
-    assert sessions.filter(patient__clinic__name=RIVERSIDE).count() == 13
+    assert sessions.filter(patient__clinic__name=RIVERSIDE).count() == 15
     assert sessions.filter(patient__clinic__name=LAKESIDE).count() == 3
     signed = sessions.filter(status="signed").order_by("started_at")
     assert [s.patient.mrn for s in signed] == [
         "RPT-10001",
         "RPT-10002",
         "RPT-10004",
+        "RPT-10008",
         "RPT-10003",
+        "RPT-10008",
     ]
     assert sessions.filter(status="draft").count() == 12
     assert categories == set(catalog.Category)
@@ -265,8 +275,8 @@ def test_creates_sessions_of_every_category(seeded):
     assert all(s.clinician.clinic == s.patient.clinic for s in sessions)
 
 
-def test_sessions_are_past_weekday_mornings_with_valid_tests(seeded):
-    """Sessions are recent weekday mornings; their tests are in order and within the catalog's limits."""
+def test_sessions_are_past_weekdays_with_valid_tests(seeded):
+    """Sessions are recent weekdays in clinic hours; their tests are in order and within the catalog's limits."""
     # then
     now = timezone.now()
     for session in TestSession.objects.select_related("patient__clinic"):
@@ -275,7 +285,7 @@ def test_sessions_are_past_weekday_mornings_with_valid_tests(seeded):
         assert session.ended_at < now
         assert now - session.started_at < dt.timedelta(weeks=7)
         assert start.weekday() < 5
-        assert 7 <= start.hour < 12
+        assert 7 <= start.hour < 17
         tests = list(session.tests.all())
         assert tests
         previous_end = session.started_at
@@ -329,7 +339,7 @@ def test_signs_some_notes_with_an_addendum_and_one_not_billable(seeded):
 
 
 def test_every_session_is_billed_through_the_services(seeded):
-    """Each demo session has its decision, made for the patient's coverage payer.
+    """Each demo session has its day's decision, made for the patient's coverage payer.
 
     seed_demo writes through the services, so every patient has coverage and every
     session a decision; signed sessions' decisions are final, drafts' are drafts.
@@ -340,23 +350,44 @@ def test_every_session_is_billed_through_the_services(seeded):
     sessions = TestSession.objects.select_related(
         "billing_decision__payer", "patient__coverage__payer"
     )
-    assert sessions.count() == BillingDecision.objects.count() == 16
+    assert sessions.count() == 18
     for session in sessions:
         decision = session.billing_decision
+        payer = session.patient.coverage.payer
         assert (
             decision.patient_id,
-            decision.rendering_clinician_id,
-            decision.service_start,
             decision.payer,
-            decision.inputs["rate"],
+            decision.inputs["rates"]["97750"],
             decision.inputs["payer_kind"],
+            decision.discipline,
             decision.status,
         ) == (
             session.patient_id,
-            session.clinician_id,
-            session.started_at,
-            session.patient.coverage.payer,
-            str(session.patient.coverage.payer.rate_97750),
-            session.patient.coverage.payer.kind,
+            payer,
+            str(payer.rates.get(code="97750").expected_payment),
+            payer.kind,
+            session.discipline,
             "final" if session.status == "signed" else "draft",
         ), session.patient.mrn
+        assert session.started_at >= decision.service_start
+
+
+def test_a_date_of_service_pools_two_signed_sessions(seeded):
+    """Abernathy's two 7-minute sessions of one date earn one unit together.
+
+    The morning note was signed alone (7 minutes, no unit); the afternoon session
+    made a new decision for the date that supersedes the morning's, and pools both.
+    """
+    # given
+    morning, afternoon = TestSession.objects.filter(
+        patient__mrn="RPT-10008", status="signed"
+    ).order_by("started_at")
+    # then
+    assert morning.started_at.date() == afternoon.started_at.date()
+    alone = morning.billing_decision
+    pooled = afternoon.billing_decision
+    assert (alone.status, alone.units, alone.qualifies) == ("final", 0, False)
+    assert (pooled.status, pooled.units, pooled.qualifies) == ("final", 1, True)
+    assert pooled.supersedes == alone
+    assert pooled.outputs["minutes_by_code"] == {"97750": 14}
+    assert len(pooled.inputs["visits"]) == 2

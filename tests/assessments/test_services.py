@@ -453,8 +453,7 @@ def test_editing_a_draft_replaces_fields_tests_and_procedures(stored_draft):
         stored.started_at,
         stored.discipline,
         stored.reason,
-        stored.billing_decision_id,
-    ) == (patient, clinician, START, "OT", "Grip after wrist fracture.", decision_id)
+    ) == (patient, clinician, START, "OT", "Grip after wrist fracture.")
     assert _stored(stored) == [
         ("timed_up_and_go", "na", _minutes(5), _minutes(15), {"na": ["11.0"]}, "", 0)
     ]
@@ -462,9 +461,13 @@ def test_editing_a_draft_replaces_fields_tests_and_procedures(stored_draft):
         ("97530", 8)
     ]
     assert not PerformedTest.objects.filter(pk__in=old_test_ids).exists()
+    # the PT day lost its only session: its draft is gone; the OT day has one
     decision = BillingDecision.objects.get()
-    assert (decision.date_of_service, decision.computed_at) == (
+    assert decision.pk != decision_id
+    assert stored.billing_decision_id == decision.pk
+    assert (decision.date_of_service, decision.discipline, decision.computed_at) == (
         dt.date(2025, 1, 15),
+        "OT",
         NOW,
     )
 

@@ -49,7 +49,8 @@ def test_sign_locks_and_stores_a_sealed_note(session, clinician):
     )
     assert "Electronically signed by" in _text(pdf)
     # and the decision was frozen with it
-    assert BillingDecision.objects.filter(session=session).count() == 1
+    decision = BillingDecision.objects.get(sessions=session)
+    assert decision.status == BillingDecision.Status.FINAL
 
 
 def test_wrong_password_signs_nothing(session, clinician):

@@ -93,9 +93,11 @@ def test_list_columns_name_the_visit(front_office_client, clinic):
         "rendering_clinician",
         "status",
         "qualifies",
+        "discipline",
         "units",
         "modifiers",
-        "estimated_payment",
+        "charge",
+        "expected_payment",
         "blocking",
     ]
     page = response.content.decode()
@@ -297,13 +299,14 @@ def test_claim_lines_csv(front_office_client, clinic):
             "cpt": "97750",
             "modifiers": "GP",
             "units": "3",
-            "charge": "150.00",
+            "charge": "0.00",
+            "expected_payment": "150.00",
             "rendering_clinician": "Dana Reyes, PT, DPT",
             "rendering_npi": "1457389201",
             "icd10_codes": "R26.81;Z91.81",
         }
     ]
-    assert billable.billing_decision.estimated_payment == Decimal("150.00")
+    assert billable.billing_decision.expected_payment == Decimal("150.00")
 
 
 def test_claim_lines_with_nothing_billable_download_nothing(

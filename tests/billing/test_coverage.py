@@ -18,7 +18,9 @@ from billing.services import (
     PAYER_NAME_TAKEN,
     CoverageInput,
     PayerInput,
+    RateInput,
     coverage_save,
+    payer_rates_set,
     payer_save,
 )
 from tests.factories import (
@@ -85,9 +87,9 @@ def test_payer_change_recomputes_every_draft_of_the_patient(
         assert decision.payer == private
         assert decision.method == "cpt_midpoint"
         assert decision.units == 2
-        assert decision.estimated_payment == Decimal("120.00")
+        assert decision.expected_payment == Decimal("120.00")
         assert decision.inputs["payer_kind"] == "commercial"
-        assert decision.inputs["rate"] == "60.00"
+        assert decision.inputs["rates"] == {"97750": "60.00"}
 
 
 def test_removed_coverage_leaves_drafts_without_payer(patient, clinician):
@@ -107,7 +109,7 @@ def test_removed_coverage_leaves_drafts_without_payer(patient, clinician):
     assert decision.qualifies is False
     assert decision.units == 0
     assert decision.modifiers == ""
-    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.expected_payment == Decimal("0.00")
     assert decision.method == ""
     assert decision.outputs == {}
     assert "payer_kind" not in decision.inputs
@@ -128,7 +130,7 @@ def test_added_coverage_gives_the_draft_its_payer(clinic, clinician, private):
     assert decision.payer == private
     assert decision.qualifies is True
     assert decision.units == 2
-    assert decision.estimated_payment == Decimal("120.00")
+    assert decision.expected_payment == Decimal("120.00")
     assert decision.method == "cpt_midpoint"
 
 
@@ -140,7 +142,7 @@ def test_final_decisions_never_change(patient, clinician, private, change):
     """A coverage change recomputes the drafts and leaves final decisions as signed."""
     # given a signed visit and a draft of the same patient
     signed = _decided(patient, clinician, start=NOV_2 - dt.timedelta(days=7))
-    mark_signed(signed.session)
+    mark_signed(signed.sessions.get())
     draft = _decided(patient, clinician)
     before = _stored(signed)
     data = CoverageInput(payer=private) if change == "payer changed" else None
@@ -195,7 +197,7 @@ def test_draft_outside_the_coverage_dates_has_no_payer(
     decision = _fresh(decision)
     assert decision.payer == (private if covered else None)
     assert decision.qualifies is covered
-    assert decision.estimated_payment == (
+    assert decision.expected_payment == (
         Decimal("120.00") if covered else Decimal("0.00")
     )
 
@@ -267,16 +269,6 @@ def test_coverage_ending_before_it_starts_is_refused(patient, clinician, private
     assert _stored(decision) == decision_before
 
 
-def _payer_input(payer, **changes):
-    fields = {
-        "name": payer.name,
-        "kind": payer.kind,
-        "rate_97750": payer.rate_97750,
-        "method": payer.method,
-    }
-    return PayerInput(**{**fields, **changes})
-
-
 def test_rate_change_recomputes_drafts_of_every_patient_of_the_payer(
     clinic, clinician, private
 ):
@@ -288,20 +280,45 @@ def test_rate_change_recomputes_drafts_of_every_patient_of_the_payer(
     other = _decided(PatientFactory(clinic=clinic, coverage__payer=private), clinician)
     other_before = _stored(other)
 
-    # when Medicare's rate goes up
-    saved = payer_save(
+    # when Medicare's 97750 rate goes up
+    payer_rates_set(
         payer=medicare,
-        clinic=clinic,
-        data=_payer_input(medicare, rate_97750=Decimal("55.00")),
+        rates=[RateInput(code="97750", expected_payment=Decimal("55.00"))],
     )
 
     # then both Medicare drafts are recomputed, the private one is untouched
-    assert Payer.objects.get(pk=medicare.pk).rate_97750 == Decimal("55.00")
-    assert saved == medicare
+    assert medicare.rates.get().expected_payment == Decimal("55.00")
     for decision in (maria, john):
-        assert _fresh(decision).estimated_payment == Decimal("110.00")
-        assert _fresh(decision).inputs["rate"] == "55.00"
+        assert _fresh(decision).expected_payment == Decimal("110.00")
+        assert _fresh(decision).inputs["rates"] == {"97750": "55.00"}
     assert _stored(other) == other_before
+
+
+@pytest.mark.parametrize(
+    ("rates", "message"),
+    [
+        ([("97750", "50.00"), ("97750", "55.00")], "97750 is listed twice."),
+        ([("99999", "50.00")], "99999 is not a CPT code the billing rules know."),
+    ],
+)
+def test_a_bad_rate_table_is_refused_and_nothing_changes(clinic, rates, message):
+    """A repeated or unknown code is refused on ``code``; the old table stays."""
+    # given
+    payer = PayerFactory(clinic=clinic)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        payer_rates_set(
+            payer=payer,
+            rates=[
+                RateInput(code=code, expected_payment=Decimal(amount))
+                for code, amount in rates
+            ],
+        )
+    # then
+    assert refused.value.message_dict == {"code": [message]}
+    assert list(payer.rates.values_list("code", "expected_payment")) == [
+        ("97750", Decimal("50.00"))
+    ]
 
 
 @pytest.mark.parametrize("renamed", [False, True], ids=["new payer", "renamed payer"])
@@ -320,7 +337,6 @@ def test_duplicate_payer_name_is_refused(clinic, other_clinic, renamed):
             data=PayerInput(
                 name=" Medicare ",
                 kind=Payer.Kind.MEDICARE,
-                rate_97750=Decimal("50.00"),
                 method=Payer.Method.CMS_8_MINUTE,
             ),
         )
@@ -344,7 +360,6 @@ def test_same_payer_name_in_another_clinic_is_allowed(clinic, other_clinic):
         data=PayerInput(
             name="Medicare",
             kind=Payer.Kind.MEDICARE,
-            rate_97750=Decimal("50.00"),
             method=Payer.Method.CMS_8_MINUTE,
         ),
     )

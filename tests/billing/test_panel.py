@@ -12,7 +12,7 @@ from django.utils import timezone
 from assessments.services import session_billing_refresh
 from billing.models import BillingDecision
 from billing.selectors import DecisionPanel, decision_panel_get
-from billing.services import PayerInput, payer_save
+from billing.services import RateInput, payer_rates_set
 from tests.factories import (
     PatientFactory,
     PerformedTestFactory,
@@ -81,12 +81,14 @@ def test_saving_a_session_computes_its_decision(clinician_client, patient):
 
     # then the decision exists, with the NCCI warning and the evaluation not pooled
     assert response.status_code == HTTPStatus.FOUND
-    decision = BillingDecision.objects.get(session__patient=patient)
+    decision = BillingDecision.objects.get(sessions__patient=patient)
     assert decision.units == 1
     assert decision.outputs["units_by_code"] == {"97750": 1}
     codes = [finding["code"] for finding in decision.findings]
     assert "same_day_evaluation" in codes
-    assert decision.inputs["other_procedures"] == [{"code": "97161", "minutes": 0}]
+    assert decision.inputs["visits"][0]["other_procedures"] == [
+        {"code": "97161", "minutes": 0}
+    ]
 
 
 def test_timed_procedure_needs_minutes(clinician_client, patient, field_errors):
@@ -142,16 +144,9 @@ def test_panel_of_a_signed_session_replays_the_facts_it_was_signed_with(
     # given a signed 25-minute session, then the payer's rate changes
     session = _session_of_25_minutes(patient, clinician)
     mark_signed(session)
-    payer = patient.coverage.payer
-    payer_save(
-        payer=payer,
-        clinic=payer.clinic,
-        data=PayerInput(
-            name=payer.name,
-            kind=payer.kind,
-            rate_97750=Decimal("99.00"),
-            method=payer.method,
-        ),
+    payer_rates_set(
+        payer=patient.coverage.payer,
+        rates=[RateInput(code="97750", expected_payment=Decimal("99.00"))],
     )
 
     # when
@@ -160,7 +155,7 @@ def test_panel_of_a_signed_session_replays_the_facts_it_was_signed_with(
     # then every method is priced at the stored $50.00 a unit
     assert isinstance(panel, DecisionPanel)
     assert [
-        (row.method, row.decision.estimated_payment) for row in panel.comparison
+        (row.method, row.decision.expected_payment) for row in panel.comparison
     ] == [
         ("cms_8_minute", Decimal("100.00")),
         ("cpt_midpoint", Decimal("100.00")),

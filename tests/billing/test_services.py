@@ -1,18 +1,25 @@
 """Stored billing decisions: computed from the session, refreshed on drafts, frozen once signed."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments.selectors import visit_facts_get
-from assessments.services import session_billing_refresh
+from assessments.models import TestSession
+from assessments.selectors import session_input_get, visit_facts_get
+from assessments.services import session_billing_refresh, session_update
 from billing.models import BillingDecision
-from billing.services import DECISION_NOT_DRAFT, PayerInput, payer_save
+from billing.services import (
+    OutsideAmountInput,
+    RateInput,
+    outside_amounts_set,
+    payer_rates_set,
+)
 from tests.factories import (
+    ClinicianFactory,
     PatientFactory,
     PayerFactory,
     PerformedTestFactory,
@@ -48,18 +55,12 @@ def _session(patient, clinician, start, minutes_of_tests):
 def _decided(session, now=NOW):
     """Compute the session's decision and return it, read back from the database."""
     session_billing_refresh(session=session, now=now)
-    return BillingDecision.objects.get(session=session)
+    return BillingDecision.objects.get(sessions=session)
 
 
 def _rate_changed(payer, rate):
-    """Change the payer's rate through its write path, as the admin does."""
-    return payer_save(
-        payer=payer,
-        clinic=payer.clinic,
-        data=PayerInput(
-            name=payer.name, kind=payer.kind, rate_97750=rate, method=payer.method
-        ),
-    )
+    """Change the payer's 97750 rate through its write path, as the admin does."""
+    payer_rates_set(payer=payer, rates=[RateInput(code="97750", expected_payment=rate)])
 
 
 def test_decision_is_stored_with_its_inputs_and_outputs(patient, clinician):
@@ -81,12 +82,12 @@ def test_decision_is_stored_with_its_inputs_and_outputs(patient, clinician):
     assert decision.qualifies is True
     assert decision.units == 3
     assert decision.modifiers == "GP"
-    assert decision.estimated_payment == Decimal("150.00")
+    assert decision.expected_payment == Decimal("150.00")
     assert decision.method == "cms_8_minute"
     assert decision.computed_at == NOW
     assert decision.has_blocking_findings is False
-    assert decision.inputs["rate"] == "50.00"
-    assert len(decision.inputs["tests"]) == 2
+    assert decision.inputs["rates"] == {"97750": "50.00"}
+    assert len(decision.inputs["visits"][0]["tests"]) == 2
     assert decision.outputs["units_by_code"] == {"97750": 3}
     assert decision.outputs["arithmetic"].startswith("38 timed min")
 
@@ -102,14 +103,14 @@ def test_decision_is_recomputed_when_the_draft_changes(patient, clinician):
     session_billing_refresh(session=session, now=NOW)
 
     # then the pooled minutes change the units and the row is updated in place
-    decision = BillingDecision.objects.get(session=session)
+    decision = BillingDecision.objects.get(sessions=session)
     assert decision.pk == first.pk
     assert decision.outputs["units_by_code"] == {"97750": 1, "97110": 2}
     assert BillingDecision.objects.count() == 1
 
 
 def test_signed_session_keeps_its_decision(patient, clinician):
-    """A final decision keeps its figures; recomputing a signed session is refused."""
+    """A final decision keeps its figures; refreshing a signed day changes nothing."""
     # given a decision, then the session is signed
     session = _session(patient, clinician, NOW - dt.timedelta(days=2), [20])
     before = _decided(session)
@@ -117,17 +118,16 @@ def test_signed_session_keeps_its_decision(patient, clinician):
 
     # when the payer's rate changes and a recompute is asked for
     _rate_changed(patient.coverage.payer, Decimal("99.00"))
-    with pytest.raises(ValidationError) as refused:
-        session_billing_refresh(session=session, now=NOW + dt.timedelta(hours=1))
+    session_billing_refresh(session=session, now=NOW + dt.timedelta(hours=1))
 
-    # then the refresh is refused and nothing changed
-    assert refused.value.messages == [DECISION_NOT_DRAFT]
-    after = BillingDecision.objects.get(session=session)
+    # then nothing changed and no new decision was made
+    after = BillingDecision.objects.get(sessions=session)
     assert after.pk == before.pk
     assert after.status == BillingDecision.Status.FINAL
-    assert after.estimated_payment == Decimal("50.00")
-    assert after.inputs["rate"] == "50.00"
+    assert after.expected_payment == Decimal("50.00")
+    assert after.inputs["rates"] == {"97750": "50.00"}
     assert after.computed_at == NOW
+    assert BillingDecision.objects.count() == 1
 
 
 def test_patient_without_coverage_has_a_decision_without_payer(clinic, clinician):
@@ -140,7 +140,7 @@ def test_patient_without_coverage_has_a_decision_without_payer(clinic, clinician
     session_billing_refresh(session=session, now=NOW)
 
     # then one decision row, with nobody to bill and only the visit's facts
-    decision = BillingDecision.objects.get(session=session)
+    decision = BillingDecision.objects.get(sessions=session)
     assert decision.patient == patient
     assert decision.rendering_clinician == clinician
     assert decision.payer is None
@@ -149,10 +149,14 @@ def test_patient_without_coverage_has_a_decision_without_payer(clinic, clinician
     assert decision.has_blocking_findings is False
     assert decision.units == 0
     assert decision.modifiers == ""
-    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.expected_payment == Decimal("0.00")
     assert decision.method == ""
     assert decision.outputs == {}
-    assert decision.inputs == visit_facts_get(session=session).to_dict()
+    assert decision.inputs == {
+        "date_of_service": "2026-11-18",
+        "discipline": "PT",
+        "visits": [visit_facts_get(session=session).to_dict()],
+    }
     assert decision.computed_at == NOW
     assert str(decision) == "97750: no payer"
 
@@ -170,42 +174,105 @@ def test_assistant_performed_test_blocks_billing(patient, clinician):
     # then
     assert decision.qualifies is False
     assert decision.has_blocking_findings is True
-    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.expected_payment == Decimal("0.00")
     assert "assistant_performed" in [f["code"] for f in decision.blocking_findings]
 
 
-def test_year_to_date_charges_count_only_earlier_sessions_of_that_year(
-    patient, clinician
-):
-    """A decision's year-to-date charges are the patient's earlier payments that year."""
-    # given three sessions: last December, earlier this year, and today
+def _signed(session):
+    """Lock the session as signing does; its day's decision is then frozen."""
+    _decided(session)
+    TestSession.objects.filter(pk=session.pk).update(
+        status=TestSession.Status.SIGNED,
+        signed_at=session.ended_at,
+        signed_by=session.clinician,
+    )
+    session_billing_refresh(session=session, now=NOW)
+    decision = BillingDecision.objects.get(sessions=session)
+    assert decision.status == BillingDecision.Status.FINAL
+    return decision
+
+
+def _kx_prior(session):
+    decision = BillingDecision.objects.get(sessions=session)
+    return Decimal(decision.inputs["kx_prior_amount"])
+
+
+def test_kx_counts_signed_days_of_that_year_only(patient, clinician):
+    """What counts toward KX is the patient's signed Medicare therapy earlier that year."""
+    # given a signed day last December, a signed day in March, a draft in June
     last_year = _session(
         patient, clinician, dt.datetime(2025, 12, 30, 15, tzinfo=dt.UTC), [30]
     )
-    earlier = _session(
+    march = _session(
         patient, clinician, dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), [30]
+    )
+    june = _session(
+        patient, clinician, dt.datetime(2026, 6, 1, 15, tzinfo=dt.UTC), [30]
     )
     today = _session(
         patient, clinician, dt.datetime(2026, 11, 2, 15, tzinfo=dt.UTC), [30]
     )
+    _signed(last_year)
+    _signed(march)
 
     # when
-    for session in (last_year, earlier, today):
+    for session in (june, today):
         session_billing_refresh(session=session, now=NOW)
 
-    # then only the March session's $100.00 counts for November
-    def charges(session):
-        decision = BillingDecision.objects.get(session=session)
-        return Decimal(decision.inputs["year_to_date_charges"])
-
-    assert charges(last_year) == Decimal("0.00")
-    assert charges(earlier) == Decimal("0.00")
-    assert charges(today) == Decimal("100.00")
+    # then only March's $100.00 counts: not last year's, not the June draft's
+    assert _kx_prior(june) == Decimal("100.00")
+    assert _kx_prior(today) == Decimal("100.00")
 
 
-def test_kx_is_added_once_the_year_passes_the_threshold(clinic, clinician):
-    """Recording an earlier visit recomputes the later draft, which then takes KX."""
-    # given a Medicare payer at $1,200 a unit so two sessions pass $2,480 in 2026
+def test_kx_keeps_pt_and_ot_apart_and_adds_what_was_used_elsewhere(
+    clinic, patient, clinician
+):
+    """PT (with speech-language pathology) and OT have separate KX totals."""
+    # given a signed PT day, and $1,000 of OT the eligibility response reported
+    _signed(
+        _session(patient, clinician, dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), [30])
+    )
+    outside_amounts_set(
+        patient=patient,
+        amounts=[
+            OutsideAmountInput(
+                year=2026,
+                group="OT",
+                amount=Decimal("1000.00"),
+                as_of=dt.date(2026, 1, 5),
+            )
+        ],
+    )
+    ot = ClinicianFactory(clinic=clinic, role="ot", credentials="OTR/L")
+    ot_session = TestSessionFactory(
+        patient=patient,
+        clinician=ot,
+        discipline="OT",
+        started_at=dt.datetime(2026, 4, 6, 15, tzinfo=dt.UTC),
+        ended_at=dt.datetime(2026, 4, 6, 16, tzinfo=dt.UTC),
+    )
+    PerformedTestFactory(
+        session=ot_session,
+        started_at=ot_session.started_at,
+        ended_at=ot_session.started_at + dt.timedelta(minutes=30),
+    )
+    pt_session = _session(
+        patient, clinician, dt.datetime(2026, 4, 6, 18, tzinfo=dt.UTC), [30]
+    )
+
+    # when
+    for session in (ot_session, pt_session):
+        session_billing_refresh(session=session, now=NOW)
+
+    # then the OT day counts only OT; the PT day only PT
+    assert _kx_prior(ot_session) == Decimal("1000.00")
+    assert _kx_prior(pt_session) == Decimal("100.00")
+    assert BillingDecision.objects.get(sessions=ot_session).modifiers == "GO"
+
+
+def test_signing_an_earlier_day_gives_a_later_draft_kx(clinic, clinician):
+    """Signing a day recomputes the later drafts, which may then take KX."""
+    # given a Medicare payer at $1,200 a unit so two days pass $2,480 in 2026
     payer = PayerFactory(clinic=clinic, rate_97750=Decimal("1200.00"))
     patient = PatientFactory(clinic=clinic, coverage__payer=payer)
     first = _session(
@@ -214,15 +281,103 @@ def test_kx_is_added_once_the_year_passes_the_threshold(clinic, clinician):
     second = _session(
         patient, clinician, dt.datetime(2026, 4, 6, 15, tzinfo=dt.UTC), [8]
     )
-    session_billing_refresh(session=second, now=NOW)
-    assert BillingDecision.objects.get(session=second).modifiers == "GP"
+    for session in (first, second):
+        session_billing_refresh(session=session, now=NOW)
+    assert BillingDecision.objects.get(sessions=second).modifiers == "GP"
 
-    # when the earlier session is recorded after it
-    session_billing_refresh(session=first, now=NOW)
+    # when the earlier day is signed
+    _signed(first)
 
     # then the first ($2,400) stays under and the second ($3,600) passes
-    assert BillingDecision.objects.get(session=first).modifiers == "GP"
-    assert BillingDecision.objects.get(session=second).modifiers == "GP, KX"
+    assert BillingDecision.objects.get(sessions=first).modifiers == "GP"
+    assert BillingDecision.objects.get(sessions=second).modifiers == "GP, KX"
+
+
+def test_two_sessions_on_one_day_share_one_decision(patient, clinician):
+    """Two 7-minute sessions of one day earn the unit neither earns alone."""
+    # given
+    morning = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 14, tzinfo=dt.UTC), [7]
+    )
+    afternoon = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 20, tzinfo=dt.UTC), [7]
+    )
+
+    # when
+    session_billing_refresh(session=morning, now=NOW)
+    session_billing_refresh(session=afternoon, now=NOW)
+
+    # then
+    morning.refresh_from_db()
+    afternoon.refresh_from_db()
+    assert morning.billing_decision_id == afternoon.billing_decision_id
+    decision = morning.billing_decision
+    assert (decision.units, decision.qualifies) == (1, True)
+    assert decision.outputs["minutes_by_code"] == {"97750": 14}
+    assert BillingDecision.objects.count() == 1
+
+
+def test_a_draft_added_to_a_signed_day_supersedes_its_final_decision(
+    patient, clinician
+):
+    """A final decision never changes; the day gets a new draft that replaces it."""
+    # given a signed 7-minute session (no unit), then a second one the same day
+    morning = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 14, tzinfo=dt.UTC), [7]
+    )
+    final = _signed(morning)
+    afternoon = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 20, tzinfo=dt.UTC), [7]
+    )
+
+    # when
+    session_billing_refresh(session=afternoon, now=NOW)
+
+    # then
+    afternoon.refresh_from_db()
+    draft = afternoon.billing_decision
+    assert draft.pk != final.pk
+    assert draft.supersedes == final
+    assert draft.units == 1
+    final.refresh_from_db()
+    assert (final.status, final.units) == (BillingDecision.Status.FINAL, 0)
+
+
+def test_moving_a_session_to_another_day_recomputes_both_days(patient, clinician):
+    """Only the days a save touches are recomputed: the old day and the new one."""
+    # given two sessions on one day sharing a decision
+    first = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 14, tzinfo=dt.UTC), [10]
+    )
+    second = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 20, tzinfo=dt.UTC), [10]
+    )
+    for session in (first, second):
+        session_billing_refresh(session=session, now=NOW)
+
+    # when the second moves to the next day through the session service
+    data = session_input_get(session=second)
+    moved = dt.timedelta(days=1)
+    session_update(
+        session=second,
+        data=replace(
+            data,
+            started_at=data.started_at + moved,
+            ended_at=data.ended_at + moved,
+            tests=tuple(
+                replace(t, started_at=t.started_at + moved, ended_at=t.ended_at + moved)
+                for t in data.tests
+            ),
+        ),
+        now=NOW,
+    )
+
+    # then each day has its own decision of 10 minutes
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.billing_decision.outputs["minutes_by_code"] == {"97750": 10}
+    assert second.billing_decision.outputs["minutes_by_code"] == {"97750": 10}
+    assert first.billing_decision_id != second.billing_decision_id
 
 
 def test_facts_use_the_clinic_date_and_session_clinician(patient, clinician):
@@ -242,6 +397,7 @@ def test_facts_use_the_clinic_date_and_session_clinician(patient, clinician):
     assert facts.has_interpretation is True
     assert decision.date_of_service == dt.date(2026, 11, 2)
     assert decision.inputs["date_of_service"] == "2026-11-02"
+    assert decision.inputs["visits"][0]["date_of_service"] == "2026-11-02"
     assert decision.inputs["payer_kind"] == "medicare"
 
 
@@ -280,8 +436,8 @@ def test_changing_the_patients_payer_recomputes_drafts(
 
     # then the draft's decision follows the new payer
     assert response.status_code == HTTPStatus.FOUND
-    decision = BillingDecision.objects.get(session=session)
-    assert (decision.payer, decision.method, decision.estimated_payment) == (
+    decision = BillingDecision.objects.get(sessions=session)
+    assert (decision.payer, decision.method, decision.expected_payment) == (
         private,
         "cpt_midpoint",
         Decimal("60.00"),
@@ -301,9 +457,9 @@ def test_changing_a_payers_rate_recomputes_drafts_not_signed(patient, clinician)
     _rate_changed(patient.coverage.payer, Decimal("55.00"))
 
     # then only the draft moves
-    assert BillingDecision.objects.get(session=draft).estimated_payment == Decimal(
+    assert BillingDecision.objects.get(sessions=draft).expected_payment == Decimal(
         "55.00"
     )
-    assert BillingDecision.objects.get(session=signed).estimated_payment == Decimal(
+    assert BillingDecision.objects.get(sessions=signed).expected_payment == Decimal(
         "50.00"
     )

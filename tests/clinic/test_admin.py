@@ -374,7 +374,7 @@ def test_changing_the_coverage_payer_rebills_drafts_but_not_signed_notes(
         now=signed.ended_at + dt.timedelta(minutes=5),
     )
     draft = _tug_session(patient, clinician, days_ago=3)
-    assert (draft.billing_decision.payer, draft.billing_decision.estimated_payment) == (
+    assert (draft.billing_decision.payer, draft.billing_decision.expected_payment) == (
         medicare,
         Decimal("50.00"),
     )
@@ -402,10 +402,10 @@ def test_changing_the_coverage_payer_rebills_drafts_but_not_signed_notes(
         draft_decision.status,
         draft_decision.payer,
         draft_decision.inputs["payer_kind"],
-        draft_decision.inputs["rate"],
+        draft_decision.inputs["rates"]["97750"],
         draft_decision.qualifies,
         draft_decision.units,
-        draft_decision.estimated_payment,
+        draft_decision.expected_payment,
     ) == ("draft", commercial, "commercial", "99.00", True, 1, Decimal("99.00"))
     signed.refresh_from_db()
     final_decision = signed.billing_decision
@@ -413,8 +413,8 @@ def test_changing_the_coverage_payer_rebills_drafts_but_not_signed_notes(
         final_decision.status,
         final_decision.payer,
         final_decision.inputs["payer_kind"],
-        final_decision.inputs["rate"],
-        final_decision.estimated_payment,
+        final_decision.inputs["rates"]["97750"],
+        final_decision.expected_payment,
     ) == ("final", medicare, "medicare", "50.00", Decimal("50.00"))
 
 

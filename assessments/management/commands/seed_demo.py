@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,7 +21,15 @@ from assessments.notes.signing import addendum_add, session_sign
 from assessments.recording import SessionInput, TestInput
 from assessments.services import ChartInput, patient_chart_save, session_create
 from billing.models import Payer
-from billing.services import CoverageInput, PayerInput, payer_save
+from billing.services import (
+    CoverageInput,
+    FeeInput,
+    PayerInput,
+    RateInput,
+    clinic_fee_save,
+    payer_rates_set,
+    payer_save,
+)
 from clinic.models import Clinic, ClinicAdmin, Clinician, Patient, years_before
 from clinic.services import (
     ClinicianInput,
@@ -101,7 +110,7 @@ class ClinicSpec:
     time_zone: str
     clinicians: tuple[Person, ...]
     admins: tuple[Person, ...]
-    payers: tuple[tuple[str, str, Decimal, str], ...]
+    payers: tuple[tuple[str, str, Mapping[str, Decimal], str], ...]
     patients: tuple[PatientSpec, ...]
     sessions: tuple[SessionSpec, ...]
 
@@ -123,6 +132,54 @@ F, M = Patient.Sex.FEMALE, Patient.Sex.MALE
 OA_RIGHT_KNEE = ("M17.11", "Unilateral primary osteoarthritis, right knee")
 UNSTEADY = ("R26.81", "Unsteadiness on feet")
 FALLS = ("Z91.81", "History of falling")
+
+
+def _rates(amount_97750: str, scale: str) -> Mapping[str, Decimal]:
+    """Return a demo rate table: 97750 at its demo rate, the other codes scaled."""
+    factor = Decimal(scale)
+    return {
+        "97750": Decimal(amount_97750),
+        **{
+            code: (amount * factor).quantize(Decimal("0.01"))
+            for code, amount in DEMO_RATE_BASE.items()
+        },
+    }
+
+
+# Per-unit amounts the demo payers' tables scale from (about the Medicare
+# national amounts); illustrative, not a fee schedule.
+DEMO_RATE_BASE = {
+    "97110": Decimal("29.00"),
+    "97112": Decimal("33.00"),
+    "97116": Decimal("29.00"),
+    "97140": Decimal("27.00"),
+    "97530": Decimal("34.00"),
+    "97161": Decimal("100.00"),
+    "97162": Decimal("100.00"),
+    "97163": Decimal("100.00"),
+    "97164": Decimal("68.00"),
+    "97165": Decimal("102.00"),
+    "97166": Decimal("102.00"),
+    "97167": Decimal("102.00"),
+    "97168": Decimal("70.00"),
+}
+# The clinics' charge per unit (their fee schedule), the same for both demos.
+DEMO_FEES = {
+    "97750": Decimal("120.00"),
+    "97110": Decimal("95.00"),
+    "97112": Decimal("100.00"),
+    "97116": Decimal("95.00"),
+    "97140": Decimal("90.00"),
+    "97530": Decimal("105.00"),
+    "97161": Decimal("190.00"),
+    "97162": Decimal("190.00"),
+    "97163": Decimal("190.00"),
+    "97164": Decimal("140.00"),
+    "97165": Decimal("190.00"),
+    "97166": Decimal("190.00"),
+    "97167": Decimal("190.00"),
+    "97168": Decimal("140.00"),
+}
 
 
 def _t(
@@ -161,9 +218,9 @@ RIVERSIDE = ClinicSpec(
     ),
     admins=(Person("admin", "Karen", "Olsen"),),
     payers=(
-        ("Medicare", MEDICARE, Decimal("50.00"), CMS),
-        ("Medicaid", MEDICAID, Decimal("40.00"), CMS),
-        ("Private", COMMERCIAL, Decimal("60.00"), MIDPOINT),
+        ("Medicare", MEDICARE, _rates("50.00", "1"), CMS),
+        ("Medicaid", MEDICAID, _rates("40.00", "0.8"), CMS),
+        ("Private", COMMERCIAL, _rates("60.00", "1.2"), MIDPOINT),
     ),
     patients=(
         PatientSpec("RPT-10001", "Eleanor", "Whitfield", 81, 40, F, "Medicare", "1EG4-TE5-MK72", (OA_RIGHT_KNEE, UNSTEADY)),
@@ -326,6 +383,28 @@ RIVERSIDE = ClinicSpec(
             ),
             "TUG 19.5 s with cane and single-leg stance under 5 s on both sides: high fall risk.",
         ),
+        # Two short sessions on one date: 7 minutes each earn no unit alone, but
+        # the date of service's 14 pooled minutes earn one (CMS Ch. 5 §20.2).
+        SessionSpec(
+            "RPT-10008", "pt", 3, dt.time(8, 0), "PT",
+            "Morning re-test of transfers and mobility after the home safety changes.",
+            (
+                _t("timed_up_and_go", 3, "17.8", notes="Used a single-point cane."),
+                _t("five_times_sit_to_stand", 4, "19.6"),
+            ),
+            "TUG 17.8 s and 5xSTS 19.6 s: still high fall risk, slightly better than last week.",
+            sign=True,
+        ),
+        SessionSpec(
+            "RPT-10008", "pt", 3, dt.time(13, 30), "PT",
+            "Afternoon re-test to see whether fatigue changes transfer speed and mobility.",
+            (
+                _t("timed_up_and_go", 3, "19.1", notes="Used a single-point cane."),
+                _t("five_times_sit_to_stand", 4, "21.0"),
+            ),
+            "Afternoon TUG 19.1 s and 5xSTS 21.0 s, both slower than the morning: fatigue raises fall risk later in the day.",
+            sign=True,
+        ),
         SessionSpec(
             "RPT-10009", "pt", 6, dt.time(10, 30), "PT",
             "Hop testing and lower-extremity strength before return to basketball.",
@@ -358,7 +437,7 @@ LAKESIDE = ClinicSpec(
         Person("lakeside-pt", "Emily", "Harper", PT, "PT, DPT", "PT.0014567", "CO", "1718462090"),
     ),
     admins=(),
-    payers=(("Anthem Blue Cross", COMMERCIAL, Decimal("58.00"), MIDPOINT),),
+    payers=(("Anthem Blue Cross", COMMERCIAL, _rates("58.00", "1.15"), MIDPOINT),),
     patients=(
         PatientSpec("LHR-2001", "Nora", "Lindqvist", 52, 30, F, "Anthem Blue Cross", "ANT660214873", (
             ("M65.311", "Trigger thumb, right thumb"),
@@ -475,14 +554,28 @@ class Command(BaseCommand):
             user.groups.add(group)
             logins.append((user.username, "Clinic administrator", clinic.name))
         payers = {}
-        for name, kind, rate, method in spec.payers:
-            payers[name] = Payer.objects.filter(
-                clinic=clinic, name=name
-            ).first() or payer_save(
-                payer=None,
-                clinic=clinic,
-                data=PayerInput(name=name, kind=kind, rate_97750=rate, method=method),
-            )
+        for name, kind, rates, method in spec.payers:
+            payer = Payer.objects.filter(clinic=clinic, name=name).first()
+            if payer is None:
+                payer = payer_save(
+                    payer=None,
+                    clinic=clinic,
+                    data=PayerInput(name=name, kind=kind, method=method),
+                )
+                payer_rates_set(
+                    payer=payer,
+                    rates=[
+                        RateInput(code=code, expected_payment=amount)
+                        for code, amount in rates.items()
+                    ],
+                )
+            payers[name] = payer
+        known = set(clinic.fees.values_list("code", flat=True))
+        for code, charge in DEMO_FEES.items():
+            if code not in known:
+                clinic_fee_save(
+                    fee=None, clinic=clinic, data=FeeInput(code=code, charge=charge)
+                )
         patients = {p.mrn: self.patient(clinic, p, payers) for p in spec.patients}
         # A patient who already has sessions (from an earlier run, or recorded by
         # hand) keeps exactly those.

@@ -1,11 +1,20 @@
 """Build valid billing facts with readable defaults; tests override what they check."""
 
 import re
+from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from billing.rules import Decision, OtherProcedure, SessionFacts, TestFacts
+from billing.rules import (
+    DayFacts,
+    Decision,
+    OtherProcedure,
+    PlanFacts,
+    TestFacts,
+    VisitFacts,
+)
+from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
 
 CLINIC_TZ = timezone(timedelta(hours=-5))
 DAY = date(2026, 3, 2)
@@ -34,13 +43,31 @@ def make_test(
     return TestFacts(**fields)
 
 
-def make_session(
+def plan_for(day: date, discipline: str = "PT") -> PlanFacts:
+    """Return a plan of care started four weeks before day, certified, covering it."""
+    starts_on = day - timedelta(days=28)
+    return PlanFacts(
+        discipline=discipline,
+        starts_on=starts_on,
+        certification_from=starts_on,
+        certification_through=starts_on + timedelta(days=89),
+        certified_on=starts_on + timedelta(days=7),
+    )
+
+
+_VISIT_FIELDS = frozenset(field.name for field in fields(VisitFacts))
+# Every known code has a rate of 0.00 unless a test gives one, so a test about
+# other codes' units is not also about a missing rate.
+_NO_RATES = {code: Decimal("0.00") for code in TIMED_CODES | UNTIMED_CODES}
+
+
+def make_visit(
     tests: tuple[TestFacts, ...] | None = None,
     other: dict[str, int] | None = None,
     **overrides: Any,
-) -> SessionFacts:
-    """Return a billable one-hour commercial PT session; other maps code to minutes."""
-    fields: dict[str, Any] = {
+) -> VisitFacts:
+    """Return a billable one-hour PT visit; other maps code to minutes."""
+    values: dict[str, Any] = {
         "date_of_service": DAY,
         "session_start": START,
         "session_end": at(60),
@@ -51,13 +78,57 @@ def make_session(
         ),
         "has_interpretation": True,
         "signer_has_credentials": True,
+    }
+    values.update(overrides)
+    day = values["date_of_service"]
+    if "plan" not in values and type(day) is date:
+        values["plan"] = plan_for(day, values["discipline"])
+    return VisitFacts(**values)
+
+
+def make_day(
+    day_visits: tuple[VisitFacts, ...],
+    rate: Decimal = Decimal("33.73"),
+    year_to_date_charges: Decimal = Decimal("0.00"),
+    rates: dict[str, Decimal] | None = None,
+    fees: dict[str, Decimal] | None = None,
+    **overrides: Any,
+) -> DayFacts:
+    """Return a commercial day of the visits; rate is 97750's expected payment."""
+    values: dict[str, Any] = {
+        "date_of_service": day_visits[0].date_of_service,
+        "discipline": day_visits[0].discipline,
+        "visits": day_visits,
         "payer_kind": "commercial",
         "method": "cms_8_minute",
-        "rate": Decimal("33.73"),
-        "year_to_date_charges": Decimal("0.00"),
+        "rates": tuple((_NO_RATES | {"97750": rate} | (rates or {})).items()),
+        "fees": tuple((fees or {}).items()),
+        "kx_prior_amount": year_to_date_charges,
     }
-    fields.update(overrides)
-    return SessionFacts(**fields)
+    values.update(overrides)
+    return DayFacts(**values)
+
+
+def make_session(
+    tests: tuple[TestFacts, ...] | None = None,
+    other: dict[str, int] | None = None,
+    **overrides: Any,
+) -> DayFacts:
+    """Return a date of service of one billable one-hour commercial PT visit.
+
+    Overrides naming a visit field go to the visit, the rest to the day.
+    """
+    visit = make_visit(
+        tests, other, **{k: v for k, v in overrides.items() if k in _VISIT_FIELDS}
+    )
+    return make_day(
+        (visit,),
+        **{
+            k: v
+            for k, v in overrides.items()
+            if k not in _VISIT_FIELDS or k in ("date_of_service", "discipline")
+        },
+    )
 
 
 def codes_of(decision: Decision) -> list[str]:

@@ -103,7 +103,7 @@ def test_whole_units_shows_each_code_on_its_own():
 def test_several_untimed_codes_are_listed_once_each():
     # given an evaluation recorded twice and a ROM code
     facts = make_session(other={"97163": 0, "95851": 0})
-    facts = make_session(other_procedures=facts.other_procedures * 2)
+    facts = make_session(other_procedures=facts.visits[0].other_procedures * 2)
     # when
     decision = decide(facts)
     # then

@@ -9,6 +9,7 @@ from billing.rules import (
     RULES_VERSION,
     Decision,
     Finding,
+    Line,
     OtherProcedure,
     Severity,
     decide,
@@ -36,8 +37,18 @@ def test_clean_session_qualifies_with_every_value_spelled_out():
             "97750 gets 2 full units"
         ),
         modifiers=("GP",),
+        lines=(
+            Line(
+                code="97750",
+                units=2,
+                modifiers=("GP",),
+                charge=Decimal("0.00"),
+                expected_payment=Decimal("67.46"),
+            ),
+        ),
         findings=(),
-        estimated_payment=Decimal("67.46"),
+        charge=Decimal("0.00"),
+        expected_payment=Decimal("67.46"),
         rules_version=RULES_VERSION,
     )
 
@@ -46,16 +57,61 @@ def test_rules_version_is_the_module_constant():
     # given / when
     decision = decide(make_session())
     # then
-    assert decision.rules_version == "2026.11.1"
+    assert decision.rules_version == "2026.12.1"
 
 
 def test_ot_plan_of_care_gets_go():
     # given
-    facts = make_session(discipline="OT")
+    facts = make_session(tests=(make_test(performer_role="ot"),), discipline="OT")
     # when
     decision = decide(facts)
     # then
     assert decision.modifiers == ("GO",)
+    assert decision.qualifies is True
+
+
+@pytest.mark.parametrize(
+    ("role", "discipline", "therapist", "modifier"),
+    [("ot", "PT", "physical", "GP"), ("pt", "OT", "occupational", "GO")],
+)
+def test_a_test_given_by_another_disciplines_therapist_is_held(
+    role, discipline, therapist, modifier
+):
+    # given an OT testing under a PT plan of care (or the reverse)
+    facts = make_session(
+        tests=(make_test(name="Berg", performer_role=role),), discipline=discipline
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is False
+    assert decision.findings == (
+        Finding(
+            code="performer_outside_discipline",
+            severity=Severity.BLOCKS,
+            message=(
+                f"'Berg' was performed by a {role.upper()} under a {discipline} plan "
+                f"of care; {discipline} services must be furnished by a {therapist} "
+                "therapist (or a physician), so it cannot be billed with the "
+                f"{modifier} modifier. Record it under a plan of care of the "
+                "performer's discipline."
+            ),
+            source=(
+                "42 CFR 410.59, 410.60; WPS therapy modifiers (GP/GO identify the "
+                "plan of care discipline)"
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("discipline", ["PT", "OT"])
+def test_a_physician_may_test_under_either_plan(discipline):
+    # given
+    facts = make_session(
+        tests=(make_test(performer_role="physician"),), discipline=discipline
+    )
+    # when / then
+    assert decide(facts).qualifies is True
 
 
 def test_physician_performed_test_qualifies():
@@ -78,7 +134,7 @@ def test_overlapping_tests_bill_the_union_and_report_each_test():
     assert decision.minutes_by_code == (("97750", 38),)
     assert decision.test_minutes == (("TUG", 20), ("Berg", 28))
     assert decision.units == 3
-    assert decision.estimated_payment == Decimal("101.19")
+    assert decision.expected_payment == Decimal("101.19")
 
 
 def test_time_outside_the_session_window_is_not_billed():
@@ -103,7 +159,7 @@ def test_other_timed_services_share_the_cms_pool():
     assert decision.units_by_code == (("97750", 2), ("97110", 1))
     assert decision.minutes_by_code == (("97750", 24), ("97110", 23))
     assert decision.units == 2
-    assert decision.estimated_payment == Decimal("67.46")
+    assert decision.expected_payment == Decimal("67.46")
 
 
 def test_untimed_services_stay_out_of_the_pool_and_the_unit_list():
@@ -157,7 +213,7 @@ def test_seven_minutes_alone_block_under_cms():
     # then
     assert decision.qualifies is False
     assert decision.units == 0
-    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.expected_payment == Decimal("0.00")
     assert decision.findings == (
         Finding(
             code="below_minimum_minutes",
@@ -166,7 +222,7 @@ def test_seven_minutes_alone_block_under_cms():
                 "97750 gets 0 units: 7 minutes of testing; the CMS 8-minute rule needs "
                 "at least 8 timed minutes for one unit."
             ),
-            source="DOMAIN.md §1.2, §1.3; CMS Claims Processing Manual Ch. 5 §20.2",
+            source="CMS Claims Processing Manual (Pub. 100-04) Ch. 5 §20.2",
         ),
     )
 
@@ -213,7 +269,7 @@ def test_seven_minutes_block_under_cpt_midpoint():
                 "97750 gets 0 units: 7 minutes of testing; the CPT midpoint rule needs "
                 "at least 8 minutes of 97750 for one unit."
             ),
-            source="DOMAIN.md §1.4; CPT time convention",
+            source="CPT time convention: a unit is attained when the midpoint is passed",
         ),
     )
 
@@ -232,7 +288,7 @@ def test_fourteen_minutes_block_under_whole_units():
                 "97750 gets 0 units: 14 minutes of testing; the whole-unit policy "
                 "needs 15 full minutes of 97750 for one unit."
             ),
-            source="DOMAIN.md §1.4 (payer rounding policy)",
+            source="the payer's rounding policy (a payer setting)",
         ),
     )
 
@@ -256,7 +312,7 @@ def test_eight_minutes_qualify_under_cms():
     # then
     assert decision.qualifies is True
     assert decision.units == 1
-    assert decision.estimated_payment == Decimal("33.73")
+    assert decision.expected_payment == Decimal("33.73")
 
 
 # --- blocks: no tests, assistants, results, report, signer ---
@@ -276,11 +332,11 @@ def test_session_without_tests_blocks_once():
             message=(
                 "No tests are recorded, so there is no testing time to bill as 97750."
             ),
-            source="DOMAIN.md §1.5",
+            source="CPT 97750 descriptor ('with written report, each 15 minutes')",
         ),
     )
     assert decision.test_minutes == ()
-    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.expected_payment == Decimal("0.00")
 
 
 @pytest.mark.parametrize(("role", "shown"), [("pta", "PTA"), ("ota", "OTA")])
@@ -294,7 +350,7 @@ def test_assistant_performed_test_blocks_and_is_named(role, shown):
     # then
     assert decision.qualifies is False
     assert decision.units == 2
-    assert decision.estimated_payment == Decimal("0.00")
+    assert decision.expected_payment == Decimal("0.00")
     assert decision.findings == (
         Finding(
             code="assistant_performed",
@@ -304,7 +360,7 @@ def test_assistant_performed_test_blocks_and_is_named(role, shown):
                 "needs clinical judgment outside a therapy assistant's scope of "
                 "practice, so it cannot be billed as 97750."
             ),
-            source="DOMAIN.md §2.5, §4.4; WPS A53309",
+            source="WPS Billing and Coding Article A53309",
         ),
     )
 
@@ -328,7 +384,7 @@ def test_test_without_result_blocks_and_is_named():
                 "'6MWT' has no result; the 97750 written report must give an objective "
                 "result for every test."
             ),
-            source="DOMAIN.md §2.3, §7",
+            source="CPT 97750 descriptor ('with written report, each 15 minutes')",
         ),
     )
 
@@ -348,7 +404,7 @@ def test_missing_interpretation_blocks():
                 "No interpretation or written report is recorded; 97750 is a test "
                 "'with written report', so it cannot be billed without one."
             ),
-            source="DOMAIN.md §1.1, §2.3; CPT 97750 descriptor",
+            source="CPT 97750 descriptor ('with written report, each 15 minutes')",
         ),
     )
 
@@ -369,7 +425,10 @@ def test_signer_without_credentials_blocks():
                 "signature and professional identification of the qualified "
                 "professional, and audits deny notes without valid credentials."
             ),
-            source="DOMAIN.md §2.1, §2.4; CMS BPM Ch. 15 §220.3; Noridian TPE results",
+            source=(
+                "CMS Benefit Policy Manual (Pub. 100-02) Ch. 15 §220.3; Noridian JE Part B "
+                "therapy TPE review results"
+            ),
         ),
     )
 
@@ -400,32 +459,80 @@ def test_every_blocking_problem_is_reported_in_a_fixed_order():
 # --- warnings: still billable, but check (DOMAIN.md §2.5, §3) ---
 
 
-def test_same_day_evaluation_warns_and_explains_the_modifier():
-    # given a PT re-evaluation and an OT evaluation the same day
+def test_same_day_evaluation_holds_97750_until_attested():
+    # given a PT re-evaluation and an OT evaluation the same day, no attestation
     facts = make_session(other={"97164": 0, "97165": 0})
     # when
     decision = decide(facts)
-    # then
-    assert decision.qualifies is True
-    assert decision.estimated_payment == Decimal("67.46")
+    # then 97750 is held; the evaluations are still billed, one unit each
+    assert decision.qualifies is False
+    assert [(line.code, line.units) for line in decision.lines] == [
+        ("97164", 1),
+        ("97165", 1),
+    ]
     assert decision.findings == (
         Finding(
             code="same_day_evaluation",
-            severity=Severity.WARNING,
+            severity=Severity.BLOCKS,
             message=(
-                "97750 is recorded with 97164, 97165 on the same date; NCCI treats "
-                "97750 as not separately reportable with a PT/OT evaluation or "
-                "re-evaluation by the same provider. Bill both only if the testing was "
-                "distinct from the evaluation and documented as such, with modifier 59 "
-                "or XU; whether the edit allows a modifier at all is UNCONFIRMED."
+                "97750 is recorded with 97164, 97165 on the same date. 97750 is not "
+                "to be used instead of an evaluation, and NCCI pairs it with the PT/OT "
+                "evaluation codes, so it is held: bill it only if the testing was a "
+                "distinct service at a separate time, and say why on the session."
             ),
-            source="DOMAIN.md §2.5, §3.2; NCCI PTP edits",
+            source=(
+                "WPS Billing and Coding Article A53309; CMS NCCI "
+                "procedure-to-procedure edits"
+            ),
         ),
     )
 
 
+def test_attested_distinct_testing_proposes_modifier_59_with_its_source():
+    # given the same day's evaluation and the clinician's attestation
+    facts = make_session(
+        other={"97161": 0},
+        distinct_service_reason="Testing at 14:00 after the morning evaluation",
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert decision.qualifies is True
+    assert decision.modifiers == ("GP", "59")
+    assert [(line.code, line.modifiers) for line in decision.lines] == [
+        ("97750", ("GP", "59")),
+        ("97161", ("GP",)),
+    ]
+    assert decision.findings == (
+        Finding(
+            code="distinct_from_evaluation",
+            severity=Severity.INFO,
+            message=(
+                "97750 is recorded with 97161 on the same date; the clinician attests "
+                "the testing was a distinct service at a separate time (Testing at "
+                "14:00 after the morning evaluation), so modifier 59 is proposed on "
+                "97750 (XU where the payer takes the X modifiers). Check the current "
+                "quarter's NCCI table allows a modifier for this pair."
+            ),
+            source=(
+                "CMS NCCI Policy Manual Ch. 1 §E (modifier 59 and -X{EPSU}); CMS NCCI "
+                "procedure-to-procedure edits"
+            ),
+        ),
+    )
+
+
+def test_a_blank_attestation_does_not_count():
+    # given
+    facts = make_session(other={"97161": 0}, distinct_service_reason="   ")
+    # when
+    decision = decide(facts)
+    # then
+    assert codes_of(decision) == ["same_day_evaluation"]
+
+
 @pytest.mark.parametrize("code", ["97161", "97162", "97163", "97166", "97167", "97168"])
-def test_every_evaluation_code_warns(code):
+def test_every_evaluation_code_holds_97750(code):
     # given
     facts = make_session(other={code: 0})
     # when
@@ -450,7 +557,7 @@ def test_same_day_rom_and_muscle_testing_codes_warn():
                 "says range-of-motion (95851, 95852) and manual muscle testing "
                 "(95831-95834) codes are not reported in addition to 97750."
             ),
-            source="DOMAIN.md §1.1, §3.2; MAC LCD text; Cigna CPG295",
+            source="Cigna Coverage Policy CPG295; MAC LCD text on 97750",
         ),
     )
 
@@ -473,7 +580,7 @@ def test_more_than_eight_units_warn_that_the_mue_is_unconfirmed():
     # then
     assert decision.units == 9
     assert decision.qualifies is True
-    assert decision.estimated_payment == Decimal("303.57")
+    assert decision.expected_payment == Decimal("303.57")
     assert decision.findings == (
         Finding(
             code="mue_exceeded",
@@ -483,7 +590,7 @@ def test_more_than_eight_units_warn_that_the_mue_is_unconfirmed():
                 "units per day, but that value is UNCONFIRMED, so check the current "
                 "CMS MUE file before billing this many."
             ),
-            source="DOMAIN.md §2.5 (MUE value UNCONFIRMED)",
+            source="CMS Medically Unlikely Edits table (value not confirmed)",
         ),
     )
 
@@ -498,8 +605,8 @@ def test_eight_units_do_not_warn():
     assert decision.findings == ()
 
 
-def test_only_routine_measures_warn():
-    # given goniometry and manual muscle testing only
+def test_only_routine_measures_hold_97750():
+    # given goniometry and manual muscle testing only, neither in a formal battery
     tests = (
         make_test(0, 15, name="Goniometric ROM", routine_measure=True),
         make_test(15, 30, name="Manual muscle test", routine_measure=True),
@@ -507,24 +614,32 @@ def test_only_routine_measures_warn():
     facts = make_session(tests=tests)
     # when
     decision = decide(facts)
-    # then
-    assert decision.qualifies is True
+    # then their 30 minutes are not 97750 time
+    assert decision.qualifies is False
+    assert decision.minutes_by_code == (("97750", 0),)
+    assert decision.lines == ()
     assert decision.findings == (
         Finding(
             code="routine_measures_only",
-            severity=Severity.WARNING,
+            severity=Severity.BLOCKS,
             message=(
-                "Only range-of-motion or manual muscle tests are recorded; on their "
-                "own these are routine assessment, which is not separately billable as "
-                "97750 formal testing."
+                "Only range-of-motion or manual muscle tests are recorded, and none is "
+                "marked as part of a formal test battery; routine ongoing assessment "
+                "is not separately billable as 97750 formal testing. If a measure was "
+                "part of a formal battery, say why on the test."
             ),
-            source="DOMAIN.md §1.1, §2.5, §2.6; WPS A53309",
+            source="WPS Billing and Coding Article A53309",
         ),
+    )
+    assert decision.arithmetic == (
+        "0 timed min → 0 units (0-7 min) under the CMS 8-minute rule; 97750 gets 0 "
+        "units; routine measures Goniometric ROM, Manual muscle test (30 min) not "
+        "counted as formal testing"
     )
 
 
-def test_routine_measures_beside_a_formal_test_do_not_warn():
-    # given
+def test_routine_measures_beside_a_formal_test_are_left_out_of_97750_time():
+    # given 15 min of goniometry and 15 min of Berg: 30 min, or 15 without ROM
     tests = (
         make_test(0, 15, name="Goniometric ROM", routine_measure=True),
         make_test(15, 30, name="Berg"),
@@ -532,8 +647,52 @@ def test_routine_measures_beside_a_formal_test_do_not_warn():
     facts = make_session(tests=tests)
     # when
     decision = decide(facts)
+    # then only the Berg's 15 minutes count: 1 unit, not 2
+    assert decision.units == 1
+    assert decision.test_minutes == (("Berg", 15),)
+    assert codes_of(decision) == ["routine_measures_left_out"]
+    assert decision.findings[0].message == (
+        "Goniometric ROM: 15 minutes left out of 97750 time; routine range-of-motion "
+        "and manual muscle testing is ongoing assessment, not formal testing, unless "
+        "marked as part of a formal test battery with the reason."
+    )
+    assert decision.arithmetic.endswith(
+        "; routine measures Goniometric ROM (15 min) not counted as formal testing"
+    )
+
+
+def test_routine_measures_in_a_formal_battery_count_with_their_reason_noted():
+    # given the ROM marked as part of a formal battery, with the reason
+    tests = (
+        make_test(
+            0,
+            15,
+            name="Goniometric ROM",
+            routine_measure=True,
+            battery_reason="Return-to-work battery: lifting needs shoulder flexion",
+        ),
+        make_test(15, 30, name="Berg"),
+    )
+    facts = make_session(tests=tests)
+    # when
+    decision = decide(facts)
     # then
-    assert decision.findings == ()
+    assert decision.units == 2
+    assert codes_of(decision) == ["routine_measures_in_battery"]
+
+
+def test_a_blank_battery_reason_does_not_count():
+    # given
+    tests = (
+        make_test(
+            0, 15, name="Goniometric ROM", routine_measure=True, battery_reason=" "
+        ),
+        make_test(15, 30, name="Berg"),
+    )
+    # when
+    decision = decide(make_session(tests=tests))
+    # then
+    assert decision.units == 1
 
 
 def test_exercise_longer_than_testing_looks_like_treatment():
@@ -557,7 +716,7 @@ def test_exercise_longer_than_testing_looks_like_treatment():
                 "activity rather than measurement, so check that the testing was a "
                 "distinct, formal test."
             ),
-            source="DOMAIN.md §2.5; WPS A53309 (heuristic)",
+            source="WPS Billing and Coding Article A53309 (a heuristic, not a payer rule)",
         ),
     )
 
@@ -573,7 +732,11 @@ def test_exercise_as_long_as_testing_does_not_warn():
 
 def test_warnings_follow_blocks_in_a_fixed_order():
     # given every warning at once, and a missing report
-    tests = (make_test(0, 130, name="Goniometric ROM", routine_measure=True),)
+    tests = (
+        make_test(
+            0, 130, name="Goniometric ROM", routine_measure=True, battery_reason="FCE"
+        ),
+    )
     facts = make_session(
         tests=tests,
         session_end=at(200),
@@ -589,12 +752,16 @@ def test_warnings_follow_blocks_in_a_fixed_order():
         "same_day_evaluation",
         "same_day_rom_mmt_code",
         "mue_exceeded",
-        "routine_measures_only",
+        "routine_measures_in_battery",
         "looks_like_exercise",
     ]
     assert [f.severity for f in decision.findings] == [
         Severity.BLOCKS,
-        *[Severity.WARNING] * 5,
+        Severity.BLOCKS,
+        Severity.WARNING,
+        Severity.WARNING,
+        Severity.INFO,
+        Severity.WARNING,
     ]
 
 
@@ -607,8 +774,8 @@ def test_payment_rounds_half_up_to_the_cent():
     # when
     decision = decide(facts)
     # then
-    assert decision.estimated_payment == Decimal("33.73")
-    assert decision.estimated_payment.as_tuple().exponent == -2
+    assert decision.expected_payment == Decimal("33.73")
+    assert decision.expected_payment.as_tuple().exponent == -2
 
 
 def test_payment_of_a_blocked_session_is_zero_cents():
@@ -617,8 +784,8 @@ def test_payment_of_a_blocked_session_is_zero_cents():
     # when
     decision = decide(facts)
     # then
-    assert decision.estimated_payment == Decimal("0.00")
-    assert decision.estimated_payment.as_tuple().exponent == -2
+    assert decision.expected_payment == Decimal("0.00")
+    assert decision.expected_payment.as_tuple().exponent == -2
 
 
 def test_a_zero_rate_pays_zero_cents():
@@ -628,7 +795,7 @@ def test_a_zero_rate_pays_zero_cents():
     decision = decide(facts)
     # then
     assert decision.qualifies is True
-    assert str(decision.estimated_payment) == "0.00"
+    assert str(decision.expected_payment) == "0.00"
 
 
 def test_decision_is_hashable():

@@ -32,12 +32,13 @@ def test_medicare_charges_above_the_threshold_get_kx_and_an_explanation():
             code="kx_applied",
             severity=Severity.INFO,
             message=(
-                "KX applied: $2,420.00 of therapy charges so far in 2026 plus $67.46 "
-                "for this session's 97750 is $2,487.46, above the 2026 Medicare "
+                "KX on 97750: $2,420.00 of PT and speech-language pathology therapy "
+                "allowed so far in 2026 plus $67.46 for this date of service is "
+                "$2,487.46, above the 2026 Medicare PT and speech-language pathology "
                 "threshold of $2,480.00; KX attests that the services are medically "
                 "necessary and documented."
             ),
-            source="DOMAIN.md §4.2; BBA 2018 §50202",
+            source="Bipartisan Budget Act of 2018 §50202; Social Security Act §1833(g)",
         ),
     )
 
@@ -65,7 +66,10 @@ def test_one_cent_over_the_threshold_gets_kx():
 def test_ot_plan_of_care_gets_go_and_kx():
     # given
     facts = make_session(
-        discipline="OT", payer_kind="medicare", year_to_date_charges=Decimal("3000")
+        tests=(make_test(performer_role="ot"),),
+        discipline="OT",
+        payer_kind="medicare",
+        year_to_date_charges=Decimal("3000"),
     )
     # when
     decision = decide(facts)
@@ -126,7 +130,7 @@ def test_a_year_without_a_threshold_warns_and_gets_no_kx():
                 "No KX threshold on file for 2027, so KX was not applied; add the 2027 "
                 "Medicare therapy threshold to the rules before billing."
             ),
-            source="DOMAIN.md §4.2",
+            source="Bipartisan Budget Act of 2018 §50202 (CMS publishes each year's amount)",
         ),
     )
 
@@ -140,8 +144,8 @@ def test_a_missing_year_warns_only_for_medicare():
     assert decision.findings == ()
 
 
-def test_a_blocked_session_adds_nothing_but_earlier_charges_still_count():
-    # given no report (payment 0.00) and $2,480.01 already charged
+def test_a_held_97750_bills_no_line_so_no_kx_even_above_the_threshold():
+    # given no report (97750 held) and $2,480.01 already allowed this year
     facts = make_session(
         payer_kind="medicare",
         has_interpretation=False,
@@ -150,9 +154,9 @@ def test_a_blocked_session_adds_nothing_but_earlier_charges_still_count():
     # when
     decision = decide(facts)
     # then
-    assert decision.modifiers == ("GP", "KX")
-    assert codes_of(decision) == ["no_interpretation", "kx_applied"]
-    assert "plus $0.00 for this session's 97750" in decision.findings[1].message
+    assert decision.lines == ()
+    assert decision.modifiers == ("GP",)
+    assert codes_of(decision) == ["no_interpretation"]
 
 
 def test_a_blocked_session_below_the_threshold_gets_no_kx():
@@ -185,5 +189,6 @@ def test_the_date_of_service_not_the_utc_year_picks_the_threshold():
     # then $2,467.46 is above 2025's $2,410, though below 2026's $2,480
     assert decision.modifiers == ("GP", "KX")
     assert (
-        "above the 2025 Medicare threshold of $2,410.00" in decision.findings[0].message
+        "above the 2025 Medicare PT and speech-language pathology threshold of $2,410.00"
+        in decision.findings[0].message
     )

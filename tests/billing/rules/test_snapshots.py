@@ -2,76 +2,156 @@
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from billing.rules import (
+    DayFacts,
     Discipline,
     Method,
     OtherProcedure,
     PayerKind,
     PerformerRole,
-    SessionFacts,
+    PlanFacts,
     TestFacts,
     decide,
 )
-from tests.billing.rules.builders import START, at, exact, make_session, make_test
+from tests.billing.rules.builders import (
+    START,
+    at,
+    exact,
+    make_day,
+    make_session,
+    make_test,
+    make_visit,
+)
 
 # --- round trips ---
 
 
-def test_session_facts_snapshot_is_plain_json_data():
+def test_day_facts_snapshot_is_plain_json_data():
     # given
     facts = make_session(
         tests=(make_test(0, 20, name="TUG"),),
         other={"97110": 12, "97161": 0},
-        rate=Decimal("33.70"),
+        rates={"97750": Decimal("33.70")},
+        fees={"97750": Decimal("120.00")},
         year_to_date_charges=Decimal("1234.5"),
+        previous_testing_on=date(2026, 2, 1),
+        plan=None,
     )
+    facts = replace(facts, rates=(("97750", Decimal("33.70")),))
     # when
     data = facts.to_dict()
     # then
     assert data == {
         "date_of_service": "2026-03-02",
-        "session_start": "2026-03-02T09:00:00-05:00",
-        "session_end": "2026-03-02T10:00:00-05:00",
         "discipline": "PT",
-        "tests": [
+        "visits": [
             {
-                "name": "TUG",
-                "catalog_code": "tug",
-                "performer_role": "pt",
-                "started_at": "2026-03-02T09:00:00-05:00",
-                "ended_at": "2026-03-02T09:20:00-05:00",
-                "has_result": True,
-                "routine_measure": False,
+                "date_of_service": "2026-03-02",
+                "session_start": "2026-03-02T09:00:00-05:00",
+                "session_end": "2026-03-02T10:00:00-05:00",
+                "discipline": "PT",
+                "tests": [
+                    {
+                        "name": "TUG",
+                        "catalog_code": "tug",
+                        "performer_role": "pt",
+                        "started_at": "2026-03-02T09:00:00-05:00",
+                        "ended_at": "2026-03-02T09:20:00-05:00",
+                        "has_result": True,
+                        "routine_measure": False,
+                        "battery_reason": "",
+                    }
+                ],
+                "other_procedures": [
+                    {"code": "97110", "minutes": 12},
+                    {"code": "97161", "minutes": 0},
+                ],
+                "has_interpretation": True,
+                "signer_has_credentials": True,
+                "distinct_service_reason": "",
+                "plan": None,
             }
         ],
-        "other_procedures": [
-            {"code": "97110", "minutes": 12},
-            {"code": "97161", "minutes": 0},
-        ],
-        "has_interpretation": True,
-        "signer_has_credentials": True,
         "payer_kind": "commercial",
         "method": "cms_8_minute",
-        "rate": "33.70",
-        "year_to_date_charges": "1234.5",
+        "rates": {"97750": "33.70"},
+        "fees": {"97750": "120.00"},
+        "kx_prior_amount": "1234.5",
+        "retest_interval_days": 30,
+        "previous_testing_on": "2026-02-01",
     }
     assert json.loads(json.dumps(data)) == data
 
 
-def test_session_facts_round_trip_through_json_exactly():
+def test_a_plan_of_care_round_trips():
     # given
-    facts = make_session(
-        tests=(make_test(0, 20), make_test(10, 40, name="Berg", performer_role="ot")),
-        other={"97530": 9},
+    plan = PlanFacts(
+        discipline="OT",
+        starts_on=date(2026, 1, 5),
+        certification_from=date(2026, 1, 5),
+        certification_through=date(2026, 4, 4),
+        certified_on=None,
     )
+    facts = make_session(plan=plan)
     # when
-    replayed = SessionFacts.from_dict(json.loads(json.dumps(facts.to_dict())))
+    data = facts.to_dict()
+    # then
+    assert data["visits"][0]["plan"] == {
+        "discipline": "OT",
+        "starts_on": "2026-01-05",
+        "certification_from": "2026-01-05",
+        "certification_through": "2026-04-04",
+        "certified_on": None,
+    }
+    assert DayFacts.from_dict(data) == facts
+
+
+def test_a_snapshot_stored_per_session_reads_back_as_a_day_of_one_visit():
+    # given a decision's inputs as stored before billing went by date of service
+    visit = make_session(plan=None).visits[0]
+    data = {
+        **visit.to_dict(),
+        "payer_kind": "medicare",
+        "method": "cms_8_minute",
+        "rate": "50.00",
+        "year_to_date_charges": "100.00",
+    }
+    for key in ("distinct_service_reason", "plan"):
+        del data[key]
+    for test in data["tests"]:
+        del test["battery_reason"]
+    # when
+    facts = DayFacts.from_dict(data)
+    # then
+    assert facts.visits == (visit,)
+    assert facts.rates == (("97750", Decimal("50.00")),)
+    assert facts.kx_prior_amount == Decimal("100.00")
+    assert decide(facts).expected_payment == Decimal("100.00")
+
+
+def test_day_facts_round_trip_through_json_exactly():
+    # given
+    visits = (
+        make_visit(
+            tests=(make_test(0, 20), make_test(10, 40, name="Berg")),
+            other={"97530": 9},
+        ),
+        make_visit(
+            tests=(make_test(120, 130, name="Grip", battery_reason="FCE"),),
+            session_start=at(120),
+            session_end=at(140),
+            distinct_service_reason="After the evaluation",
+        ),
+    )
+    facts = make_day(visits, fees={"97750": Decimal("99.5")})
+    # when
+    replayed = DayFacts.from_dict(json.loads(json.dumps(facts.to_dict())))
     # then
     assert replayed == facts
     assert replayed.to_dict() == facts.to_dict()
@@ -95,18 +175,18 @@ def test_enum_members_are_stored_as_their_values():
         "medicaid",
         "whole_units",
     )
-    assert data["tests"][0]["performer_role"] == "pta"
-    assert SessionFacts.from_dict(data) == facts
+    assert data["visits"][0]["tests"][0]["performer_role"] == "pta"
+    assert DayFacts.from_dict(data) == facts
 
 
 def test_money_keeps_its_exponent_through_the_snapshot():
     # given
     facts = make_session(rate=Decimal("33.700"), year_to_date_charges=Decimal("0"))
     # when
-    replayed = SessionFacts.from_dict(facts.to_dict())
+    replayed = DayFacts.from_dict(facts.to_dict())
     # then
-    assert str(replayed.rate) == "33.700"
-    assert str(replayed.year_to_date_charges) == "0"
+    assert str(dict(replayed.rates)["97750"]) == "33.700"
+    assert str(replayed.kx_prior_amount) == "0"
 
 
 def test_microseconds_survive_the_snapshot():
@@ -130,9 +210,9 @@ def test_a_named_zone_is_stored_as_its_offset_and_names_the_same_instant():
     )
     # when
     data = facts.to_dict()
-    replayed = SessionFacts.from_dict(data)
+    replayed = DayFacts.from_dict(data)
     # then
-    assert data["session_start"] == "2026-07-01T08:00:00-05:00"
+    assert data["visits"][0]["session_start"] == "2026-07-01T08:00:00-05:00"
     assert replayed == facts
     assert replayed.to_dict() == data
     assert decide(replayed) == decide(facts)
@@ -151,23 +231,23 @@ def test_test_facts_and_other_service_round_trip():
 def test_snapshot_with_float_money_is_refused():
     # given a snapshot whose rate lost its string form
     data = make_session().to_dict()
-    data["rate"] = 33.73
+    data["rates"]["97750"] = 33.73
     # when / then
     with pytest.raises(
-        ValueError, match=r"^rate must be stored as a string, got 33\.73$"
+        ValueError, match=r"^rates\[97750\] must be stored as a string, got 33\.73$"
     ):
-        SessionFacts.from_dict(data)
+        DayFacts.from_dict(data)
 
 
 def test_snapshot_with_a_malformed_amount_is_refused():
     # given
     data = make_session().to_dict()
-    data["year_to_date_charges"] = "12,00"
+    data["kx_prior_amount"] = "12,00"
     # when / then
     with pytest.raises(
-        ValueError, match=r"^year_to_date_charges is not a decimal number: '12,00'$"
+        ValueError, match=r"^kx_prior_amount is not a decimal number: '12,00'$"
     ):
-        SessionFacts.from_dict(data)
+        DayFacts.from_dict(data)
 
 
 def test_decision_snapshot_is_plain_json_data():
@@ -194,6 +274,22 @@ def test_decision_snapshot_is_plain_json_data():
             "97110 8 min → 1 unit (8-22 min); untimed 97161 not counted"
         ),
         "modifiers": ["GP"],
+        "lines": [
+            {
+                "code": "97110",
+                "units": 1,
+                "modifiers": ["GP"],
+                "charge": "0.00",
+                "expected_payment": "0.00",
+            },
+            {
+                "code": "97161",
+                "units": 1,
+                "modifiers": ["GP"],
+                "charge": "0.00",
+                "expected_payment": "0.00",
+            },
+        ],
         "findings": [
             {
                 "code": "assistant_performed",
@@ -203,24 +299,26 @@ def test_decision_snapshot_is_plain_json_data():
                     "judgment outside a therapy assistant's scope of practice, so it "
                     "cannot be billed as 97750."
                 ),
-                "source": "DOMAIN.md §2.5, §4.4; WPS A53309",
+                "source": "WPS Billing and Coding Article A53309",
             },
             {
                 "code": "same_day_evaluation",
-                "severity": "warning",
+                "severity": "blocks",
                 "message": (
-                    "97750 is recorded with 97161 on the same date; NCCI treats 97750 "
-                    "as not separately reportable with a PT/OT evaluation or "
-                    "re-evaluation by the same provider. Bill both only if the testing "
-                    "was distinct from the evaluation and documented as such, with "
-                    "modifier 59 or XU; whether the edit allows a modifier at all is "
-                    "UNCONFIRMED."
+                    "97750 is recorded with 97161 on the same date. 97750 is not to be "
+                    "used instead of an evaluation, and NCCI pairs it with the PT/OT "
+                    "evaluation codes, so it is held: bill it only if the testing was "
+                    "a distinct service at a separate time, and say why on the session."
                 ),
-                "source": "DOMAIN.md §2.5, §3.2; NCCI PTP edits",
+                "source": (
+                    "WPS Billing and Coding Article A53309; CMS NCCI "
+                    "procedure-to-procedure edits"
+                ),
             },
         ],
-        "estimated_payment": "0.00",
-        "rules_version": "2026.11.1",
+        "charge": "0.00",
+        "expected_payment": "0.00",
+        "rules_version": "2026.12.1",
     }
 
 
@@ -254,27 +352,38 @@ def test_decision_method_is_stored_as_a_plain_string():
             "unknown counting method 'rule_of_eights'; expected one of cms_8_minute, "
             "cpt_midpoint, whole_units",
         ),
-        ("rate", 33.73, "rate must be a finite, non-negative Decimal, got 33.73"),
+        (
+            "rate",
+            33.73,
+            "rates[97750] must be a finite, non-negative Decimal, got 33.73",
+        ),
         (
             "rate",
             Decimal("-1"),
-            "rate must be a finite, non-negative Decimal, got Decimal('-1')",
+            "rates[97750] must be a finite, non-negative Decimal, got Decimal('-1')",
         ),
         (
             "rate",
             Decimal("NaN"),
-            "rate must be a finite, non-negative Decimal, got Decimal('NaN')",
+            "rates[97750] must be a finite, non-negative Decimal, got Decimal('NaN')",
         ),
         (
             "rate",
             Decimal("Infinity"),
-            "rate must be a finite, non-negative Decimal, got Decimal('Infinity')",
+            "rates[97750] must be a finite, non-negative Decimal, got "
+            "Decimal('Infinity')",
         ),
         (
             "year_to_date_charges",
             100,
-            "year_to_date_charges must be a finite, non-negative Decimal, got 100",
+            "kx_prior_amount must be a finite, non-negative Decimal, got 100",
         ),
+        (
+            "retest_interval_days",
+            True,
+            "retest_interval_days must be a non-negative int, got True",
+        ),
+        ("visits", (), "visits must hold at least one visit"),
         ("has_interpretation", 1, "has_interpretation must be a bool, got 1"),
         (
             "signer_has_credentials",
@@ -317,10 +426,40 @@ def test_decision_method_is_stored_as_a_plain_string():
         ),
     ],
 )
-def test_session_facts_refuse_bad_fields_with_the_whole_message(field, value, message):
+def test_day_facts_refuse_bad_fields_with_the_whole_message(field, value, message):
     # given / when / then
     with pytest.raises(ValueError, match=exact(message)):
         make_session(**{field: value})
+
+
+def test_a_visit_on_another_day_is_refused():
+    # given
+    other_day = make_visit(
+        date_of_service=date(2026, 3, 3),
+        session_start=at(24 * 60),
+        session_end=at(25 * 60),
+        tests=(),
+    )
+    # when / then
+    with pytest.raises(
+        ValueError,
+        match=exact("a visit on 2026-03-03 is not on the date of service 2026-03-02"),
+    ):
+        make_day((make_visit(), other_day))
+
+
+def test_a_visit_of_another_discipline_is_refused():
+    # given / when / then
+    with pytest.raises(
+        ValueError, match=exact("a OT visit is not under the day's PT plan of care")
+    ):
+        make_day((make_visit(), make_visit(discipline="OT")), discipline="PT")
+
+
+def test_an_unknown_other_procedure_code_is_refused_by_name():
+    # given / when / then
+    with pytest.raises(ValueError, match=r"^CPT '99999' is neither"):
+        OtherProcedure("99999", 10)
 
 
 def test_session_facts_refuse_97750_as_an_other_service():

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from billing.rules import allocate_units
+from billing.rules.codes import TIMED_CODES, UNKNOWN_CODE
 from tests.billing.rules.builders import exact
 
 # --- cms_8_minute: the four CMS worked examples (DOMAIN.md §1.3) ---
@@ -151,11 +152,39 @@ def test_untimed_codes_get_no_units_under_any_method(method):
     assert units == {"97163": 0, "97168": 0, "97750": 2}
 
 
-def test_unknown_codes_are_treated_as_timed():
-    # given a code outside both code sets
-    minutes = {"99999": 8}
+@pytest.mark.parametrize("method", ["cms_8_minute", "cpt_midpoint", "whole_units"])
+def test_an_unknown_code_is_refused_by_name(method):
+    # given a code in neither closed list
+    minutes = {"97750": 20, "99999": 8}
     # when / then
-    assert allocate_units(minutes, "cms_8_minute") == {"99999": 1}
+    with pytest.raises(ValueError, match=exact(UNKNOWN_CODE.format(code="99999"))):
+        allocate_units(minutes, method)
+
+
+def test_an_untimed_speech_code_never_joins_the_pool():
+    # given 5 min of 97750 and 3 min of 92507 (untimed speech treatment)
+    minutes = {"97750": 5, "92507": 3}
+    # when / then 5 timed minutes earn nothing
+    assert allocate_units(minutes, "cms_8_minute") == {"97750": 0, "92507": 0}
+
+
+@pytest.mark.parametrize(
+    "code", ["97545", "97546", "92507", "97597", "97598", "97169", "97172"]
+)
+@pytest.mark.parametrize("method", ["cms_8_minute", "cpt_midpoint", "whole_units"])
+def test_known_untimed_codes_get_no_timed_units(code, method):
+    # given two hours of work hardening (or another untimed code)
+    minutes = {code: 120}
+    # when / then
+    assert allocate_units(minutes, method) == {code: 0}
+
+
+@pytest.mark.parametrize("code", sorted(TIMED_CODES))
+def test_every_listed_timed_code_earns_units(code):
+    # given
+    minutes = {code: 23}
+    # when / then
+    assert allocate_units(minutes, "cms_8_minute") == {code: 2}
 
 
 # --- cpt_midpoint: each code on its own (DOMAIN.md §1.4) ---

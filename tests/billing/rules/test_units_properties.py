@@ -4,10 +4,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billing.rules import allocate_units
-from billing.rules.codes import KNOWN_TIMED_CODES, UNTIMED_CODES
+from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
 
 METHODS = ("cms_8_minute", "cpt_midpoint", "whole_units")
-CODES = sorted(KNOWN_TIMED_CODES | {"97161", "97168", "95851", "95832", "97150"})
+CODES = sorted(TIMED_CODES | {"97161", "97168", "95851", "95832", "97150"})
 minutes_maps = st.dictionaries(
     st.sampled_from(CODES), st.integers(min_value=0, max_value=240), max_size=7
 )
