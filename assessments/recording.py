@@ -95,6 +95,9 @@ class SessionInput:
     interpretation: str
     tests: tuple[TestInput, ...]
     procedures: tuple[ProcedureInput, ...] = ()
+    # The plan of care the session is done under (its primary key); None for
+    # none. The services check it is the patient's, in the session's discipline.
+    plan_of_care_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

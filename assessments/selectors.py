@@ -145,4 +145,5 @@ def session_input_get(*, session: TestSession) -> SessionInput:
             ProcedureInput(code=procedure.code, minutes=procedure.minutes)
             for procedure in session.same_day_procedures.all()
         ),
+        plan_of_care_id=session.plan_of_care_id,
     )
