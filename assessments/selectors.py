@@ -11,7 +11,7 @@ from billing.models import Coverage
 from billing.rules.minutes import testing_minutes
 from clinic.models import Clinic, Patient
 
-from .models import PerformedTest, TestSession
+from .models import PerformedTest, PlanOfCare, TestSession
 from .recording import ProcedureInput, SessionInput, TestInput
 
 
@@ -147,3 +147,24 @@ def session_input_get(*, session: TestSession) -> SessionInput:
         ),
         plan_of_care_id=session.plan_of_care_id,
     )
+
+
+def patient_plans(*, patient: Patient) -> QuerySet[PlanOfCare]:
+    """Return the patient's plans of care, newest first, with their goal counts."""
+    return patient.plans_of_care.annotate(goal_count=Count("goals"))
+
+
+def plan_of_care_default(
+    *, patient: Patient, discipline: str, day: date
+) -> PlanOfCare | None:
+    """Return the plan a new session of this discipline and day is most likely under.
+
+    Only an unambiguous plan is offered: the one plan of the discipline whose
+    certification period covers the day. With two or none, the clinician chooses.
+    """
+    plans = [
+        plan
+        for plan in patient.plans_of_care.filter(discipline=discipline)
+        if plan.covers(day)
+    ]
+    return plans[0] if len(plans) == 1 else None

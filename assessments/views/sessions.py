@@ -28,7 +28,9 @@ def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     clinician = access_clinician(user=request.user)
     entry = SessionEntry(
-        request.POST or None, initial=SessionForm.initial_for_new(clinician)
+        request.POST or None,
+        patient=patient,
+        initial=SessionForm.initial_for_new(clinician, patient),
     )
     return _session_form_page(
         request,
