@@ -11,6 +11,7 @@ from billing.models import Coverage
 from billing.rules.minutes import testing_minutes
 from clinic.models import Clinic, Patient
 
+from .goals import DATE_FORMAT, goal_met, goal_result_text, number
 from .models import PerformedTest, PlanOfCare, TestSession
 from .recording import ProcedureInput, SessionInput, TestInput
 
@@ -168,3 +169,112 @@ def plan_of_care_default(
         if plan.covers(day)
     ]
     return plans[0] if len(plans) == 1 else None
+
+
+# Sides in the order the page and the note list them ("na": not done per side).
+_SIDE_ORDER = ("left", "right", "na")
+
+
+def plan_of_care_block(*, session: TestSession) -> dict | None:
+    """Return the session's plan of care as JSON-safe data; None without a plan.
+
+    The signed note stores this dict (NoteVersion.context), so the note keeps the
+    plan as it was at signing however the plan changes later. Only goals tied
+    to a test done in this session are judged, each side of a per-side test on
+    its own, with the test's summary result (PerformedTest.results()).
+    """
+    plan = session.plan_of_care
+    if plan is None:
+        return None
+    return {
+        "discipline": plan.discipline,
+        "discipline_label": plan.get_discipline_display(),
+        "starts_on": _day(plan.starts_on),
+        "onset_on": _day(plan.onset_on),
+        "certification_from": _day(plan.certification_from),
+        "certification_through": _day(plan.certification_through),
+        "certified": plan.is_certified,
+        "certified_on": _day(plan.certified_on),
+        "certifying": {"name": plan.certifying_name, "npi": plan.certifying_npi},
+        "referring": {"name": plan.referring_name, "npi": plan.referring_npi},
+        "frequency": plan.frequency,
+        "duration": plan.duration,
+        "diagnoses": [
+            {
+                "code": diagnosis.code,
+                "description": diagnosis.description,
+                "primary": diagnosis.is_primary,
+            }
+            for diagnosis in plan.diagnoses.all()
+        ],
+        "goal_results": _goal_results(plan, list(session.tests.all())),
+    }
+
+
+def session_plan_of_care(*, session: TestSession) -> dict | None:
+    """Return the plan block the session page shows: for a signed note, as signed.
+
+    A signed session's plan may have changed since; the page then shows what
+    the note says, read from the original sealed version's stored content.
+    """
+    if not session.is_draft:
+        original = (
+            session.note_versions.order_by("number")
+            .values_list("context", flat=True)
+            .first()
+        )
+        if original is not None:
+            return original.get("plan_of_care")
+    return plan_of_care_block(session=session)
+
+
+def _goal_results(plan: PlanOfCare, tests: list[PerformedTest]) -> list[dict]:
+    results = []
+    for goal in plan.goals.all():
+        entry = goal.test
+        if entry is None or goal.target is None or not goal.comparison:
+            continue
+        for performed in tests:
+            if performed.catalog_code != goal.catalog_code:
+                continue
+            by_side = performed.results()
+            for side in sorted(by_side, key=_side_rank):
+                result = by_side[side]
+                side_label = "" if side == "na" else side.capitalize()
+                met = goal_met(
+                    comparison=goal.comparison, target=goal.target, result=result
+                )
+                results.append(
+                    {
+                        "goal": goal.text,
+                        "test": entry.name,
+                        "side": side,
+                        "side_label": side_label,
+                        "result": "" if result is None else format(result, "f"),
+                        "unit": entry.unit,
+                        "comparison": goal.comparison,
+                        "comparison_label": goal.get_comparison_display(),
+                        "target": number(goal.target),
+                        "target_on": _day(goal.target_on),
+                        "met": met,
+                        "text": goal_result_text(
+                            test_name=entry.name,
+                            side_label=side_label,
+                            result=result,
+                            unit=entry.unit,
+                            comparison=goal.comparison,
+                            target=goal.target,
+                            target_on=goal.target_on,
+                        ),
+                    }
+                )
+    return results
+
+
+def _side_rank(side: str) -> tuple[int, str]:
+    rank = _SIDE_ORDER.index(side) if side in _SIDE_ORDER else len(_SIDE_ORDER)
+    return rank, side
+
+
+def _day(day: date | None) -> str:
+    return "" if day is None else day.strftime(DATE_FORMAT)

@@ -16,7 +16,7 @@ from ..access import access_session_by_uuid
 from ..forms import SessionEntry, SessionForm
 from ..models import TestSession
 from ..recording import SessionInput
-from ..selectors import session_summary
+from ..selectors import session_plan_of_care, session_summary
 from ..services import session_create, session_update
 from .pages import entry_page
 
@@ -65,6 +65,7 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
         {
             "session": session,
             "summary": session_summary(session=session),
+            "plan_of_care": session_plan_of_care(session=session),
             "billing": decision_panel_get(decision=session.billing_decision),
         },
     )
