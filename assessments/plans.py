@@ -200,3 +200,31 @@ def _goal_rows(plan: PlanOfCare, goals: tuple[GoalInput, ...]) -> list[Goal]:
         )
         for position, goal in enumerate(goals)
     ]
+
+
+def plan_of_care_inputs(
+    *, plan: PlanOfCare
+) -> tuple[PlanOfCareInput, tuple[PlanDiagnosisInput, ...], tuple[GoalInput, ...]]:
+    """Return a stored plan as plan_of_care_save takes it: fields, diagnoses, goals.
+
+    For callers that change one part (the admin saves the plan and each inline
+    in turn) and hand the rest back unchanged. A plan not saved yet has no rows.
+    """
+    data = PlanOfCareInput(
+        **{field.name: getattr(plan, field.name) for field in fields(PlanOfCareInput)}
+    )
+    if plan.pk is None:
+        return data, (), ()
+    return (
+        data,
+        tuple(
+            PlanDiagnosisInput(code=row.code, description=row.description)
+            for row in plan.diagnoses.all()
+        ),
+        tuple(
+            GoalInput(
+                **{field.name: getattr(row, field.name) for field in fields(GoalInput)}
+            )
+            for row in plan.goals.all()
+        ),
+    )
