@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 
 from clinic.models import icd10_validator, npi_validator
 
-from . import catalog, goals
+from . import catalog
 from .recording import UNKNOWN_TEST
 
 
@@ -500,15 +500,3 @@ class Goal(models.Model):
     @property
     def test(self) -> catalog.CatalogTest | None:
         return catalog.CATALOG.get(self.catalog_code)
-
-    def statement(self) -> str:
-        """Return the target as printed: "at most 12 s by 01/15/2027" ("" if unmeasured)."""
-        test = self.test
-        if test is None or self.target is None or not self.comparison:
-            return ""
-        return goals.target_text(
-            comparison=self.comparison,
-            target=self.target,
-            unit=test.unit,
-            target_on=self.target_on,
-        )

@@ -3,8 +3,8 @@
 A plan is saved whole (its fields, its diagnoses in order and its goals in
 order) by ``plan_of_care_save``, which checks everything first and stores
 nothing when anything is wrong. The checks that need no database are plain
-functions, so the admin's inlines can show the same messages next to their
-fields before it saves.
+functions (``goals.goal_problems`` among them), so the admin's goal rows show
+the same messages next to their fields before anything is saved.
 """
 
 from dataclasses import dataclass, fields
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from clinic.models import Patient
 
@@ -158,7 +159,7 @@ def _plan_errors(
     return errors
 
 
-def _model_errors(row: object, *, exclude: list[str]) -> dict[str, list[str]]:
+def _model_errors(row: Model, *, exclude: list[str]) -> dict[str, list[str]]:
     try:
         row.full_clean(exclude=exclude, validate_constraints=False)
     except ValidationError as exc:
@@ -167,6 +168,7 @@ def _model_errors(row: object, *, exclude: list[str]) -> dict[str, list[str]]:
 
 
 def _merge(errors: dict[str, list[str]], prefix: str, found: dict) -> None:
+    """Add ``found`` messages under prefixed keys, each message once per key."""
     for field, messages in found.items():
         for message in messages:
             if message not in errors.setdefault(prefix + field, []):

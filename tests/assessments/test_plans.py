@@ -30,7 +30,6 @@ from assessments.services import (
     session_update,
 )
 from tests.factories import (
-    GoalFactory,
     PatientFactory,
     PlanOfCareFactory,
     TestSessionFactory,
@@ -343,10 +342,3 @@ def test_updating_a_session_can_take_it_off_its_plan(patient, clinician):
 
     session.refresh_from_db()
     assert session.plan_of_care is None
-
-
-def test_goal_factory_goal_is_measured(patient):
-    """The factories' goal is one the service would accept (TUG at most 12 s)."""
-    goal = GoalFactory(plan=PlanOfCareFactory(patient=patient))
-
-    assert goal.statement() == "at most 12 s by 01/15/2027"
