@@ -6,7 +6,9 @@ adds them, shows their tests read-only and cannot change or delete a signed one.
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, ForeignKey, QuerySet
 from django.forms import ModelChoiceField, ModelForm
@@ -23,8 +25,25 @@ from clinic.forms import input_from
 from clinic.models import Clinician
 from clinic.services import ClinicianInput
 
-from .models import Addendum, NoteAccessEvent, NoteVersion, PerformedTest, TestSession
+from . import catalog
+from .goals import goal_problems
+from .models import (
+    Addendum,
+    Goal,
+    NoteAccessEvent,
+    NoteVersion,
+    PerformedTest,
+    PlanDiagnosis,
+    PlanOfCare,
+    TestSession,
+)
 from .notes.export import latest_note_versions, notes_zip
+from .plans import (
+    GoalInput,
+    PlanDiagnosisInput,
+    plan_of_care_inputs,
+    plan_of_care_save,
+)
 from .recording import clock
 from .selectors import session_input_get, session_summary
 from .services import clinician_record_save, session_delete, session_update
@@ -291,6 +310,154 @@ class NoteAccessEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "at"]
     list_select_related = ["note_version", "user"]
     search_fields = ["note_version__document_id", "user__username"]
+
+
+def _by_position(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Order inline rows by their position (ties keep the order shown)."""
+    return sorted(rows, key=lambda row: row.get("position") or 0)
+
+
+def _plan_diagnoses_save(plan: PlanOfCare, rows: list[dict[str, Any]]) -> None:
+    data, _diagnoses, goals = plan_of_care_inputs(plan=plan)
+    diagnoses = tuple(
+        input_from(PlanDiagnosisInput, row)
+        for row in _by_position(rows)
+        if row.get("code")
+    )
+    plan_of_care_save(
+        plan=plan, patient=plan.patient, data=data, diagnoses=diagnoses, goals=goals
+    )
+
+
+def _goals_save(plan: PlanOfCare, rows: list[dict[str, Any]]) -> None:
+    data, diagnoses, _goals = plan_of_care_inputs(plan=plan)
+    goals = tuple(
+        input_from(GoalInput, {**row, "catalog_code": row.get("catalog_code", "")})
+        for row in _by_position(rows)
+        if row.get("text")
+    )
+    plan_of_care_save(
+        plan=plan, patient=plan.patient, data=data, diagnoses=diagnoses, goals=goals
+    )
+
+
+class GoalAdminForm(forms.ModelForm):
+    """A goal row: the test picked from the catalog, checked as the service checks it.
+
+    The admin saves the plan and each inline in turn, so a goal the service
+    would refuse is stopped here, next to its field, before anything is saved.
+    """
+
+    catalog_code = forms.ChoiceField(label="test", required=False)
+
+    class Meta:
+        model = Goal
+        fields = [
+            "position",
+            "text",
+            "catalog_code",
+            "comparison",
+            "target",
+            "target_on",
+        ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_code"].choices = [("", "—"), *catalog.choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problems = goal_problems(
+            catalog_code=data.get("catalog_code", ""),
+            comparison=data.get("comparison", ""),
+            target=data.get("target"),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data
+
+
+class PlanDiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
+    """The plan's diagnoses, position 0 the primary; saved by plan_of_care_save."""
+
+    model = PlanDiagnosis
+    fields = ["position", "code", "description"]
+    extra = 0
+
+
+class GoalInline(ClinicScopedAdminMixin, admin.TabularInline):
+    """The plan's goals, in position order; saved by plan_of_care_save."""
+
+    model = Goal
+    form = GoalAdminForm
+    extra = 0
+
+
+@admin.register(PlanOfCare)
+class PlanOfCareAdmin(
+    clinic_admin.ServiceSavedInlinesMixin,
+    clinic_admin.PatientColumnsMixin,
+    ClinicScopedAdminMixin,
+    admin.ModelAdmin,
+):
+    """Plans of care with their diagnoses and goals, written through plan_of_care_save.
+
+    The front office keeps the certification up to date when the signed plan
+    comes back from the physician; billing reads it for the draft sessions.
+    """
+
+    list_display = [
+        "patient_name",
+        "mrn",
+        "discipline",
+        "starts_on",
+        "certification_from",
+        "certification_through",
+        "certified_on",
+    ]
+    list_filter = ["discipline", ("certified_on", admin.EmptyFieldListFilter)]
+    search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
+    search_help_text = "Patient first or last name, or MRN."
+    list_select_related = ["patient"]
+    inlines = [PlanDiagnosisInline, GoalInline]
+    inline_savers = {PlanDiagnosis: _plan_diagnoses_save, Goal: _goals_save}
+    fields = [
+        "patient",
+        "discipline",
+        ("starts_on", "onset_on"),
+        ("certification_from", "certification_through"),
+        "certified_on",
+        ("certifying_name", "certifying_npi"),
+        ("referring_name", "referring_npi"),
+        ("frequency", "duration"),
+    ]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: PlanOfCare | None = None
+    ) -> tuple[str, ...]:
+        # A plan stays with its patient; its discipline is fixed once sessions
+        # are recorded under it (plan_of_care_save refuses the change).
+        if obj is None:
+            return ()
+        if obj.sessions.exists():
+            return ("patient", "discipline")
+        return ("patient",)
+
+    def save_model(
+        self, request: HttpRequest, obj: PlanOfCare, form: ModelForm, change: bool
+    ) -> None:
+        # The form has filled in obj; its stored rows are handed back unchanged
+        # here, and each inline then replaces its own rows through the service.
+        data, diagnoses, goals = plan_of_care_inputs(plan=obj)
+        plan_of_care_save(
+            plan=obj, patient=obj.patient, data=data, diagnoses=diagnoses, goals=goals
+        )
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: PlanOfCare | None = None
+    ) -> bool:
+        # Sessions are billed under a plan; a mistaken plan is corrected, not deleted.
+        return False
 
 
 admin.site.unregister(Clinician)

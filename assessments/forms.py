@@ -20,9 +20,9 @@ from clinic.forms import DiagnosisFormSet, PatientForm, ServiceFormMixin
 from clinic.models import Clinic, Clinician, Patient
 
 from . import catalog, recording
-from .models import PerformedTest, SameDayProcedure, TestSession
+from .models import PerformedTest, PlanOfCare, SameDayProcedure, TestSession
 from .recording import CLOCK_FORMAT, ProcedureInput, SessionInput, TestInput
-from .selectors import patient_coverage
+from .selectors import patient_coverage, plan_of_care_default
 from .services import ChartInput
 
 MAX_TRIALS = max(test.trials for test in catalog.CATALOG.values())
@@ -79,6 +79,23 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"step": "1", **(attrs or {})}, format=CLOCK_FORMAT)
 
 
+def clinician_discipline(clinician: Clinician | None) -> str:
+    """Return the discipline a clinician's new work is under: OT for an OT or COTA."""
+    occupational = clinician is not None and clinician.role in (
+        Clinician.Role.OT,
+        Clinician.Role.OTA,
+    )
+    return TestSession.Discipline.OT if occupational else TestSession.Discipline.PT
+
+
+def plan_label(plan: PlanOfCare) -> str:
+    """Name a plan in a choice list: "PT plan of care from 10/01/2026 (cert. 10/01–12/29/2026)"."""
+    return (
+        f"{plan} (certification {plan.certification_from:%m/%d/%Y}–"
+        f"{plan.certification_through:%m/%d/%Y})"
+    )
+
+
 class SessionForm(forms.Form):
     date = forms.DateField(
         label="Date of service", widget=forms.DateInput(attrs={"type": "date"})
@@ -108,10 +125,28 @@ class SessionForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    plan_of_care = forms.ModelChoiceField(
+        label="Plan of care",
+        queryset=PlanOfCare.objects.none(),
+        required=False,
+        empty_label="No plan of care",
+        help_text="The plan this session is done under; of the session's discipline.",
+    )
+
+    def __init__(
+        self, *args: object, patient: Patient | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if patient is not None:
+            # Only this patient's plans can be chosen: another one is not found.
+            field = self.fields["plan_of_care"]
+            field.queryset = patient.plans_of_care.all()
+            field.label_from_instance = plan_label
 
     @classmethod
     def initial_for(cls, session: TestSession) -> dict:
         return {
+            "plan_of_care": session.plan_of_care_id,
             "date": timezone.localtime(session.started_at).date(),
             "time_in": _local_clock(session.started_at),
             "time_out": _local_clock(session.ended_at),
@@ -122,13 +157,22 @@ class SessionForm(forms.Form):
         }
 
     @classmethod
-    def initial_for_new(cls, clinician: Clinician) -> dict:
-        """Start a new session today, under the clinician's own discipline."""
-        occupational = clinician.role in (Clinician.Role.OT, Clinician.Role.OTA)
-        discipline = (
-            TestSession.Discipline.OT if occupational else TestSession.Discipline.PT
-        )
-        return {"date": timezone.localdate(), "discipline": discipline}
+    def initial_for_new(
+        cls, clinician: Clinician, patient: Patient | None = None
+    ) -> dict:
+        """Start a new session today, under the clinician's own discipline.
+
+        With the patient given, the plan of care is chosen when only one plan of
+        that discipline covers today.
+        """
+        discipline = clinician_discipline(clinician)
+        today = timezone.localdate()
+        initial = {"date": today, "discipline": discipline}
+        if patient is not None:
+            initial["plan_of_care"] = plan_of_care_default(
+                patient=patient, discipline=discipline, day=today
+            )
+        return initial
 
 
 class PerformedTestForm(forms.Form):
@@ -346,11 +390,14 @@ class SessionEntry:
         data: Mapping[str, Any] | None = None,
         *,
         session: TestSession | None = None,
+        patient: Patient | None = None,
         initial: dict[str, Any] | None = None,
     ) -> None:
         if data is None and session is not None:
             initial = SessionForm.initial_for(session)
-        self.form = SessionForm(data, initial=initial)
+        if patient is None and session is not None:
+            patient = session.patient
+        self.form = SessionForm(data, initial=initial, patient=patient)
         self.tests = PerformedTestFormSet(
             data,
             prefix="tests",
@@ -383,6 +430,7 @@ class SessionEntry:
         tests = self.tests.test_inputs(data["date"])
         if window is None or tests is None:
             return None
+        plan = data.get("plan_of_care")
         return SessionInput(
             started_at=window[0],
             ended_at=window[1],
@@ -392,6 +440,7 @@ class SessionEntry:
             tests=tests,
             procedures=self.procedures.procedure_inputs(),
             distinct_service_reason=data["distinct_service_reason"],
+            plan_of_care_id=plan.pk if plan else None,
         )
 
     def add_errors(self, error: ValidationError) -> None:

@@ -1,6 +1,7 @@
 """Test sessions and the standardized tests performed in them."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
+
+from clinic.models import icd10_validator, npi_validator
 
 from . import catalog
 from .recording import UNKNOWN_TEST
@@ -84,6 +87,14 @@ class TestSession(models.Model):
     # decision it was signed under.
     billing_decision = models.ForeignKey(
         "billing.BillingDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    # Null for sessions recorded before plans of care existed.
+    plan_of_care = models.ForeignKey(
+        "PlanOfCare",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -373,3 +384,138 @@ class NoteAccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.note_version} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PlanOfCare(models.Model):
+    """A patient's episode of care in one discipline: the plan sessions are done under.
+
+    A plan is a living document: frequency, goals or the certification date
+    change while sessions go on, so its rows are never locked. A signed note
+    keeps the plan as it was at signing (NoteVersion.context), not this row.
+    ``certified_on`` empty means the certifying physician or NPP has not
+    signed the plan yet.
+    """
+
+    clinic_lookup = "patient__clinic"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.PROTECT, related_name="plans_of_care"
+    )
+    discipline = models.CharField(max_length=2, choices=TestSession.Discipline.choices)
+    starts_on = models.DateField("start of care")
+    onset_on = models.DateField("onset date", null=True, blank=True)
+    certification_from = models.DateField("certification period from")
+    certification_through = models.DateField("certification period through")
+    certified_on = models.DateField(
+        "certified on",
+        null=True,
+        blank=True,
+        help_text="The date the physician or NPP signed the plan; empty until then.",
+    )
+    certifying_name = models.CharField(
+        "certifying physician / NPP", max_length=200, blank=True
+    )
+    certifying_npi = models.CharField(
+        "certifying NPI", max_length=10, blank=True, validators=[npi_validator]
+    )
+    referring_name = models.CharField("referring provider", max_length=200, blank=True)
+    referring_npi = models.CharField(
+        "referring NPI", max_length=10, blank=True, validators=[npi_validator]
+    )
+    frequency = models.CharField(max_length=60, help_text='For example "2x/week".')
+    duration = models.CharField(max_length=60, help_text='For example "6 weeks".')
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = "plan of care"
+        verbose_name_plural = "plans of care"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    certification_through__gte=models.F("certification_from")
+                ),
+                name="plan_certification_ends_after_it_starts",
+                violation_error_message=(
+                    "The certification period ends before it starts."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.discipline} plan of care from {self.starts_on:%m/%d/%Y}"
+
+    def covers(self, day: date) -> bool:
+        """Return True if ``day`` lies in the certification period (both ends included)."""
+        return self.certification_from <= day <= self.certification_through
+
+    @property
+    def is_certified(self) -> bool:
+        return self.certified_on is not None
+
+
+class PlanDiagnosis(models.Model):
+    """An ICD-10-CM diagnosis the plan treats; position 0 is the primary one."""
+
+    clinic_lookup = "plan__patient__clinic"
+
+    plan = models.ForeignKey(
+        PlanOfCare, on_delete=models.CASCADE, related_name="diagnoses"
+    )
+    code = models.CharField("ICD-10 code", max_length=8, validators=[icd10_validator])
+    description = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "plan diagnosis"
+        verbose_name_plural = "plan diagnoses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="plan_diagnosis_code_unique_per_plan",
+                violation_error_message="This diagnosis is listed twice.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+    @property
+    def is_primary(self) -> bool:
+        return self.position == 0
+
+
+class Goal(models.Model):
+    """A goal of the plan in words, optionally measured by a catalog test.
+
+    A measured goal ("TUG under 12 s by 01/15") names the test, whether the
+    result should be at most or at least the target, and the target; the
+    session page and the note judge each result of that test against it.
+    """
+
+    clinic_lookup = "plan__patient__clinic"
+
+    class Comparison(models.TextChoices):
+        AT_MOST = "at_most", "at most"
+        AT_LEAST = "at_least", "at least"
+
+    plan = models.ForeignKey(PlanOfCare, on_delete=models.CASCADE, related_name="goals")
+    text = models.TextField("goal")
+    catalog_code = models.CharField("test", max_length=60, blank=True)
+    comparison = models.CharField(max_length=8, choices=Comparison.choices, blank=True)
+    target = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    target_on = models.DateField("by", null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def test(self) -> catalog.CatalogTest | None:
+        return catalog.CATALOG.get(self.catalog_code)

@@ -97,6 +97,9 @@ class SessionInput:
     tests: tuple[TestInput, ...]
     procedures: tuple[ProcedureInput, ...] = ()
     distinct_service_reason: str = ""
+    # The plan of care the session is done under (its primary key); None for
+    # none. The services check it is the patient's, in the session's discipline.
+    plan_of_care_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

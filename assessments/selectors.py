@@ -12,7 +12,8 @@ from billing.rules.minutes import testing_minutes
 from billing.selectors import day_decision_get
 from clinic.models import Clinic, Patient
 
-from .models import PerformedTest, TestSession
+from .goals import DATE_FORMAT, goal_met, goal_result_text, number
+from .models import PerformedTest, PlanOfCare, TestSession
 from .recording import ProcedureInput, SessionInput, TestInput
 
 
@@ -107,7 +108,7 @@ def day_sessions(*, day: DayKey) -> QuerySet[TestSession]:
             started_at__gte=start,
             started_at__lt=end,
         )
-        .select_related("patient__clinic", "clinician")
+        .select_related("patient__clinic", "clinician", "plan_of_care")
         .prefetch_related("tests", "same_day_procedures")
         .order_by("started_at", "pk")
     )
@@ -141,6 +142,20 @@ def visit_facts_get(*, session: TestSession) -> rules.VisitFacts:
         has_interpretation=bool(session.interpretation.strip()),
         signer_has_credentials=bool(clinician.credentials.strip()),
         distinct_service_reason=session.distinct_service_reason,
+        plan=_plan_facts(session.plan_of_care),
+    )
+
+
+def _plan_facts(plan: PlanOfCare | None) -> rules.PlanFacts | None:
+    """Return what billing needs of the session's plan of care, or None."""
+    if plan is None:
+        return None
+    return rules.PlanFacts(
+        discipline=plan.discipline,
+        starts_on=plan.starts_on,
+        certification_from=plan.certification_from,
+        certification_through=plan.certification_through,
+        certified_on=plan.certified_on,
     )
 
 
@@ -205,4 +220,135 @@ def session_input_get(*, session: TestSession) -> SessionInput:
             ProcedureInput(code=procedure.code, minutes=procedure.minutes)
             for procedure in session.same_day_procedures.all()
         ),
+        plan_of_care_id=session.plan_of_care_id,
     )
+
+
+def patient_plans(*, patient: Patient) -> QuerySet[PlanOfCare]:
+    """Return the patient's plans of care, newest first, with their goal counts."""
+    return patient.plans_of_care.annotate(goal_count=Count("goals"))
+
+
+def plan_of_care_default(
+    *, patient: Patient, discipline: str, day: date
+) -> PlanOfCare | None:
+    """Return the plan a new session of this discipline and day is most likely under.
+
+    Only an unambiguous plan is offered: the one plan of the discipline whose
+    certification period covers the day. With two or none, the clinician chooses.
+    """
+    plans = [
+        plan
+        for plan in patient.plans_of_care.filter(discipline=discipline)
+        if plan.covers(day)
+    ]
+    return plans[0] if len(plans) == 1 else None
+
+
+# Sides in the order the page and the note list them ("na": not done per side).
+_SIDE_ORDER = ("left", "right", "na")
+
+
+def plan_of_care_block(*, session: TestSession) -> dict | None:
+    """Return the session's plan of care as JSON-safe data; None without a plan.
+
+    The signed note stores this dict (NoteVersion.context), so the note keeps the
+    plan as it was at signing however the plan changes later. Only goals tied
+    to a test done in this session are judged, each side of a per-side test on
+    its own, with the test's summary result (PerformedTest.results()).
+    """
+    plan = session.plan_of_care
+    if plan is None:
+        return None
+    return {
+        "discipline": plan.discipline,
+        "discipline_label": plan.get_discipline_display(),
+        "starts_on": _day(plan.starts_on),
+        "onset_on": _day(plan.onset_on),
+        "certification_from": _day(plan.certification_from),
+        "certification_through": _day(plan.certification_through),
+        "certified": plan.is_certified,
+        "certified_on": _day(plan.certified_on),
+        "certifying": {"name": plan.certifying_name, "npi": plan.certifying_npi},
+        "referring": {"name": plan.referring_name, "npi": plan.referring_npi},
+        "frequency": plan.frequency,
+        "duration": plan.duration,
+        "diagnoses": [
+            {
+                "code": diagnosis.code,
+                "description": diagnosis.description,
+                "primary": diagnosis.is_primary,
+            }
+            for diagnosis in plan.diagnoses.all()
+        ],
+        "goal_results": _goal_results(plan, list(session.tests.all())),
+    }
+
+
+def session_plan_of_care(*, session: TestSession) -> dict | None:
+    """Return the plan block the session page shows: for a signed note, as signed.
+
+    A signed session's plan may have changed since; the page then shows what
+    the note says, read from the original sealed version's stored content.
+    """
+    if not session.is_draft:
+        original = (
+            session.note_versions.order_by("number")
+            .values_list("context", flat=True)
+            .first()
+        )
+        if original is not None:
+            return original.get("plan_of_care")
+    return plan_of_care_block(session=session)
+
+
+def _goal_results(plan: PlanOfCare, tests: list[PerformedTest]) -> list[dict]:
+    results = []
+    for goal in plan.goals.all():
+        entry = goal.test
+        if entry is None or goal.target is None or not goal.comparison:
+            continue
+        for performed in tests:
+            if performed.catalog_code != goal.catalog_code:
+                continue
+            by_side = performed.results()
+            for side in sorted(by_side, key=_side_rank):
+                result = by_side[side]
+                side_label = "" if side == "na" else side.capitalize()
+                met = goal_met(
+                    comparison=goal.comparison, target=goal.target, result=result
+                )
+                results.append(
+                    {
+                        "goal": goal.text,
+                        "test": entry.name,
+                        "side": side,
+                        "side_label": side_label,
+                        "result": "" if result is None else format(result, "f"),
+                        "unit": entry.unit,
+                        "comparison": goal.comparison,
+                        "comparison_label": goal.get_comparison_display(),
+                        "target": number(goal.target),
+                        "target_on": _day(goal.target_on),
+                        "met": met,
+                        "text": goal_result_text(
+                            test_name=entry.name,
+                            side_label=side_label,
+                            result=result,
+                            unit=entry.unit,
+                            comparison=goal.comparison,
+                            target=goal.target,
+                            target_on=goal.target_on,
+                        ),
+                    }
+                )
+    return results
+
+
+def _side_rank(side: str) -> tuple[int, str]:
+    rank = _SIDE_ORDER.index(side) if side in _SIDE_ORDER else len(_SIDE_ORDER)
+    return rank, side
+
+
+def _day(day: date | None) -> str:
+    return "" if day is None else day.strftime(DATE_FORMAT)

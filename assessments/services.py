@@ -25,11 +25,13 @@ from clinic.services import (
     patient_save,
 )
 
-from .models import PerformedTest, SameDayProcedure, TestSession
+from .models import PerformedTest, PlanOfCare, SameDayProcedure, TestSession
 from .recording import Problem, SessionInput, session_problems
 from .selectors import DayKey, day_of, day_sessions, visit_facts_get
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
+PLAN_NOT_THE_PATIENTS = "This plan of care is not this patient's."
+PLAN_OTHER_DISCIPLINE = "This plan of care is for {plan}; the session is {session}."
 
 
 class SessionRulesError(ValidationError):
@@ -180,10 +182,11 @@ def day_billing_refresh(
 def _session_write(
     *, session: TestSession, data: SessionInput, now: datetime
 ) -> TestSession:
-    problems = session_problems(data, now=now)
+    problems = session_problems(data, now=now) + _plan_problems(session, data)
     if problems:
         raise SessionRulesError(problems)
     before = day_of(session=session) if session.pk else None
+    session.plan_of_care_id = data.plan_of_care_id
     session.started_at = data.started_at
     session.ended_at = data.ended_at
     session.discipline = data.discipline
@@ -210,3 +213,23 @@ def _session_write(
         # The session moved to another day or discipline: its old day loses it.
         day_billing_refresh(day=before, now=now)
     return session
+
+
+def _plan_problems(session: TestSession, data: SessionInput) -> tuple[Problem, ...]:
+    """Refuse a plan of care of another patient, or of the other discipline.
+
+    A session belongs to one plan of care of its own discipline: a PT session
+    billed under an OT plan is not covered by it.
+    """
+    if data.plan_of_care_id is None:
+        return ()
+    plan = PlanOfCare.objects.filter(pk=data.plan_of_care_id).first()
+    if plan is None or plan.patient_id != session.patient_id:
+        message = PLAN_NOT_THE_PATIENTS
+    elif plan.discipline != data.discipline:
+        message = PLAN_OTHER_DISCIPLINE.format(
+            plan=plan.discipline, session=data.discipline
+        )
+    else:
+        return ()
+    return (Problem(message=message, field="plan_of_care"),)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import notes, patients, sessions
+from .views import notes, patients, plans, sessions
 
 app_name = "assessments"
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
         "patients/<uuid:patient_uuid>/edit/",
         patients.patient_form_view,
         name="patient-update",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/plans/new/",
+        plans.plan_create_view,
+        name="plan-create",
+    ),
+    path(
+        "plans/<uuid:plan_uuid>/edit/",
+        plans.plan_update_view,
+        name="plan-update",
     ),
     path(
         "patients/<uuid:patient_uuid>/sessions/new/",

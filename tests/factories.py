@@ -13,7 +13,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments.models import PerformedTest, SameDayProcedure, TestSession
+from assessments.models import (
+    Goal,
+    PerformedTest,
+    PlanDiagnosis,
+    PlanOfCare,
+    SameDayProcedure,
+    TestSession,
+)
 from billing.models import BillingDecision, Coverage, Payer, PayerRate
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 
@@ -135,6 +142,57 @@ class DiagnosisFactory(DjangoModelFactory[Diagnosis]):
 
     class Meta:
         model = Diagnosis
+
+
+class PlanOfCareFactory(DjangoModelFactory[PlanOfCare]):
+    """A certified PT plan of care whose certification period runs around today."""
+
+    patient = factory.SubFactory(PatientFactory)
+    discipline = TestSession.Discipline.PT
+    starts_on = factory.LazyFunction(
+        lambda: timezone.localdate() - dt.timedelta(days=30)
+    )
+    certification_from = factory.SelfAttribute("starts_on")
+    certification_through = factory.LazyAttribute(
+        lambda plan: plan.starts_on + dt.timedelta(days=89)
+    )
+    certified_on = factory.LazyAttribute(
+        lambda plan: plan.starts_on + dt.timedelta(days=3)
+    )
+    certifying_name = "Priya Raman, MD"
+    certifying_npi = "1876034210"
+    referring_name = "Alan Ng, MD"
+    referring_npi = "1093817465"
+    frequency = "2x/week"
+    duration = "12 weeks"
+
+    class Meta:
+        model = PlanOfCare
+
+
+class PlanDiagnosisFactory(DjangoModelFactory[PlanDiagnosis]):
+    plan = factory.SubFactory(PlanOfCareFactory)
+    code = "M17.11"
+    description = "Unilateral primary osteoarthritis, right knee"
+    position = 0
+
+    class Meta:
+        model = PlanDiagnosis
+
+
+class GoalFactory(DjangoModelFactory[Goal]):
+    """ "TUG under 12 s": a goal measured by the session fixture's test."""
+
+    plan = factory.SubFactory(PlanOfCareFactory)
+    text = "Walk safely in the community: TUG under 12 s."
+    catalog_code = "timed_up_and_go"
+    comparison = Goal.Comparison.AT_MOST
+    target = Decimal("12.0")
+    target_on = dt.date(2027, 1, 15)
+    position = 0
+
+    class Meta:
+        model = Goal
 
 
 def _a_day_ago():

@@ -8,8 +8,8 @@ must not drift apart.
 
 import pytest
 
-from assessments import recording
-from assessments.models import PerformedTest, SameDayProcedure, TestSession
+from assessments import goals, recording
+from assessments.models import Goal, PerformedTest, SameDayProcedure, TestSession
 from billing import rules
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import (
@@ -91,3 +91,10 @@ def _constraint_values(model, name):
 def test_check_constraints_allow_exactly_the_choices(model, constraint, choices):
     """The database's check constraints allow exactly the model's choices."""
     assert _constraint_values(model, constraint) == sorted(choices.values)
+
+
+def test_goal_comparisons_match_the_goal_rules():
+    """A stored goal's comparison is one the pure verdict knows, with the same label."""
+    assert {value: label for value, label in Goal.Comparison.choices} == {
+        member.value: member.label for member in goals.Comparison
+    }

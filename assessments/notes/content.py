@@ -15,7 +15,12 @@ from decimal import Decimal
 from assessments import catalog
 from assessments.models import TestSession
 from assessments.recording import CLOCK_FORMAT
-from assessments.selectors import TestRow, patient_coverage, session_summary
+from assessments.selectors import (
+    TestRow,
+    patient_coverage,
+    plan_of_care_block,
+    session_summary,
+)
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
 from billing.services import decision_visits
@@ -112,6 +117,7 @@ def note_context_build(
             {"code": diagnosis.code, "description": diagnosis.description}
             for diagnosis in patient.diagnoses.all()
         ],
+        "plan_of_care": plan_of_care_block(session=session),
         "tests": [
             _test_entry(number, row, zone)
             for number, row in enumerate(summary.rows, start=1)

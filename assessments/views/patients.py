@@ -10,7 +10,12 @@ from django.urls import reverse
 from clinic.access import access_clinic, access_patient_by_uuid
 
 from ..forms import PatientEntry
-from ..selectors import patient_coverage, patient_list, patient_sessions
+from ..selectors import (
+    patient_coverage,
+    patient_list,
+    patient_plans,
+    patient_sessions,
+)
 from ..services import patient_chart_save
 from .pages import entry_page
 
@@ -61,5 +66,6 @@ def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
             "coverage": patient_coverage(patient=patient),
             "sessions": patient_sessions(patient=patient),
             "diagnoses": patient.diagnoses.all(),
+            "plans": patient_plans(patient=patient),
         },
     )

@@ -16,7 +16,7 @@ from ..access import access_session_by_uuid
 from ..forms import SessionEntry, SessionForm
 from ..models import TestSession
 from ..recording import SessionInput
-from ..selectors import day_decision, session_summary
+from ..selectors import day_decision, session_plan_of_care, session_summary
 from ..services import session_create, session_update
 from .pages import entry_page
 
@@ -28,7 +28,9 @@ def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     clinician = access_clinician(user=request.user)
     entry = SessionEntry(
-        request.POST or None, initial=SessionForm.initial_for_new(clinician)
+        request.POST or None,
+        patient=patient,
+        initial=SessionForm.initial_for_new(clinician, patient),
     )
     return _session_form_page(
         request,
@@ -63,6 +65,7 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
         {
             "session": session,
             "summary": session_summary(session=session),
+            "plan_of_care": session_plan_of_care(session=session),
             "billing": decision_panel_get(decision=day_decision(session=session)),
         },
     )

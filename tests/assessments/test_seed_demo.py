@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import catalog
-from assessments.models import PerformedTest, TestSession
+from assessments.models import Goal, NoteVersion, PerformedTest, PlanOfCare, TestSession
+from assessments.selectors import date_of_service, plan_of_care_block
 from billing.models import BillingDecision, ClinicFee, Coverage, Payer
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from clinic.services import CLINIC_ADMIN_GROUP
@@ -56,6 +57,8 @@ def _counts():
         TestSession,
         PerformedTest,
         BillingDecision,
+        PlanOfCare,
+        Goal,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -391,3 +394,45 @@ def test_a_date_of_service_pools_two_signed_sessions(seeded):
     assert pooled.supersedes == alone
     assert pooled.outputs["minutes_by_code"] == {"97750": 14}
     assert len(pooled.inputs["visits"]) == 2
+
+
+def test_every_session_is_done_under_a_covering_plan_of_its_discipline(seeded):
+    """Each demo session has a plan of its patient and discipline covering its date."""
+    for session in TestSession.objects.select_related(
+        "plan_of_care", "patient__clinic"
+    ):
+        plan = session.plan_of_care
+        assert plan is not None, session
+        assert plan.patient_id == session.patient_id
+        assert plan.discipline == session.discipline
+        assert plan.covers(date_of_service(session=session)), session
+
+
+def test_every_session_measures_a_goal_of_its_plan(seeded):
+    """The demo shows goal results: every session does a test one of its goals names."""
+    for session in TestSession.objects.select_related("plan_of_care"):
+        assert plan_of_care_block(session=session)["goal_results"], session
+
+
+def test_one_patient_has_both_a_pt_and_an_ot_plan(seeded):
+    kowalski = Patient.objects.get(mrn="RPT-10005")
+
+    assert sorted(kowalski.plans_of_care.values_list("discipline", flat=True)) == [
+        "OT",
+        "PT",
+    ]
+    assert not kowalski.plans_of_care.get(discipline="OT").is_certified
+
+
+def test_signed_demo_notes_carry_their_plan(seeded):
+    for version in NoteVersion.objects.filter(number=1):
+        assert version.context["plan_of_care"]["goal_results"], version
+
+
+def test_plans_get_the_patients_diagnoses_primary_first(seeded):
+    whitfield = Patient.objects.get(mrn="RPT-10001")
+    plan = whitfield.plans_of_care.get()
+
+    assert [d.code for d in plan.diagnoses.all()] == ["M17.11", "R26.81"]
+    assert plan.diagnoses.first().is_primary
+    assert PlanOfCare.objects.count() == 14

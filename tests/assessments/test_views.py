@@ -327,6 +327,7 @@ def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
     assert response.context["form"].initial == {
         "date": timezone.localdate(timezone=CHICAGO),
         "discipline": "PT",
+        "plan_of_care": None,
     }
     assert len(response.context["formset"].forms) == 1
     catalog_data = json.loads(

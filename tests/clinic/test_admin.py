@@ -63,6 +63,17 @@ FRONT_OFFICE_PERMISSIONS = {
     "assessments.view_noteversion",
     "assessments.view_addendum",
     "assessments.view_noteaccessevent",
+    "assessments.view_planofcare",
+    "assessments.add_planofcare",
+    "assessments.change_planofcare",
+    "assessments.view_plandiagnosis",
+    "assessments.add_plandiagnosis",
+    "assessments.change_plandiagnosis",
+    "assessments.delete_plandiagnosis",
+    "assessments.view_goal",
+    "assessments.add_goal",
+    "assessments.change_goal",
+    "assessments.delete_goal",
 }
 
 

@@ -16,8 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import catalog
-from assessments.models import TestSession
+from assessments.models import PlanOfCare, TestSession
 from assessments.notes.signing import addendum_add, session_sign
+from assessments.plans import (
+    GoalInput,
+    PlanDiagnosisInput,
+    PlanOfCareInput,
+    plan_of_care_save,
+)
 from assessments.recording import SessionInput, TestInput
 from assessments.services import ChartInput, patient_chart_save, session_create
 from billing.models import Payer
@@ -100,6 +106,24 @@ class SessionSpec:
     addendum: str = ""
 
 
+# A goal: (words, catalog test or "", "at_most"/"at_least" or "", target or "",
+# weeks from the start of care to reach it, or 0 for no date).
+type GoalSpec = tuple[str, str, str, str, int]
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A plan of care of a demo patient; its diagnoses are the patient's."""
+
+    mrn: str
+    discipline: str
+    days_ago: int
+    frequency: str
+    duration: str
+    goals: tuple[GoalSpec, ...]
+    certified: bool = True
+
+
 @dataclass(frozen=True)
 class ClinicSpec:
     name: str
@@ -113,6 +137,9 @@ class ClinicSpec:
     payers: tuple[tuple[str, str, Mapping[str, Decimal], str], ...]
     patients: tuple[PatientSpec, ...]
     sessions: tuple[SessionSpec, ...]
+    plans: tuple[PlanSpec, ...] = ()
+    # The physician who certifies (and referred) the clinic's demo plans: name, NPI.
+    physician: tuple[str, str] = ("", "")
 
 
 PT, OT, MD, PTA = (
@@ -121,6 +148,7 @@ PT, OT, MD, PTA = (
     Clinician.Role.PHYSICIAN,
     Clinician.Role.PTA,
 )
+AT_MOST, AT_LEAST = "at_most", "at_least"
 MEDICARE, MEDICAID, COMMERCIAL = (
     Payer.Kind.MEDICARE,
     Payer.Kind.MEDICAID,
@@ -424,6 +452,55 @@ RIVERSIDE = ClinicSpec(
             ),
         ),
     ),
+    plans=(
+        PlanSpec("RPT-10001", "PT", 38, "2x/week", "8 weeks", (
+            ("Rise from a chair without using the arms.", "chair_stand_30s", AT_LEAST, "12", 8),
+            ("Walk safely in the community: TUG under 12 s.", "timed_up_and_go", AT_MOST, "12", 8),
+            ("Reduce fall risk: Berg at least 50/56.", "berg_balance_scale", AT_LEAST, "50", 8),
+            ("Climb a flight of stairs with one rail.", "", "", "", 8),
+        )),
+        PlanSpec("RPT-10002", "PT", 33, "2x/week", "10 weeks", (
+            ("No falls at home: TUG under 13.5 s.", "timed_up_and_go", AT_MOST, "13.5", 10),
+            ("Stand up from a chair quickly and safely.", "five_times_sit_to_stand", AT_MOST, "15", 10),
+            ("Berg at least 45/56.", "berg_balance_scale", AT_LEAST, "45", 10),
+        )),
+        PlanSpec("RPT-10003", "PT", 29, "2x/week", "12 weeks", (
+            ("Return to basketball: single hop at least 160 cm each leg.", "single_hop_distance", AT_LEAST, "160", 12),
+            ("Timed 6-m hop under 2.2 s each leg.", "timed_hop_6m", AT_MOST, "2.2", 12),
+        )),
+        PlanSpec("RPT-10004", "OT", 26, "2x/week", "6 weeks", (
+            ("Put dishes away on an overhead shelf.", "rom_shoulder_flexion", AT_LEAST, "150", 6),
+            ("Carry a full grocery bag: grip at least 28 kg.", "grip_dynamometry", AT_LEAST, "28", 6),
+        )),
+        PlanSpec("RPT-10005", "PT", 22, "3x/week", "12 weeks", (
+            ("Community ambulation: gait speed at least 0.8 m/s.", "ten_metre_walk", AT_LEAST, "0.8", 12),
+            ("Walk 300 m in 6 minutes.", "six_minute_walk", AT_LEAST, "300", 12),
+            ("Berg at least 46/56.", "berg_balance_scale", AT_LEAST, "46", 12),
+        )),
+        PlanSpec("RPT-10005", "OT", 20, "2x/week", "8 weeks", (
+            ("Dress the upper body independently.", "", "", "", 8),
+            ("Right grip at least 25 kg to open jars.", "grip_dynamometry", AT_LEAST, "25", 8),
+        ), certified=False),
+        PlanSpec("RPT-10006", "PT", 17, "2x/week", "8 weeks", (
+            ("Walk 400 m in 6 minutes without stopping.", "six_minute_walk", AT_LEAST, "400", 8),
+            ("30-s chair stand at least 12.", "chair_stand_30s", AT_LEAST, "12", 8),
+        )),
+        PlanSpec("RPT-10007", "OT", 15, "2x/week", "6 weeks", (
+            ("Right wrist flexion at least 65 degrees.", "rom_wrist_flexion", AT_LEAST, "65", 6),
+            ("Right wrist extension at least 60 degrees for keyboard work.", "rom_wrist_extension", AT_LEAST, "60", 6),
+        )),
+        PlanSpec("RPT-10008", "PT", 8, "2x/week", "8 weeks", (
+            ("TUG under 14 s with the cane.", "timed_up_and_go", AT_MOST, "14", 8),
+            ("Five times sit to stand under 15 s.", "five_times_sit_to_stand", AT_MOST, "15", 8),
+        )),
+        PlanSpec("RPT-10009", "PT", 6, "2x/week", "6 weeks", (
+            ("Single hop at least 180 cm each leg.", "single_hop_distance", AT_LEAST, "180", 6),
+        ), certified=False),
+        PlanSpec("RPT-10010", "PT", 30, "2x/week", "8 weeks", (
+            ("Walk 350 m in 6 minutes.", "six_minute_walk", AT_LEAST, "350", 8),
+        )),
+    ),
+    physician=("Priya Raman, MD", "1876034210"),
 )
 
 LAKESIDE = ClinicSpec(
@@ -475,6 +552,19 @@ LAKESIDE = ClinicSpec(
             ),
         ),
     ),
+    plans=(
+        PlanSpec("LHR-2001", "PT", 9, "2x/week", "6 weeks", (
+            ("Grip at least 25 kg with the right hand for dental instruments.", "grip_dynamometry", AT_LEAST, "25", 6),
+        )),
+        PlanSpec("LHR-2002", "PT", 5, "2x/week", "12 weeks", (
+            ("Single hop at least 150 cm on the left.", "single_hop_distance", AT_LEAST, "150", 12),
+        )),
+        PlanSpec("LHR-2003", "PT", 2, "1x/week", "6 weeks", (
+            ("Open jars: grip at least 20 kg.", "grip_dynamometry", AT_LEAST, "20", 6),
+            ("30-s chair stand at least 12.", "chair_stand_30s", AT_LEAST, "12", 6),
+        )),
+    ),
+    physician=("Jordan Blake, MD", "1467503928"),
 )
 # fmt: on
 
@@ -500,9 +590,10 @@ def previous_weekday(day: dt.date) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Create demo clinics, logins (password perfnote-demo), payers, patients and "
-        "sessions, a few of them signed (one with an addendum, one not billable). "
-        "Idempotent: existing rows are kept and a patient who "
+        "Create demo clinics, logins (password perfnote-demo), payers, patients, "
+        "their plans of care and sessions, a few of them signed (one with an addendum, one not billable). "
+        "Idempotent: existing rows are kept, a patient who already has a plan of "
+        "a discipline gets no new one, and a patient who "
         "already has sessions gets no new ones. Refuses to run unless the settings "
         "module is config.settings.local or config.settings.test, so production "
         "(or any other) settings are never seeded."
@@ -577,6 +668,15 @@ class Command(BaseCommand):
                     fee=None, clinic=clinic, data=FeeInput(code=code, charge=charge)
                 )
         patients = {p.mrn: self.patient(clinic, p, payers) for p in spec.patients}
+        zone = zoneinfo.ZoneInfo(clinic.time_zone)
+        today = timezone.localdate(timezone=zone)
+        diagnoses = {p.mrn: p.diagnoses for p in spec.patients}
+        plans = {
+            (plan.mrn, plan.discipline): self.plan(
+                plan, patients[plan.mrn], diagnoses[plan.mrn], spec.physician, today
+            )
+            for plan in spec.plans
+        }
         # A patient who already has sessions (from an earlier run, or recorded by
         # hand) keeps exactly those.
         with_sessions = set(
@@ -584,13 +684,18 @@ class Command(BaseCommand):
                 "pk", flat=True
             )
         )
-        zone = zoneinfo.ZoneInfo(clinic.time_zone)
-        today = timezone.localdate(timezone=zone)
         for session in spec.sessions:
             patient = patients[session.mrn]
             if patient.pk in with_sessions:
                 continue
-            self.session(session, patient, clinicians[session.clinician], today, zone)
+            self.session(
+                session,
+                patient,
+                clinicians[session.clinician],
+                plans.get((session.mrn, session.discipline)),
+                today,
+                zone,
+            )
         return logins
 
     def user(self, person: Person, is_staff: bool = False) -> AbstractUser:
@@ -637,11 +742,66 @@ class Command(BaseCommand):
             ),
         )
 
+    def plan(
+        self,
+        spec: PlanSpec,
+        patient: Patient,
+        diagnoses: tuple[tuple[str, str], ...],
+        physician: tuple[str, str],
+        today: dt.date,
+    ) -> PlanOfCare:
+        """Return the patient's plan of the discipline, made on the first run only.
+
+        The plan starts on the day of the patient's first demo session of its
+        discipline (or earlier) and is certified for 90 days; an uncertified one
+        shows what the chart and the note say while the physician has not signed.
+        """
+        existing = patient.plans_of_care.filter(discipline=spec.discipline).first()
+        if existing is not None:
+            return existing
+        starts_on = previous_weekday(today - dt.timedelta(days=spec.days_ago))
+        name, npi = physician
+        return plan_of_care_save(
+            plan=None,
+            patient=patient,
+            data=PlanOfCareInput(
+                discipline=spec.discipline,
+                starts_on=starts_on,
+                onset_on=starts_on - dt.timedelta(days=21),
+                certification_from=starts_on,
+                certification_through=starts_on + dt.timedelta(days=89),
+                certified_on=starts_on + dt.timedelta(days=2)
+                if spec.certified
+                else None,
+                certifying_name=name,
+                certifying_npi=npi,
+                referring_name=name,
+                referring_npi=npi,
+                frequency=spec.frequency,
+                duration=spec.duration,
+            ),
+            diagnoses=tuple(
+                PlanDiagnosisInput(code=code, description=description)
+                for code, description in diagnoses
+            ),
+            goals=tuple(
+                GoalInput(
+                    text=text,
+                    catalog_code=code,
+                    comparison=comparison,
+                    target=Decimal(target) if target else None,
+                    target_on=starts_on + dt.timedelta(weeks=weeks) if weeks else None,
+                )
+                for text, code, comparison, target, weeks in spec.goals
+            ),
+        )
+
     def session(
         self,
         spec: SessionSpec,
         patient: Patient,
         clinician: Clinician,
+        plan: PlanOfCare | None,
         today: dt.date,
         zone: zoneinfo.ZoneInfo,
     ) -> TestSession:
@@ -672,6 +832,7 @@ class Command(BaseCommand):
                 reason=spec.reason,
                 interpretation=spec.interpretation,
                 tests=tuple(tests),
+                plan_of_care_id=plan.pk if plan else None,
             ),
         )
         if spec.sign:
