@@ -648,6 +648,7 @@ def script_data() -> dict[str, dict[str, object]]:
             "per_side": test.per_side,
             "min": str(test.plausible_min),
             "max": str(test.plausible_max),
+            "routine_measure": test.routine_measure,
         }
         for test in CATALOG.values()
     }

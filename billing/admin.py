@@ -14,6 +14,7 @@ from clinic.forms import input_from
 from clinic.models import Patient
 
 from .claims import claim_lines, claims_csv
+from .forms import ClinicFeeForm, PayerRateForm
 from .models import (
     BillingDecision,
     ClinicFee,
@@ -48,6 +49,7 @@ class PayerRateInline(admin.TabularInline):
     """The payer's rate table, saved through billing.services.payer_rates_set."""
 
     model = PayerRate
+    form = PayerRateForm
     fields = ["code", "expected_payment"]
     extra = 1
 
@@ -258,6 +260,7 @@ class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     Saves and deletes go through billing.services, which recompute the drafts.
     """
 
+    form = ClinicFeeForm
     list_display = ["code", "charge"]
     list_editable = ["charge"]
     fields = ["clinic", "code", "charge"]
@@ -266,11 +269,10 @@ class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: ClinicFee, form: ModelForm, change: bool
     ) -> None:
-        # The form has filled in obj; the service checks and saves it.
+        # The form (or the list's editable column) has filled in obj; the
+        # service checks and saves it.
         clinic_fee_save(
-            fee=obj,
-            clinic=form.cleaned_data["clinic"],
-            data=input_from(FeeInput, form.cleaned_data),
+            fee=obj, clinic=obj.clinic, data=FeeInput(code=obj.code, charge=obj.charge)
         )
 
     def delete_model(self, request: HttpRequest, obj: ClinicFee) -> None:

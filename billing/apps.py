@@ -4,8 +4,9 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Billing"
-    # A clinic's front office keeps payers and coverage up to date and reviews
-    # billing decisions, which it never edits (clinic.services.clinic_admin_group_ensure).
+    # A clinic's front office keeps payers, their rate tables, the fee schedule,
+    # coverage and therapy used elsewhere up to date and reviews billing
+    # decisions, which it never edits (clinic.services.clinic_admin_group_ensure).
     clinic_admin_permissions = (
         "view_payer",
         "add_payer",
@@ -15,4 +16,16 @@ class BillingConfig(AppConfig):
         "change_coverage",
         "delete_coverage",
         "view_billingdecision",
+        "view_payerrate",
+        "add_payerrate",
+        "change_payerrate",
+        "delete_payerrate",
+        "view_clinicfee",
+        "add_clinicfee",
+        "change_clinicfee",
+        "delete_clinicfee",
+        "view_outsidetherapyamount",
+        "add_outsidetherapyamount",
+        "change_outsidetherapyamount",
+        "delete_outsidetherapyamount",
     )

@@ -1,12 +1,17 @@
-"""Coverage input on the patient form: shape and field checks only."""
+"""Billing input: coverage on the patient form, CPT codes in the admin's tables.
+
+Shape and field checks only; the services hold the rules.
+"""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
 from clinic.forms import input_from
 from clinic.models import Clinic
 
-from .models import Coverage, Payer
-from .services import CoverageInput
+from .models import ClinicFee, Coverage, Payer, PayerRate
+from .services import UNKNOWN_CODE, CoverageInput
 
 
 class CoverageForm(forms.Form):
@@ -47,3 +52,25 @@ class CoverageForm(forms.Form):
             "starts_on": coverage.starts_on,
             "ends_on": coverage.ends_on,
         }
+
+
+class CptCodeFormMixin:
+    """Refuse, next to the field, a CPT code the billing rules do not know."""
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if code not in TIMED_CODES | UNTIMED_CODES:
+            raise ValidationError(UNKNOWN_CODE.format(code=code))
+        return code
+
+
+class PayerRateForm(CptCodeFormMixin, forms.ModelForm):
+    class Meta:
+        model = PayerRate
+        fields = ["code", "expected_payment"]
+
+
+class ClinicFeeForm(CptCodeFormMixin, forms.ModelForm):
+    class Meta:
+        model = ClinicFee
+        fields = ["clinic", "code", "charge"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 npi_validator = RegexValidator(r"^\d{10}$", "An NPI is exactly 10 digits.")
 icd10_validator = RegexValidator(
-    r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$",
+    r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$",
     "Give an ICD-10-CM code such as M17.11 (letter, two characters, optional "
     "dot and up to four more).",
 )

@@ -11,7 +11,7 @@ import pytest
 from assessments import goals, recording
 from assessments.models import Goal, PerformedTest, SameDayProcedure, TestSession
 from billing import rules
-from billing.models import BillingDecision, Payer
+from billing.models import BillingDecision, Discipline, OutsideTherapyAmount, Payer
 from billing.rules.codes import (
     PHYSICAL_PERFORMANCE_TEST,
     TIMED_CODES,
@@ -29,8 +29,17 @@ TIMED_SUFFIX = " (timed)"
         (Payer.Method, rules.Method),
         (Clinician.Role, rules.PerformerRole),
         (TestSession.Discipline, rules.Discipline),
+        (Discipline, rules.Discipline),
+        (OutsideTherapyAmount.Group, rules.Discipline),
     ],
-    ids=["payer kind", "payer method", "clinician role", "session discipline"],
+    ids=[
+        "payer kind",
+        "payer method",
+        "clinician role",
+        "session discipline",
+        "decision discipline",
+        "KX threshold group",
+    ],
 )
 def test_model_choices_match_the_rules_enum(choices, enum):
     """Each model's choices hold exactly the values of the rules' enum."""

@@ -51,6 +51,12 @@
     info.textContent = test
       ? `${test.trials} trial(s)${test.per_side ? ", per side" : ""}; plausible range ${test.min} to ${test.max} ${test.unit}.`
       : "";
+    // Only range of motion and manual muscle tests need a reason to count as
+    // formal testing; a reason already typed stays visible whatever the test.
+    const battery = row.querySelector("[data-battery-reason]");
+    if (battery) {
+      battery.hidden = !(test && test.routine_measure) && !field(row, "battery_reason").value;
+    }
     if (test) {
       const sideSelect = field(row, "side");
       if (!test.per_side) sideSelect.value = "na";

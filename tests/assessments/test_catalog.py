@@ -563,7 +563,9 @@ def test_script_data_labels_every_test_with_json_safe_values():
         "per_side": True,
         "min": "0",
         "max": "100",
+        "routine_measure": False,
     }
+    assert data["manual_muscle_test"]["routine_measure"] is True
     assert json.loads(json.dumps(data)) == data
 
 

@@ -342,6 +342,7 @@ def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
         "per_side": False,
         "min": "1",
         "max": "300",
+        "routine_measure": False,
     }
 
 

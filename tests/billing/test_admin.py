@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from assessments.services import session_billing_refresh
 from billing.claims import CLAIM_COLUMNS
-from billing.models import BillingDecision
+from billing.models import BillingDecision, ClinicFee
 from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     ClinicianFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     mark_signed,
     one_test_session,
 )
+from tests.pages import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +336,121 @@ def test_claim_lines_with_nothing_billable_download_nothing(
     page = response.content.decode()
     assert "2 selected visit(s) do not qualify for 97750" in page
     assert response["Content-Type"].startswith("text/html")
+
+
+def _payer_post(payer, rates):
+    data = {
+        "clinic": payer.clinic_id,
+        "name": payer.name,
+        "kind": payer.kind,
+        "method": payer.method,
+        "retest_interval_days": "30",
+        "rates-TOTAL_FORMS": str(len(rates)),
+        "rates-INITIAL_FORMS": "0",
+    }
+    for index, (code, amount) in enumerate(rates):
+        data[f"rates-{index}-code"] = code
+        data[f"rates-{index}-expected_payment"] = amount
+    return data
+
+
+def test_a_payers_rate_table_is_saved_through_the_service(
+    front_office_client, clinic, clinician
+):
+    """New rates in the payer admin reach the drafts at once."""
+    # given a draft of a Medicare patient at $50.00 a 97750 unit
+    payer = PayerFactory(clinic=clinic)
+    session = _decided_session(
+        PatientFactory(clinic=clinic, coverage__payer=payer), clinician, 30
+    )
+    payer.rates.all().delete()
+    # when the rate table is replaced in the admin
+    response = front_office_client.post(
+        reverse("admin:billing_payer_change", args=[payer.pk]),
+        _payer_post(payer, [("97750", "55.00"), ("97110", "29.00")]),
+    )
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    assert sorted(payer.rates.values_list("code", "expected_payment")) == [
+        ("97110", Decimal("29.00")),
+        ("97750", Decimal("55.00")),
+    ]
+    session.billing_decision.refresh_from_db()
+    assert session.billing_decision.expected_payment == Decimal("110.00")
+
+
+def test_an_unknown_code_in_a_rate_table_is_refused_next_to_it(
+    front_office_client, clinic
+):
+    """A code the rules do not know is an error on its row, not a server error."""
+    # given
+    payer = PayerFactory(clinic=clinic)
+    # when
+    response = front_office_client.post(
+        reverse("admin:billing_payer_change", args=[payer.pk]),
+        _payer_post(payer, [("97750", "55.00"), ("9775", "10.00")]),
+    )
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert "9775 is not a CPT code the billing rules know." in response.content.decode()
+    assert list(payer.rates.values_list("code", flat=True)) == ["97750"]
+
+
+def test_the_fee_schedule_gives_drafts_their_charge(
+    front_office_client, clinic, clinician
+):
+    """A fee added in the admin becomes the charge of every draft of the clinic."""
+    # given a draft of 2 units
+    session = _decided_session(PatientFactory(clinic=clinic), clinician, 30)
+    # when the clinic charges $120.00 a 97750 unit
+    response = front_office_client.post(
+        reverse("admin:billing_clinicfee_add"),
+        {"clinic": clinic.pk, "code": "97750", "charge": "120.00"},
+    )
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    session.billing_decision.refresh_from_db()
+    assert (
+        session.billing_decision.charge,
+        session.billing_decision.expected_payment,
+    ) == (Decimal("240.00"), Decimal("100.00"))
+
+
+def test_the_fee_schedule_lists_only_own_clinic(
+    front_office_client, clinic, other_clinic
+):
+    # given
+    ClinicFee.objects.create(clinic=clinic, code="97750", charge=Decimal("120.00"))
+    ClinicFee.objects.create(clinic=other_clinic, code="97750", charge=Decimal("1.00"))
+    # when
+    response = front_office_client.get(reverse("admin:billing_clinicfee_changelist"))
+    # then
+    assert [fee.clinic for fee in _shown(response)] == [clinic]
+
+
+def test_therapy_used_elsewhere_counts_toward_kx(
+    front_office_client, clinic, clinician
+):
+    """An amount from the eligibility response, entered on the patient, joins KX."""
+    # given a Medicare patient's draft in 2026
+    patient = PatientFactory(clinic=clinic)
+    session = _decided_session(patient, clinician, 30)
+    url = reverse("admin:clinic_patient_change", args=[patient.pk])
+    page = front_office_client.get(url)
+    data = form_values(page)
+    data.update(
+        {
+            "outside_therapy-TOTAL_FORMS": "1",
+            "outside_therapy-0-year": "2026",
+            "outside_therapy-0-group": "PT",
+            "outside_therapy-0-amount": "2450.00",
+            "outside_therapy-0-as_of": "2026-10-01",
+        }
+    )
+    # when
+    response = front_office_client.post(url, data)
+    # then $2,450 + $100 passes $2,480: KX
+    assert response.status_code == HTTPStatus.FOUND
+    session.billing_decision.refresh_from_db()
+    assert session.billing_decision.inputs["kx_prior_amount"] == "2450.00"
+    assert session.billing_decision.modifiers == "GP, KX"

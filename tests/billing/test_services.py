@@ -6,6 +6,8 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import TestSession
@@ -463,3 +465,29 @@ def test_changing_a_payers_rate_recomputes_drafts_not_signed(patient, clinician)
     assert BillingDecision.objects.get(sessions=signed).expected_payment == Decimal(
         "50.00"
     )
+
+
+def _save_queries(patient, clinician, other_days):
+    """Return the queries of one save of a draft, with other_days other draft days."""
+    first = dt.datetime(2026, 6, 1, 15, tzinfo=dt.UTC)
+    for day in range(other_days):
+        session_billing_refresh(
+            session=_session(patient, clinician, first + dt.timedelta(days=day), [20]),
+            now=NOW,
+        )
+    session = _session(patient, clinician, first + dt.timedelta(days=60), [20])
+    session_billing_refresh(session=session, now=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        session_update(
+            session=session, data=session_input_get(session=session), now=NOW
+        )
+    return len(queries)
+
+
+def test_saving_a_session_does_not_recompute_the_patients_other_days(clinic, clinician):
+    """A save costs the same whether the patient has 1 or 12 other draft days."""
+    # given / when
+    few = _save_queries(PatientFactory(clinic=clinic), clinician, 1)
+    many = _save_queries(PatientFactory(clinic=clinic), clinician, 12)
+    # then
+    assert few == many

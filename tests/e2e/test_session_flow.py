@@ -81,6 +81,13 @@ def test_record_session_with_two_timed_tests(live_server, browser):
     first.get_by_role("button", name="Stop").click()
     first.locator("[name$='-trial_1']").fill("14.2")
     expect(first.locator("[data-minutes]")).to_have_text("8 min")
+    # a formal-battery reason is asked only of routine measures (ROM, MMT)
+    battery = first.locator("[data-battery-reason]")
+    expect(battery).to_be_hidden()
+    first.locator("[name$='-catalog_code']").select_option("manual_muscle_test")
+    expect(battery).to_be_visible()
+    first.locator("[name$='-catalog_code']").select_option("timed_up_and_go")
+    expect(battery).to_be_hidden()
 
     page.get_by_role("button", name="Add test").click()
     second = page.locator("[data-test-row]").nth(1)
