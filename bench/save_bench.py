@@ -35,7 +35,15 @@ RUNS, WARM_UP = 15, 3
 
 def main(drafts: int) -> None:
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        _measure(drafts)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _measure(drafts: int) -> None:
     from assessments.selectors import session_input_get
     from assessments.services import session_billing_refresh, session_update
     from tests.factories import (
