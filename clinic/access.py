@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from .models import Clinic, Clinician, Patient
@@ -49,10 +50,28 @@ def access_patient_by_uuid(
     *, user: AbstractBaseUser | AnonymousUser, patient_uuid: UUID
 ) -> Patient:
     """Return the patient if it belongs to the user's clinic, else raise Http404."""
+    return get_in_users_clinic(
+        Patient.objects.select_related("clinic"),
+        user=user,
+        uuid=patient_uuid,
+        missing="No such patient.",
+    )
+
+
+def get_in_users_clinic[M: Model](
+    queryset: QuerySet[M],
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    uuid: UUID,
+    missing: str,
+) -> M:
+    """Return the row of this uuid if it belongs to the user's clinic, else Http404.
+
+    The model's ``clinic_lookup`` says how a row reaches its clinic, as it does
+    for the admin's scoping.
+    """
     clinic = access_clinic(user=user)
     try:
-        return Patient.objects.select_related("clinic").get(
-            uuid=patient_uuid, clinic=clinic
-        )
-    except Patient.DoesNotExist:
-        raise Http404("No such patient.") from None
+        return queryset.get(uuid=uuid, **{queryset.model.clinic_lookup: clinic})
+    except queryset.model.DoesNotExist:
+        raise Http404(missing) from None
