@@ -223,8 +223,8 @@ def distinct_from_evaluation(codes: Sequence[str], reasons: Sequence[str]) -> Fi
             "allows a modifier for this pair."
         ),
         source=(
-            "CMS NCCI Policy Manual Ch. 1 §E (modifier 59 and -X{EPSU}); CMS NCCI "
-            "procedure-to-procedure edits"
+            "CMS CR 8863 (Transmittal 1422): modifier 59 and its X{EPSU} subsets; "
+            "CMS NCCI procedure-to-procedure edits"
         ),
     )
 

@@ -515,8 +515,8 @@ def test_attested_distinct_testing_proposes_modifier_59_with_its_source():
                 "quarter's NCCI table allows a modifier for this pair."
             ),
             source=(
-                "CMS NCCI Policy Manual Ch. 1 §E (modifier 59 and -X{EPSU}); CMS NCCI "
-                "procedure-to-procedure edits"
+                "CMS CR 8863 (Transmittal 1422): modifier 59 and its X{EPSU} "
+                "subsets; CMS NCCI procedure-to-procedure edits"
             ),
         ),
     )
