@@ -44,6 +44,18 @@ def day_decision_get(
     )
 
 
+def decision_visits(*, decision: BillingDecision) -> tuple[rules.VisitFacts, ...]:
+    """Return the documented visits stored with a decision.
+
+    Decisions stored before billing went by date of service hold one session's
+    facts at the top level of their inputs.
+    """
+    inputs = decision.inputs
+    if "visits" in inputs:
+        return tuple(rules.VisitFacts.from_dict(visit) for visit in inputs["visits"])
+    return (rules.VisitFacts.from_dict(inputs),)
+
+
 def method_comparison(*, facts: rules.DayFacts) -> dict[str, rules.Decision]:
     """Return {method: Decision} for every counting method, the payer's own included.
 

@@ -32,6 +32,7 @@ from .models import (
     Payer,
     PayerRate,
 )
+from .selectors import decision_visits
 
 PAYER_NAME_TAKEN = "This clinic already has a payer named {name}."
 DECISION_NOT_DRAFT = "This billing decision is final; its note is signed."
@@ -282,18 +283,6 @@ def patient_decisions_refresh(
         drafts = drafts.filter(date_of_service__gt=after)
     for decision in drafts.order_by("date_of_service", "pk"):
         _decide(decision, coverage, now or timezone.now())
-
-
-def decision_visits(*, decision: BillingDecision) -> tuple[rules.VisitFacts, ...]:
-    """Return the documented visits stored with a decision.
-
-    Decisions stored before billing went by date of service hold one session's
-    facts at the top level of their inputs.
-    """
-    inputs = decision.inputs
-    if "visits" in inputs:
-        return tuple(rules.VisitFacts.from_dict(visit) for visit in inputs["visits"])
-    return (rules.VisitFacts.from_dict(inputs),)
 
 
 def _clinic_drafts_refresh(clinic: Clinic) -> None:

@@ -23,7 +23,7 @@ from assessments.selectors import (
 )
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
-from billing.services import decision_visits
+from billing.selectors import decision_visits
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"
