@@ -109,7 +109,7 @@ def day_sessions(*, day: DayKey) -> QuerySet[TestSession]:
             started_at__lt=end,
         )
         .select_related("patient__clinic", "clinician", "plan_of_care")
-        .prefetch_related("tests", "same_day_procedures")
+        .prefetch_related("tests", "same_day_procedures", "plan_of_care__diagnoses")
         .order_by("started_at", "pk")
     )
 
@@ -156,6 +156,9 @@ def _plan_facts(plan: PlanOfCare | None) -> rules.PlanFacts | None:
         certification_from=plan.certification_from,
         certification_through=plan.certification_through,
         certified_on=plan.certified_on,
+        diagnoses=tuple(diagnosis.code for diagnosis in plan.diagnoses.all()),
+        referring_name=plan.referring_name,
+        referring_npi=plan.referring_npi,
     )
 
 

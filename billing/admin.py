@@ -1,22 +1,34 @@
 """Admin for payers and the billing review list, scoped to the user's clinic."""
 
+import tempfile
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.files import File
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from clinic import admin as clinic_admin
-from clinic.admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
+from clinic.admin_scoping import (
+    ClinicScopedAdminMixin,
+    ReadOnlyAdminMixin,
+    scope_to_clinic,
+)
 from clinic.forms import input_from
 from clinic.models import Patient
 
-from .claims import claim_lines, claims_csv
+from .claim_files import claims_export
 from .forms import ClinicFeeForm, PayerRateForm
 from .models import (
     BillingDecision,
+    Claim,
+    ClaimExport,
+    ClaimLine,
     ClinicFee,
     Coverage,
     OutsideTherapyAmount,
@@ -61,7 +73,14 @@ class PayerAdmin(
     list_display = ["name", "kind", "method", "retest_interval_days"]
     list_filter = ["kind", "method"]
     search_fields = ["name"]
-    fields = ["clinic", "name", "kind", "method", "retest_interval_days"]
+    fields = [
+        "clinic",
+        "name",
+        "kind",
+        "payer_identifier",
+        "method",
+        "retest_interval_days",
+    ]
     inlines = [PayerRateInline]
     inline_savers = {PayerRate: _rates_save}
 
@@ -152,6 +171,7 @@ class BillingReviewAdmin(
         "charge",
         "expected_payment",
         "blocking",
+        "claim_status",
     ]
     list_display_links = ["date_of_service", "patient_name"]
     list_filter = [
@@ -165,9 +185,8 @@ class BillingReviewAdmin(
     ]
     date_hierarchy = "date_of_service"
     search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
-    list_select_related = ["patient", "payer", "rendering_clinician__user"]
+    list_select_related = ["patient", "payer", "rendering_clinician__user", "claim"]
     ordering = ["-service_start"]
-    actions = ["download_claim_lines"]
     readonly_fields = [
         "patient",
         "date_of_service",
@@ -207,6 +226,11 @@ class BillingReviewAdmin(
             ),
         )
 
+    @admin.display(description="claim")
+    def claim_status(self, decision: BillingDecision) -> str:
+        claim = getattr(decision, "claim", None)
+        return f"{claim.number} ({claim.get_status_display()})" if claim else "—"
+
     @admin.display(description="blocks billing")
     def blocking(self, decision: BillingDecision) -> str:
         return "; ".join(f["code"] for f in decision.blocking_findings) or "—"
@@ -227,30 +251,6 @@ class BillingReviewAdmin(
                 for f in decision.findings
             ),
         )
-
-    @admin.action(description="Download claim lines (CSV) for the selected visits")
-    def download_claim_lines(
-        self, request: HttpRequest, queryset: QuerySet[BillingDecision]
-    ) -> HttpResponse | None:
-        decisions = queryset.select_related(
-            "patient__coverage", "payer", "rendering_clinician__user"
-        ).prefetch_related("patient__diagnoses")
-        lines, skipped = [], 0
-        for decision in decisions.order_by("service_start"):
-            rows = claim_lines(decision=decision)
-            skipped += not rows
-            lines += rows
-        if skipped:
-            messages.warning(
-                request,
-                f"{skipped} selected visit(s) do not qualify for 97750 and "
-                "have no claim line.",
-            )
-        if not lines:
-            return None
-        response = HttpResponse(claims_csv(lines=lines), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="claim-lines.csv"'
-        return response
 
 
 @admin.register(ClinicFee)
@@ -283,3 +283,180 @@ class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     ) -> None:
         for clinic in {fee.clinic for fee in queryset.select_related("clinic")}:
             clinic_fees_delete(clinic=clinic, fees=queryset)
+
+
+class ClaimLineInline(admin.TabularInline):
+    """A claim's service lines (CMS-1500 item 24), as frozen when it was made."""
+
+    model = ClaimLine
+    fields = [
+        "number",
+        "code",
+        "modifiers",
+        "diagnosis_pointers",
+        "units",
+        "charge",
+        "expected_payment",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(
+        self, request: HttpRequest, obj: Claim | None = None
+    ) -> bool:
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+    """The billing office's claims: read-only, exported from here or by command."""
+
+    list_display = [
+        "number",
+        "date_of_service",
+        "patient_name",
+        "member_id",
+        "payer",
+        "rendering_clinician",
+        "status",
+        "frequency",
+        "total_charge",
+        "total_expected_payment",
+        "exported_at",
+    ]
+    list_filter = [
+        "status",
+        ("payer", admin.RelatedOnlyFieldListFilter),
+        ("rendering_clinician", admin.RelatedOnlyFieldListFilter),
+        ("date_of_service", admin.DateFieldListFilter),
+    ]
+    search_fields = [
+        "number",
+        "patient_last_name",
+        "patient_first_name",
+        "patient__mrn",
+    ]
+    list_select_related = ["payer", "rendering_clinician__user"]
+    date_hierarchy = "date_of_service"
+    inlines = [ClaimLineInline]
+    exclude = ["decision", "patient", "rendering_clinician", "exported_by"]
+    actions = ["export_csv", "export_837p", "reexport_csv", "reexport_837p"]
+
+    @admin.action(description="Export selected claims as CSV (CMS-1500 items)")
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[Claim]
+    ) -> HttpResponse | None:
+        return self._export(request, queryset, ClaimExport.Format.CSV, reexport=False)
+
+    @admin.action(description="Export selected claims as an 837P file")
+    def export_837p(
+        self, request: HttpRequest, queryset: QuerySet[Claim]
+    ) -> HttpResponse | None:
+        return self._export(
+            request, queryset, ClaimExport.Format.X12_837P, reexport=False
+        )
+
+    @admin.action(description="Re-export selected claims as CSV (sends them again)")
+    def reexport_csv(
+        self, request: HttpRequest, queryset: QuerySet[Claim]
+    ) -> HttpResponse | None:
+        return self._export(request, queryset, ClaimExport.Format.CSV, reexport=True)
+
+    @admin.action(
+        description="Re-export selected claims as an 837P file (sends them again)"
+    )
+    def reexport_837p(
+        self, request: HttpRequest, queryset: QuerySet[Claim]
+    ) -> HttpResponse | None:
+        return self._export(
+            request, queryset, ClaimExport.Format.X12_837P, reexport=True
+        )
+
+    def _export(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Claim],
+        fmt: str,
+        *,
+        reexport: bool,
+    ) -> HttpResponse | None:
+        """Export through billing.claim_files.claims_export; show the export's page.
+
+        The skipped claims and their reasons are shown on the page the action
+        returns to: the export's own page, or this list when nothing was written.
+        """
+        with tempfile.TemporaryFile() as out:
+            result = claims_export(
+                claims=queryset,
+                fmt=fmt,
+                out=out,
+                user=request.user,
+                reexport=reexport,
+                now=timezone.now(),
+            )
+            if result.export is not None:
+                out.seek(0)
+                extension = "csv" if fmt == ClaimExport.Format.CSV else "x12"
+                result.export.file.save(
+                    f"claims-{result.export.control_number}.{extension}", File(out)
+                )
+        for number, reason in result.skipped:
+            messages.warning(request, f"{number} not exported: {reason}.")
+        if result.export is None:
+            messages.error(request, "No claim was exported.")
+            return None
+        messages.success(
+            request, f"{result.written} claim(s) exported in export {result.export.pk}."
+        )
+        return redirect(
+            reverse("admin:billing_claimexport_change", args=[result.export.pk])
+        )
+
+
+@admin.register(ClaimExport)
+class ClaimExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every claim file made: who, when, which claims, what was left out and why."""
+
+    list_display = [
+        "pk",
+        "format",
+        "created_at",
+        "created_by",
+        "claim_count",
+        "reexport",
+    ]
+    list_filter = ["format", "reexport"]
+    fields = [
+        "format",
+        "created_at",
+        "created_by",
+        "reexport",
+        "claim_count",
+        "claim_numbers",
+        "skipped_list",
+        "destination",
+        "file",
+        "sha256",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimExport]:
+        # An export is the clinic's when its claims are; superusers see all.
+        exports = super().get_queryset(request)
+        if request.user.is_superuser:
+            return exports
+        claims = scope_to_clinic(queryset=Claim.objects.all(), user=request.user)
+        return exports.filter(claims__in=claims).distinct()
+
+    @admin.display(description="claims")
+    def claim_numbers(self, export: ClaimExport) -> str:
+        return ", ".join(export.claims.values_list("number", flat=True))
+
+    @admin.display(description="left out")
+    def skipped_list(self, export: ClaimExport) -> str:
+        return format_html_join(
+            "\n",
+            "<p>{}: {}</p>",
+            ((number, reason) for number, reason in export.skipped),
+        )

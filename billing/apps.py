@@ -5,8 +5,8 @@ class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Billing"
     # A clinic's front office keeps payers, their rate tables, the fee schedule,
-    # coverage and therapy used elsewhere up to date and reviews billing
-    # decisions, which it never edits (clinic.services.clinic_admin_group_ensure).
+    # coverage and therapy used elsewhere up to date, reviews billing
+    # decisions, which it never edits, and exports claims (never edited either) (clinic.services.clinic_admin_group_ensure).
     clinic_admin_permissions = (
         "view_payer",
         "add_payer",
@@ -16,6 +16,9 @@ class BillingConfig(AppConfig):
         "change_coverage",
         "delete_coverage",
         "view_billingdecision",
+        "view_claim",
+        "view_claimline",
+        "view_claimexport",
         "view_payerrate",
         "add_payerrate",
         "change_payerrate",

@@ -9,12 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from billing.rules import Severity
+from billing.rules import Severity, VisitFacts
 from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
 
 CPT_CODE_HELP = "A CPT or HCPCS code, e.g. 97750."
@@ -55,6 +56,12 @@ class Payer(models.Model):
         max_length=14,
         choices=Method.choices,
         default=Method.CMS_8_MINUTE,
+    )
+    payer_identifier = models.CharField(
+        "payer ID",
+        max_length=20,
+        blank=True,
+        help_text="The payer's electronic ID at the clearinghouse (837P loop 2010BB).",
     )
     retest_interval_days = models.PositiveSmallIntegerField(
         "days between formal tests",
@@ -358,6 +365,16 @@ class BillingDecision(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def visits(self) -> tuple[VisitFacts, ...]:
+        """Return the documented visits stored with the decision.
+
+        Decisions stored before billing went by date of service hold one
+        session's facts at the top level of their inputs.
+        """
+        if "visits" in self.inputs:
+            return tuple(VisitFacts.from_dict(visit) for visit in self.inputs["visits"])
+        return (VisitFacts.from_dict(self.inputs),)
+
     @property
     def lines(self) -> list[dict[str, Any]]:
         return self.outputs.get("lines", [])
@@ -369,3 +386,178 @@ class BillingDecision(models.Model):
     @property
     def blocking_findings(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["severity"] == Severity.BLOCKS]
+
+
+class ClaimExport(models.Model):
+    """One file of claims handed to a payer or clearinghouse: the audit row.
+
+    Its primary key is the interchange control number of an 837P file, so
+    control numbers never repeat. The file itself goes to the admin's storage
+    (admin exports) or to the path the command was given.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (CMS-1500 items)"
+        X12_837P = "837p", "ASC X12 837P 005010X222A1"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Empty when the export_claims command made it.",
+    )
+    reexport = models.BooleanField(
+        "re-export", default=False, help_text="Claims exported before were sent again."
+    )
+    claim_count = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(
+        default=list, help_text="Claims left out, each with the reason."
+    )
+    destination = models.CharField(
+        max_length=400, blank=True, help_text="The path the command wrote to."
+    )
+    file = models.FileField(upload_to="claim-exports/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "claim export"
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} · {self.get_format_display()} · {self.claim_count}"
+
+    @property
+    def control_number(self) -> str:
+        """The 9-digit interchange control number of its 837P file (ISA13)."""
+        return f"{self.pk:09d}"
+
+
+class Claim(models.Model):
+    """A claim for a patient's date of service, frozen when its notes were signed.
+
+    Everything a CMS-1500 or an 837P needs is copied here at that moment, so the
+    claim says what was billed whatever later happens to the patient, the payer
+    or the clinic. Only its status moves: ready → exported → void (a corrected
+    claim replaces a void one); the database refuses any other change.
+    """
+
+    clinic_lookup = "patient__clinic"
+
+    class Status(models.TextChoices):
+        READY = "ready", "Ready"
+        EXPORTED = "exported", "Exported"
+        VOID = "void", "Void"
+
+    class Frequency(models.TextChoices):
+        ORIGINAL = "1", "Original"
+        REPLACEMENT = "7", "Replacement of a prior claim"
+
+    number = models.CharField("claim number", max_length=20, unique=True)
+    decision = models.OneToOneField(
+        BillingDecision, on_delete=models.PROTECT, related_name="claim"
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    frequency = models.CharField(
+        "claim frequency", max_length=1, choices=Frequency.choices
+    )
+    status = models.CharField(max_length=8, choices=Status.choices)
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.PROTECT, related_name="claims"
+    )
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
+    rendering_clinician = models.ForeignKey(
+        "clinic.Clinician", on_delete=models.PROTECT, related_name="claims"
+    )
+    date_of_service = models.DateField()
+    discipline = models.CharField(max_length=2, choices=Discipline.choices)
+    # What the claim says, as it was when the day's notes were signed.
+    payer_name = models.CharField(max_length=100)
+    payer_identifier = models.CharField("payer ID", max_length=20, blank=True)
+    payer_kind = models.CharField(max_length=12, choices=Payer.Kind.choices)
+    member_id = models.CharField("insured ID (1a)", max_length=40)
+    patient_last_name = models.CharField(max_length=100)
+    patient_first_name = models.CharField(max_length=100)
+    patient_birth_date = models.DateField()
+    patient_sex = models.CharField(max_length=10)
+    diagnoses = models.JSONField(help_text="ICD-10-CM codes (21), the primary first.")
+    place_of_service = models.CharField("place of service (24B)", max_length=2)
+    rendering_last_name = models.CharField(max_length=150)
+    rendering_first_name = models.CharField(max_length=150)
+    rendering_npi = models.CharField("rendering NPI (24J)", max_length=10)
+    billing_name = models.CharField("billing provider (33)", max_length=200)
+    billing_npi = models.CharField("billing NPI (33a)", max_length=10)
+    billing_tax_id = models.CharField("federal tax ID (25)", max_length=20)
+    billing_address = models.JSONField(help_text="Street lines, city, state, ZIP.")
+    billing_phone = models.CharField(max_length=30, blank=True)
+    referring_name = models.CharField(
+        "referring provider (17)", max_length=200, blank=True
+    )
+    referring_npi = models.CharField("referring NPI (17b)", max_length=10, blank=True)
+    total_charge = models.DecimalField(max_digits=10, decimal_places=2)
+    total_expected_payment = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField()
+    # The only columns that change after the claim is made.
+    exported_at = models.DateTimeField(null=True, blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    export = models.ForeignKey(
+        ClaimExport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="The file it was last exported in.",
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date_of_service", "-pk"]
+        indexes = [models.Index(fields=["status", "date_of_service"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def patient_name(self) -> str:
+        return f"{self.patient_last_name}, {self.patient_first_name}"
+
+
+class ClaimLine(models.Model):
+    """One service line of a claim (CMS-1500 item 24); never changed once made."""
+
+    clinic_lookup = "claim__patient__clinic"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="lines")
+    number = models.PositiveSmallIntegerField()
+    code = models.CharField("CPT (24D)", max_length=5)
+    modifiers = models.CharField("modifiers (24D)", max_length=20, blank=True)
+    diagnosis_pointers = models.CharField("diagnosis pointer (24E)", max_length=4)
+    units = models.PositiveSmallIntegerField("units (24G)")
+    charge = models.DecimalField("charges (24F)", max_digits=10, decimal_places=2)
+    expected_payment = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["claim", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "number"], name="claim_line_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} line {self.number}: {self.code} × {self.units}"

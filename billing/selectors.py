@@ -6,7 +6,8 @@ from datetime import date
 from billing import rules
 from clinic.models import Patient
 
-from .models import BillingDecision, Payer
+from .claims import claim_problems
+from .models import BillingDecision, Claim, Payer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,11 +22,14 @@ class MethodOutcome:
 
 @dataclass(frozen=True, kw_only=True)
 class DecisionPanel:
-    """A stored decision and how every counting method would have counted it."""
+    """A stored decision, how every counting method would have counted it, and
+    its claim (or why it has none)."""
 
     decision: BillingDecision
     comparison: tuple[MethodOutcome, ...]
     sessions: int
+    claim: Claim | None
+    claim_problems: tuple[str, ...]
 
 
 def day_decision_get(
@@ -42,18 +46,6 @@ def day_decision_get(
         .order_by("-pk")
         .first()
     )
-
-
-def decision_visits(*, decision: BillingDecision) -> tuple[rules.VisitFacts, ...]:
-    """Return the documented visits stored with a decision.
-
-    Decisions stored before billing went by date of service hold one session's
-    facts at the top level of their inputs.
-    """
-    inputs = decision.inputs
-    if "visits" in inputs:
-        return tuple(rules.VisitFacts.from_dict(visit) for visit in inputs["visits"])
-    return (rules.VisitFacts.from_dict(inputs),)
 
 
 def method_comparison(*, facts: rules.DayFacts) -> dict[str, rules.Decision]:
@@ -86,6 +78,16 @@ def decision_panel_get(*, decision: BillingDecision | None) -> DecisionPanel | N
         )
         for method, outcome in method_comparison(facts=facts).items()
     )
+    claim = Claim.objects.filter(decision=decision).first()
+    problems = (
+        tuple(claim_problems(decision=decision))
+        if claim is None and not decision.is_draft
+        else ()
+    )
     return DecisionPanel(
-        decision=decision, comparison=comparison, sessions=len(facts.visits)
+        decision=decision,
+        comparison=comparison,
+        sessions=len(facts.visits),
+        claim=claim,
+        claim_problems=problems,
     )

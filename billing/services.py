@@ -24,6 +24,7 @@ from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
 from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
 from clinic.models import Clinic, Clinician, Patient
 
+from .claims import claim_make
 from .models import (
     BillingDecision,
     ClinicFee,
@@ -32,7 +33,6 @@ from .models import (
     Payer,
     PayerRate,
 )
-from .selectors import decision_visits
 
 PAYER_NAME_TAKEN = "This clinic already has a payer named {name}."
 DECISION_NOT_DRAFT = "This billing decision is final; its note is signed."
@@ -48,6 +48,7 @@ class PayerInput:
     kind: str
     method: str
     retest_interval_days: int = DEFAULT_RETEST_INTERVAL_DAYS
+    payer_identifier: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +100,7 @@ def payer_save(*, payer: Payer | None, clinic: Clinic, data: PayerInput) -> Paye
     payer.kind = data.kind
     payer.method = data.method
     payer.retest_interval_days = data.retest_interval_days
+    payer.payer_identifier = data.payer_identifier.strip()
     payer.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -254,6 +256,7 @@ def day_decision_record(
 def decision_finalize(*, decision: BillingDecision, now: datetime) -> BillingDecision:
     """Recompute a draft decision one last time and freeze it: its notes are signed.
 
+    Its claim is made now, frozen (billing.claims.claim_make), when one can be.
     The patient's later drafts are recomputed: what counts toward KX, and when
     97750 was last billed, are read from final decisions.
     """
@@ -263,6 +266,7 @@ def decision_finalize(*, decision: BillingDecision, now: datetime) -> BillingDec
     _decide(decision, coverage, now)
     decision.status = BillingDecision.Status.FINAL
     decision.save(update_fields=["status"])
+    claim_make(decision=decision, now=now)
     patient_decisions_refresh(
         patient=decision.patient, now=now, after=decision.date_of_service
     )
@@ -328,7 +332,7 @@ def _decide(
     decision: BillingDecision, coverage: Coverage | None, now: datetime
 ) -> None:
     """Run the rules on the decision's stored visits and the payer that covers it."""
-    visits = decision_visits(decision=decision)
+    visits = decision.visits()
     day = decision.date_of_service
     decision.computed_at = now
     if coverage is None or not coverage.covers(day):

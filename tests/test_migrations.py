@@ -45,6 +45,10 @@ SQLITE_TRIGGERS = {
     "perfnote_noteversion_locked_delete",
     "perfnote_addendum_locked_update",
     "perfnote_addendum_locked_delete",
+    "perfnote_claim_locked_update",
+    "perfnote_claim_locked_delete",
+    "perfnote_claim_line_locked_update",
+    "perfnote_claim_line_locked_delete",
 }
 POSTGRESQL_TRIGGERS = {
     ("perfnote_session_locked", "assessments_testsession"),
@@ -53,11 +57,15 @@ POSTGRESQL_TRIGGERS = {
     ("perfnote_decision_locked", "billing_billingdecision"),
     ("perfnote_append_only", "assessments_noteversion"),
     ("perfnote_append_only", "assessments_addendum"),
+    ("perfnote_claim_locked", "billing_claim"),
+    ("perfnote_claim_line_locked", "billing_claimline"),
 }
 POSTGRESQL_FUNCTIONS = {
     "perfnote_status_locked",
     "perfnote_child_locked",
     "perfnote_append_only",
+    "perfnote_claim_locked",
+    "perfnote_claim_line_locked",
 }
 # Tables every app creates, as a sample that the schema is there.
 SOME_APP_TABLES = {

@@ -23,7 +23,6 @@ from assessments.selectors import (
 )
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
-from billing.selectors import decision_visits
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"
@@ -244,7 +243,7 @@ def _billing(decision: BillingDecision | None, payer: Payer | None) -> dict | No
     # order the rules wrote them in.
     codes = sorted(units, key=lambda code: (code != PHYSICAL_PERFORMANCE_TEST, code))
     qualifies = bool(decision.qualifies)
-    visits = decision_visits(decision=decision)
+    visits = decision.visits()
     return {
         "cpt": PHYSICAL_PERFORMANCE_TEST,
         "qualifies": qualifies,

@@ -149,7 +149,9 @@ class PlanFacts:
 
     certified_on is the date the physician or NPP signed the plan, None while it
     is not certified; certification_from and certification_through bound the
-    certified period (42 CFR 424.24(c); CMS BPM Ch. 15 §220.1.3).
+    certified period (42 CFR 424.24(c); CMS BPM Ch. 15 §220.1.3). diagnoses
+    (ICD-10-CM, primary first) and the referring provider are what the claim of
+    the day will say.
     """
 
     discipline: str
@@ -157,6 +159,9 @@ class PlanFacts:
     certification_from: date
     certification_through: date
     certified_on: date | None
+    diagnoses: tuple[str, ...] = ()
+    referring_name: str = ""
+    referring_npi: str = ""
 
     def __post_init__(self) -> None:
         _check_choice("discipline", self.discipline, Discipline)
@@ -166,6 +171,14 @@ class PlanFacts:
             _check_date("certified_on", self.certified_on)
         if self.certification_through < self.certification_from:
             raise ValueError("certification_through is before certification_from")
+        if not isinstance(self.diagnoses, tuple) or not all(
+            isinstance(code, str) and code for code in self.diagnoses
+        ):
+            raise ValueError(
+                f"diagnoses must be a tuple of codes, got {self.diagnoses!r}"
+            )
+        _check_text("referring_name", self.referring_name)
+        _check_text("referring_npi", self.referring_npi)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe snapshot that from_dict() turns back into these facts."""
@@ -175,6 +188,9 @@ class PlanFacts:
             "certification_from": self.certification_from.isoformat(),
             "certification_through": self.certification_through.isoformat(),
             "certified_on": _iso_or_none(self.certified_on),
+            "diagnoses": list(self.diagnoses),
+            "referring_name": self.referring_name,
+            "referring_npi": self.referring_npi,
         }
 
     @classmethod
@@ -186,6 +202,9 @@ class PlanFacts:
             certification_from=date.fromisoformat(data["certification_from"]),
             certification_through=date.fromisoformat(data["certification_through"]),
             certified_on=_date_or_none(data["certified_on"]),
+            diagnoses=tuple(data.get("diagnoses", ())),
+            referring_name=data.get("referring_name", ""),
+            referring_npi=data.get("referring_npi", ""),
         )
 
 

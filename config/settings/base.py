@@ -155,3 +155,13 @@ PERFNOTE_SEAL_PKCS12 = env.path(
     "PERFNOTE_SEAL_PKCS12", default=BASE_DIR / "var" / "seal" / "dev-seal.p12"
 )
 PERFNOTE_SEAL_PASSPHRASE = env("PERFNOTE_SEAL_PASSPHRASE", default="perfnote-dev-seal")
+
+# CLAIMS
+# ------------------------------------------------------------------------------
+# The 837P envelope: the interchange IDs the clearinghouse gave the clinic and
+# itself (ISA06/ISA08, GS02/GS03, loops 1000A/1000B), and T (test) until the
+# clearinghouse accepts production files.
+PERFNOTE_X12_SENDER_ID = env("PERFNOTE_X12_SENDER_ID", default="PERFNOTE")
+PERFNOTE_X12_RECEIVER_ID = env("PERFNOTE_X12_RECEIVER_ID", default="CLEARINGHOUSE")
+PERFNOTE_X12_RECEIVER_NAME = env("PERFNOTE_X12_RECEIVER_NAME", default="CLEARINGHOUSE")
+PERFNOTE_X12_USAGE = env("PERFNOTE_X12_USAGE", default="T")

@@ -1,8 +1,6 @@
 """The billing review list in the admin: scoped, filtered, read-only, and its CSV."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -12,12 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.services import session_billing_refresh
-from billing.claims import CLAIM_COLUMNS
 from billing.models import BillingDecision, ClinicFee
 from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     ClinicianFactory,
-    DiagnosisFactory,
     PatientFactory,
     PayerFactory,
     mark_signed,
@@ -100,6 +96,7 @@ def test_list_columns_name_the_visit(front_office_client, clinic):
         "charge",
         "expected_payment",
         "blocking",
+        "claim_status",
     ]
     page = response.content.decode()
     for text in ("Nov. 2, 2026", "Alvarez, Rosa", "RV-3003", "Medicare", "Dana Reyes"):
@@ -248,94 +245,6 @@ def test_decisions_are_read_only(front_office_client, session):
     assert 'name="_save"' not in page.content.decode()
     assert delete.status_code == HTTPStatus.FORBIDDEN
     assert BillingDecision.objects.filter(pk=decision.pk).exists() is True
-
-
-def test_claim_lines_csv(front_office_client, clinic):
-    """Only billable visits give claim lines, with the stored decision's figures."""
-    # given a billable session with two diagnoses and one that does not qualify
-    clinician = ClinicianFactory(
-        clinic=clinic,
-        user__first_name="Dana",
-        user__last_name="Reyes",
-        credentials="PT, DPT",
-        npi="1457389201",
-    )
-    patient = PatientFactory(
-        clinic=clinic,
-        mrn="RV-2002",
-        first_name="Rosa",
-        last_name="Alvarez",
-        coverage__member_id="1EG4-TE5-MK72",
-        coverage__payer__name="Medicare",
-    )
-    DiagnosisFactory(patient=patient, code="R26.81", description="Unsteady", position=0)
-    DiagnosisFactory(patient=patient, code="Z91.81", description="Falls", position=1)
-    billable = _decided_session(patient, clinician, 38)
-    short = _decided_session(PatientFactory(clinic=clinic), clinician, 5)
-
-    # when both are selected for download
-    response = front_office_client.post(
-        CHANGELIST,
-        {
-            "action": "download_claim_lines",
-            "_selected_action": [
-                billable.billing_decision.pk,
-                short.billing_decision.pk,
-            ],
-        },
-    )
-
-    # then one line, for the billable session, with the stored figures
-    assert response.status_code == HTTPStatus.OK
-    assert response["Content-Type"] == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert list(rows[0]) == CLAIM_COLUMNS
-    assert rows == [
-        {
-            "date_of_service": "2026-11-02",
-            "patient": "Alvarez, Rosa",
-            "mrn": "RV-2002",
-            "payer": "Medicare",
-            "member_id": "1EG4-TE5-MK72",
-            "cpt": "97750",
-            "modifiers": "GP",
-            "units": "3",
-            "charge": "0.00",
-            "expected_payment": "150.00",
-            "rendering_clinician": "Dana Reyes, PT, DPT",
-            "rendering_npi": "1457389201",
-            "icd10_codes": "R26.81;Z91.81",
-        }
-    ]
-    assert billable.billing_decision.expected_payment == Decimal("150.00")
-
-
-def test_claim_lines_with_nothing_billable_download_nothing(
-    front_office_client, clinic
-):
-    """Selecting only unbillable visits (too short, or no payer) downloads nothing."""
-    clinician = ClinicianFactory(clinic=clinic)
-    short = _decided_session(PatientFactory(clinic=clinic), clinician, 5)
-    uncovered = _decided_session(
-        PatientFactory(clinic=clinic, coverage=None), clinician, 30
-    )
-
-    response = front_office_client.post(
-        CHANGELIST,
-        {
-            "action": "download_claim_lines",
-            "_selected_action": [
-                short.billing_decision.pk,
-                uncovered.billing_decision.pk,
-            ],
-        },
-        follow=True,
-    )
-
-    assert response.status_code == HTTPStatus.OK
-    page = response.content.decode()
-    assert "2 selected visit(s) do not qualify for 97750" in page
-    assert response["Content-Type"].startswith("text/html")
 
 
 def _payer_post(payer, rates):

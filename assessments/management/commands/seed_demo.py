@@ -191,6 +191,13 @@ DEMO_RATE_BASE = {
     "97167": Decimal("102.00"),
     "97168": Decimal("70.00"),
 }
+# Made-up electronic payer IDs, so the demo's claims export as 837P.
+DEMO_PAYER_IDS = {
+    "Medicare": "DEMOMCR01",
+    "Medicaid": "DEMOMCD01",
+    "Private": "DEMOPVT01",
+    "Anthem Blue Cross": "DEMOANT01",
+}
 # The clinics' charge per unit (their fee schedule), the same for both demos.
 DEMO_FEES = {
     "97750": Decimal("120.00"),
@@ -651,7 +658,12 @@ class Command(BaseCommand):
                 payer = payer_save(
                     payer=None,
                     clinic=clinic,
-                    data=PayerInput(name=name, kind=kind, method=method),
+                    data=PayerInput(
+                        name=name,
+                        kind=kind,
+                        method=method,
+                        payer_identifier=DEMO_PAYER_IDS[name],
+                    ),
                 )
                 payer_rates_set(
                     payer=payer,

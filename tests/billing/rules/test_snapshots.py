@@ -97,6 +97,9 @@ def test_a_plan_of_care_round_trips():
         certification_from=date(2026, 1, 5),
         certification_through=date(2026, 4, 4),
         certified_on=None,
+        diagnoses=("M75.111", "M25.511"),
+        referring_name="Ana Ruiz, MD",
+        referring_npi="1234567893",
     )
     facts = make_session(plan=plan)
     # when
@@ -108,6 +111,9 @@ def test_a_plan_of_care_round_trips():
         "certification_from": "2026-01-05",
         "certification_through": "2026-04-04",
         "certified_on": None,
+        "diagnoses": ["M75.111", "M25.511"],
+        "referring_name": "Ana Ruiz, MD",
+        "referring_npi": "1234567893",
     }
     assert DayFacts.from_dict(data) == facts
 
