@@ -10,6 +10,7 @@ ends.
 """
 
 import datetime as dt
+import io
 import zoneinfo
 from decimal import Decimal
 from io import StringIO
@@ -25,9 +26,18 @@ from django.utils import timezone
 from assessments import catalog
 from assessments.models import Goal, NoteVersion, PerformedTest, PlanOfCare, TestSession
 from assessments.selectors import date_of_service, plan_of_care_block
-from billing.models import BillingDecision, ClinicFee, Coverage, Payer
+from billing.claim_files import claims_export
+from billing.models import (
+    BillingDecision,
+    Claim,
+    ClaimLine,
+    ClinicFee,
+    Coverage,
+    Payer,
+)
 from clinic.models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from clinic.services import CLINIC_ADMIN_GROUP
+from tests.billing.test_claims import x12_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -436,3 +446,20 @@ def test_plans_get_the_patients_diagnoses_primary_first(seeded):
     assert [d.code for d in plan.diagnoses.all()] == ["M17.11", "R26.81"]
     assert plan.diagnoses.first().is_primary
     assert PlanOfCare.objects.count() == 14
+
+
+def test_the_demo_claims_export_as_an_837p_that_pyx12_accepts(seeded):
+    """The demo's signed days made claims; both formats export them, pyx12 passes."""
+    # given
+    claims = Claim.objects.all()
+    assert claims.count() >= 4
+    # when
+    csv_out, x12_out = io.BytesIO(), io.BytesIO()
+    now = timezone.now()
+    for fmt, out in (("csv", csv_out), ("837p", x12_out)):
+        claims_export(
+            claims=claims, fmt=fmt, out=out, user=None, reexport=True, now=now
+        )
+    # then
+    assert x12_accepted(x12_out.getvalue().decode())
+    assert csv_out.getvalue().decode().count("\r\n") - 1 == ClaimLine.objects.count()

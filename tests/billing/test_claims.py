@@ -14,6 +14,7 @@ import pyx12.x12n_document
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.models import TestSession
 from assessments.services import session_billing_refresh
@@ -528,3 +529,31 @@ def test_the_admin_lists_only_own_clinics_claims(billing_office, claim, other_cl
         reverse("admin:billing_claim_changelist"), {"q": "Whitfield"}
     )
     assert list(searched.context["cl"].result_list) == [claim]
+
+
+def test_the_session_page_shows_the_claim_or_why_there_is_none(
+    client, billing_clinic, medicare
+):
+    # given one signed day with a claim, and one without a member ID
+    clinician = ClinicianFactory(clinic=billing_clinic, npi="1482905639")
+    billed = one_test_session(
+        patient=_patient(billing_clinic, medicare),
+        clinician=clinician,
+        start=DAY,
+        minutes=30,
+    )
+    unbilled = one_test_session(
+        patient=_patient(billing_clinic, medicare, coverage__member_id=""),
+        clinician=clinician,
+        start=DAY,
+        minutes=30,
+    )
+    claim = _sign(billed).claim
+    _sign(unbilled)
+    client.force_login(clinician.user)
+    # when
+    shown = client.get(billed.get_absolute_url()).content.decode()
+    refused = client.get(unbilled.get_absolute_url()).content.decode()
+    # then
+    assert f"Claim {claim.number}</strong> · Ready" in shown
+    assert f"<strong>No claim:</strong> {escape(NO_MEMBER_ID)}." in refused
