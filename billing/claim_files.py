@@ -9,6 +9,7 @@ export_claims command call it.
 import csv
 import hashlib
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,44 +87,57 @@ def claims_export(
     re-export; an 837P needs each payer's electronic ID. Nothing is written or
     recorded when no claim is left.
     """
-    sendable, skipped = [], []
-    for claim in claims.select_related("replaces").order_by("date_of_service", "pk"):
-        reason = _refusal(claim, fmt, reexport)
-        if reason:
-            skipped.append((claim.number, reason))
-        else:
-            sendable.append(claim)
-    if not sendable:
+    sendable = claims.exclude(status=Claim.Status.VOID)
+    if not reexport:
+        sendable = sendable.filter(status=Claim.Status.READY)
+    if fmt == ClaimExport.Format.X12_837P:
+        sendable = sendable.exclude(payer_identifier="")
+    left_out = claims.exclude(pk__in=sendable.values("pk")).order_by("pk")
+    skipped = [
+        (number, _refusal(status, payer_identifier, fmt, reexport))
+        for number, status, payer_identifier in left_out.values_list(
+            "number", "status", "payer_identifier"
+        )
+    ]
+    count = sendable.count()
+    if not count:
         return ExportResult(export=None, written=0, skipped=tuple(skipped))
     export = ClaimExport.objects.create(
         format=fmt,
         created_at=now,
         created_by=user,
         reexport=reexport,
-        claim_count=len(sendable),
+        claim_count=count,
         skipped=[list(item) for item in skipped],
         destination=destination,
     )
+    chosen = (
+        sendable.select_related("replaces")
+        .prefetch_related("lines")
+        .order_by("date_of_service", "pk")
+    )
+    # A chunk of claims at a time: memory stays flat however many are sent.
+    rows = chosen.iterator(chunk_size=500)
     digest = hashlib.sha256()
-    chunks = _csv(sendable) if fmt == ClaimExport.Format.CSV else _x12(sendable, export)
+    chunks = _csv(rows) if fmt == ClaimExport.Format.CSV else _x12(rows, export)
     for chunk in chunks:
         data = chunk.encode()
         digest.update(data)
         out.write(data)
     export.sha256 = digest.hexdigest()
     export.save(update_fields=["sha256"])
-    Claim.objects.filter(pk__in=[claim.pk for claim in sendable]).update(
+    Claim.objects.filter(pk__in=sendable.values("pk")).update(
         status=Claim.Status.EXPORTED, exported_at=now, exported_by=user, export=export
     )
-    return ExportResult(export=export, written=len(sendable), skipped=tuple(skipped))
+    return ExportResult(export=export, written=count, skipped=tuple(skipped))
 
 
-def _refusal(claim: Claim, fmt: str, reexport: bool) -> str:
-    if claim.status == Claim.Status.VOID:
+def _refusal(status: str, payer_identifier: str, fmt: str, reexport: bool) -> str:
+    if status == Claim.Status.VOID:
         return VOID_CLAIM
-    if claim.status == Claim.Status.EXPORTED and not reexport:
+    if status == Claim.Status.EXPORTED and not reexport:
         return ALREADY_EXPORTED
-    if fmt == ClaimExport.Format.X12_837P and not claim.payer_identifier:
+    if fmt == ClaimExport.Format.X12_837P and not payer_identifier:
         return NO_PAYER_ID
     return ""
 
@@ -174,7 +188,7 @@ def _csv(claims: Iterable[Claim]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _x12(claims: list[Claim], export: ClaimExport) -> Iterator[str]:
+def _x12(claims: Iterator[Claim], export: ClaimExport) -> Iterator[str]:
     """Yield an 837P interchange, one segment at a time (005010X222A1).
 
     The export's id is the interchange (ISA13), group (GS06) and batch (BHT03)
@@ -195,9 +209,9 @@ def _x12(claims: list[Claim], export: ClaimExport) -> Iterator[str]:
     yield _segment("IEA", "1", control)
 
 
-def _transaction(claims: list[Claim], export: ClaimExport) -> Iterator[str]:
+def _transaction(claims: Iterator[Claim], export: ClaimExport) -> Iterator[str]:
     at = export.created_at
-    first = claims[0]
+    first = next(claims)
     segments = [
         ("ST", "837", "0001", "005010X222A1"),
         ("BHT", "0019", "00", str(export.pk), f"{at:%Y%m%d}", f"{at:%H%M}", "CH"),
@@ -210,7 +224,7 @@ def _transaction(claims: list[Claim], export: ClaimExport) -> Iterator[str]:
         count += 1
         yield _segment(*segment)
     hl = 0
-    for claim in claims:
+    for claim in itertools.chain([first], claims):
         for segment in _claim_segments(claim, hl):
             count += 1
             yield _segment(*segment)
