@@ -1,17 +1,20 @@
-"""Admin for payers and the billing review list, scoped to the user's clinic."""
+"""Admin for payers, the fee schedule, the billing review list and claims,
+scoped to the user's clinic."""
 
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from clinic import admin as clinic_admin
 from clinic.admin_scoping import (
@@ -436,10 +439,40 @@ class ClaimExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "claim_numbers",
         "skipped_list",
         "destination",
-        "file",
+        "download",
         "sha256",
     ]
     readonly_fields = fields
+
+    def get_urls(self) -> list[URLPattern]:
+        download = path(
+            "<int:export_id>/download/",
+            self.admin_site.admin_view(self.download_view),
+            name="billing_claimexport_download",
+        )
+        return [download, *super().get_urls()]
+
+    def download_view(self, request: HttpRequest, export_id: int) -> FileResponse:
+        """Hand out an export's file to a user who may see the export, else 404."""
+        export = get_object_or_404(
+            self.get_queryset(request), pk=export_id, file__gt=""
+        )
+        if not self.has_view_permission(request, export):
+            raise PermissionDenied
+        return FileResponse(
+            export.file.open("rb"),
+            as_attachment=True,
+            filename=Path(export.file.name).name,
+        )
+
+    @admin.display(description="file")
+    def download(self, export: ClaimExport) -> str:
+        if not export.file:
+            return export.destination or "—"
+        url = reverse("admin:billing_claimexport_download", args=[export.pk])
+        return format_html(
+            '<a href="{}">Download {}</a>', url, Path(export.file.name).name
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimExport]:
         # An export is the clinic's when its claims are; superusers see all.

@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 # creates it once per run), never with a developer's.
 PERFNOTE_SEAL_PKCS12 = BASE_DIR / "var" / "seal" / "test-seal.p12"  # noqa: F405
 PERFNOTE_SEAL_PASSPHRASE = "perfnote-test-seal"  # noqa: S105
+# Files the suite stores (claim exports) live in memory, never in media/.
+STORAGES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.InMemoryStorage"
+}

@@ -557,3 +557,33 @@ def test_the_session_page_shows_the_claim_or_why_there_is_none(
     # then
     assert f"Claim {claim.number}</strong> · Ready" in shown
     assert f"<strong>No claim:</strong> {escape(NO_MEMBER_ID)}." in refused
+
+
+def test_the_export_page_hands_out_its_file_to_its_clinic_only(
+    billing_office, claim, client, other_clinic
+):
+    # given an export made in the admin
+    billing_office.post(
+        reverse("admin:billing_claim_changelist"),
+        {"action": "export_csv", "_selected_action": [claim.pk]},
+    )
+    export = ClaimExport.objects.get()
+    url = reverse("admin:billing_claimexport_download", args=[export.pk])
+    # when
+    response = billing_office.get(url)
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert b"".join(response.streaming_content).decode().startswith("claim_number,")
+    page = billing_office.get(
+        reverse("admin:billing_claimexport_change", args=[export.pk])
+    )
+    assert url in page.content.decode()
+    # and another clinic's office gets nothing
+    from tests.factories import ClinicAdminFactory
+
+    stranger = ClinicAdminFactory(clinic=other_clinic)
+    stranger.user.is_staff = True
+    stranger.user.save(update_fields=["is_staff"])
+    stranger.user.groups.add(clinic_admin_group_ensure())
+    client.force_login(stranger.user)
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
