@@ -10,9 +10,12 @@ itself), so this module knows no model of any other app.
 """
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from .access import clinic_for_user
 
@@ -85,3 +88,25 @@ class ReadOnlyAdminMixin:
         self, request: HttpRequest, obj: Model | None = None
     ) -> bool:
         return False
+
+
+def view_on_site_view(
+    request: HttpRequest, content_type_id: str, object_id: str
+) -> HttpResponse:
+    """The admin's "view on site" redirect, for rows of the user's clinic only.
+
+    Django's own shortcut redirects to any object's page by its integer id, so a
+    clinic admin could walk ids to learn another clinic's patient and session
+    addresses; a row outside the user's clinic is a 404 here, as everywhere.
+    """
+    if not request.user.is_active or not request.user.is_staff:
+        raise Http404
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        rows = model._default_manager.filter(pk=object_id)
+        found = scope_to_clinic(queryset=rows, user=request.user).exists()
+    except (ContentType.DoesNotExist, AttributeError, ValueError, ValidationError):
+        raise Http404 from None
+    if not found:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -1,0 +1,216 @@
+"""Every URL pattern × every demo login × its own and the other clinic's rows.
+
+The URLs come from the URL configuration itself, so a page added tomorrow is
+covered the day it is added. Each cell is a GET; it must not fail (5xx) and its
+body and redirect must not hold another clinic's patients (their MRNs and the
+UUIDs of their patients, sessions and plans of care).
+"""
+
+import re
+from dataclasses import dataclass
+from io import BytesIO, StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from assessments.models import PlanOfCare, TestSession
+from billing.claim_files import claims_export
+from billing.models import Claim, ClaimExport
+from clinic.models import Clinic, Patient
+
+RIVERSIDE = "Riverside Physical Therapy"
+LAKESIDE = "Lakeside Hand & Rehab"
+# Demo logins and the clinic each works in; None: not logged in.
+ROLES = {
+    "anonymous": None,
+    "pt": RIVERSIDE,
+    "ot": RIVERSIDE,
+    "md": RIVERSIDE,
+    "pta": RIVERSIDE,
+    "admin": RIVERSIDE,
+    "lakeside-pt": LAKESIDE,
+}
+KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    template: str
+    kwargs: tuple[str, ...]
+
+
+def _routes(patterns=None, prefix="", namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                pattern.namespace or namespace,
+            )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            template = prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield Route(name, template, tuple(KWARG.findall(template)))
+
+
+ROUTES = sorted(
+    {route for route in _routes() if not route.template.startswith("admin/^")},
+    key=lambda route: route.template,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, with every clinic's claims exported once."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        for clinic in Clinic.objects.all():
+            claims_export(
+                claims=Claim.objects.filter(patient__clinic=clinic),
+                fmt="csv",
+                out=BytesIO(),
+                user=None,
+                reexport=True,
+                now=timezone.now(),
+            )
+        yield
+        transaction.set_rollback(True)
+
+
+def _rows_of(clinic_name):
+    """One row of each kind a URL can name, of the clinic: by URL keyword."""
+    clinic = Clinic.objects.get(name=clinic_name)
+    session = (
+        TestSession.objects.filter(patient__clinic=clinic)
+        .order_by("-status", "pk")
+        .first()
+    )
+    export = ClaimExport.objects.filter(claims__patient__clinic=clinic).first()
+    return {
+        "patient_uuid": session.patient.uuid,
+        "session_uuid": session.uuid,
+        "plan_uuid": PlanOfCare.objects.filter(patient__clinic=clinic).first().uuid,
+        "number": 1,
+        "export_id": export.pk if export else 0,
+        "clinic": clinic,
+    }
+
+
+def _admin_object(route, clinic):
+    """Return the pk of a row of the admin route's model in the clinic, or None."""
+    label = route.name.removeprefix("admin:").removesuffix("_password_change")
+    label = (
+        label.rsplit("_", 1)[0] if not route.name.endswith("password_change") else label
+    )
+    app_label, _, model_name = label.partition("_")
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    lookup = getattr(model, "clinic_lookup", None)
+    if model is ClaimExport:
+        row = model.objects.filter(claims__patient__clinic=clinic).first()
+    elif lookup:
+        row = model.objects.filter(**{lookup: clinic.pk}).first()
+    elif hasattr(model, "clinician") or model_name == "user":
+        row = model.objects.filter(clinician__clinic=clinic).first()
+    else:
+        row = model.objects.first()
+    return row.pk if row else None
+
+
+def _url(route, rows):
+    values = dict(rows)
+    if "id" in route.kwargs:  # the admin's password change: /auth/user/<id>/password/
+        values["id"] = _admin_object(route, rows["clinic"])
+        if values["id"] is None:
+            return None
+    if "object_id" in route.kwargs:
+        if "content_type_id" in route.kwargs:  # "view on site": a session has a page
+            values["content_type_id"] = ContentType.objects.get_for_model(
+                TestSession
+            ).pk
+            values["object_id"] = TestSession.objects.get(uuid=rows["session_uuid"]).pk
+        else:
+            values["object_id"] = _admin_object(route, rows["clinic"])
+            if values["object_id"] is None:
+                return None
+    if "app_label" in route.kwargs:
+        values["app_label"] = "billing"
+    path = route.template
+    for name in route.kwargs:
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), path, count=1)
+    return "/" + path
+
+
+def _markers(clinic_name):
+    """What of a clinic's patients must never show to another clinic's user."""
+    clinic = Clinic.objects.get(name=clinic_name)
+    patients = Patient.objects.filter(clinic=clinic)
+    return {
+        *patients.values_list("mrn", flat=True),
+        *(str(uuid) for uuid in patients.values_list("uuid", flat=True)),
+        *(
+            str(uuid)
+            for uuid in TestSession.objects.filter(patient__clinic=clinic).values_list(
+                "uuid", flat=True
+            )
+        ),
+        *(
+            str(uuid)
+            for uuid in PlanOfCare.objects.filter(patient__clinic=clinic).values_list(
+                "uuid", flat=True
+            )
+        ),
+    }
+
+
+def _client(role):
+    client = Client()
+    if ROLES[role] is not None:
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.get(username=role))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_page_shows_another_clinics_patients(demo, role):
+    # given the role's clinic, the other one, and every URL filled with rows of each
+    own = ROLES[role]
+    others = [name for name in (RIVERSIDE, LAKESIDE) if name != own]
+    client = _client(role)
+    cells, leaks, errors = 0, [], []
+    for clinic_name in (RIVERSIDE, LAKESIDE):
+        rows = _rows_of(clinic_name)
+        forbidden = set().union(*(_markers(name) for name in others))
+        for route in ROUTES:
+            url = _url(route, rows)
+            if url is None or route.name == "logout":
+                continue
+            # when
+            response = client.get(url)
+            cells += 1
+            # then
+            if response.status_code >= 500:
+                errors.append(f"{url} {response.status_code}")
+            body = b"" if response.streaming else response.content
+            seen = body.decode(errors="replace") + response.get("Location", "")
+            # The URL asked for is not a leak when a page or a login redirect
+            # repeats it; anything else of the other clinic is.
+            found = sorted(
+                marker for marker in forbidden if marker in seen and marker not in url
+            )
+            if found:
+                leaks.append(f"{url}: {found[:3]}")
+    assert errors == []
+    assert leaks == []
+    assert cells >= 2 * 60
