@@ -1,9 +1,11 @@
 """Admin for clinics, clinicians, clinic administrators and patients, scoped by clinic."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
@@ -109,6 +111,27 @@ class PatientColumnsMixin:
 
 type InlineSaver = Callable[[Model, list[dict[str, Any]]], object]
 
+NOT_THIS_RECORDS_ROW = (
+    "A row of this form belongs to another record; reload the page and try again."
+)
+
+
+class OwnRowsFormSetMixin:
+    """Refuse an inline row whose id is not one of the parent record's own rows.
+
+    The admin's id field accepts any row of the model, and a service that
+    rewrites the rows from their values would quietly add a copy of another
+    patient's (or clinic's) row; here the whole form is refused instead.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        own = set(self.get_queryset().values_list("pk", flat=True))
+        for form in self.forms:
+            row = getattr(form, "cleaned_data", {}).get(self.model._meta.pk.name)
+            if row is not None and row.pk not in own:
+                raise ValidationError(NOT_THIS_RECORDS_ROW)
+
 
 class ServiceSavedInlinesMixin:
     """Save chosen inlines through a service instead of ``formset.save()``.
@@ -121,6 +144,14 @@ class ServiceSavedInlinesMixin:
     """
 
     inline_savers: Mapping[type[Model], InlineSaver] = {}
+
+    def get_formsets_with_inlines(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> Iterator[tuple[type[BaseInlineFormSet], InlineModelAdmin]]:
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if inline.model in self.inline_savers:
+                formset = type(formset.__name__, (OwnRowsFormSetMixin, formset), {})
+            yield formset, inline
 
     def save_formset(
         self,

@@ -16,12 +16,14 @@ from assessments.notes.signing import session_sign
 from assessments.recording import SessionInput, TestInput
 from assessments.services import session_create
 from billing.models import Coverage, Payer
+from clinic.admin import NOT_THIS_RECORDS_ROW
 from clinic.admin_scoping import scope_to_clinic
-from clinic.models import Patient
+from clinic.models import Diagnosis, Patient
 from clinic.services import CLINIC_ADMIN_GROUP, clinic_admin_group_ensure
 from tests.factories import (
     DEFAULT_PASSWORD,
     ClinicianFactory,
+    DiagnosisFactory,
     PatientFactory,
     PayerFactory,
     PerformedTestFactory,
@@ -788,3 +790,23 @@ def test_patient_list_queries_do_not_grow_with_patients(front_office_client, cli
     # then
     assert _queries(front_office_client, PATIENTS) == one
     assert Patient.objects.filter(clinic=clinic).count() == 15
+
+
+def test_a_diagnosis_row_of_another_patient_is_refused(
+    front_office_client, clinic, patient, other_clinic
+):
+    """Posting another clinic's diagnosis id is an error, not a quiet new row."""
+    # given a diagnosis of a patient of another clinic
+    foreign = DiagnosisFactory(
+        patient=PatientFactory(clinic=other_clinic), code="Z96.651", position=0
+    )
+    before = Diagnosis.objects.count()
+    data = _patient_post(clinic, patient.coverage.payer, mrn="B-78")
+    data.update({"diagnoses-0-id": str(foreign.pk), "diagnoses-0-code": "Z96.651"})
+    # when
+    response = front_office_client.post(reverse("admin:clinic_patient_add"), data)
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert NOT_THIS_RECORDS_ROW in response.content.decode()
+    assert Diagnosis.objects.count() == before
+    assert not Patient.objects.filter(mrn="B-78").exists()
