@@ -49,6 +49,10 @@ SQLITE_TRIGGERS = {
     "perfnote_claim_locked_delete",
     "perfnote_claim_line_locked_update",
     "perfnote_claim_line_locked_delete",
+    "perfnote_noteversion_sequence",
+    "perfnote_noteaccessevent_locked_update",
+    "perfnote_noteaccessevent_locked_delete",
+    "perfnote_patient_stays",
 }
 POSTGRESQL_TRIGGERS = {
     ("perfnote_session_locked", "assessments_testsession"),
@@ -59,6 +63,9 @@ POSTGRESQL_TRIGGERS = {
     ("perfnote_append_only", "assessments_addendum"),
     ("perfnote_claim_locked", "billing_claim"),
     ("perfnote_claim_line_locked", "billing_claimline"),
+    ("perfnote_note_version_in_sequence", "assessments_noteversion"),
+    ("perfnote_append_only", "assessments_noteaccessevent"),
+    ("perfnote_patient_stays", "clinic_patient"),
 }
 POSTGRESQL_FUNCTIONS = {
     "perfnote_status_locked",
@@ -66,6 +73,8 @@ POSTGRESQL_FUNCTIONS = {
     "perfnote_append_only",
     "perfnote_claim_locked",
     "perfnote_claim_line_locked",
+    "perfnote_note_version_in_sequence",
+    "perfnote_patient_stays",
 }
 # Tables every app creates, as a sample that the schema is there.
 SOME_APP_TABLES = {

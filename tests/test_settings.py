@@ -65,3 +65,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     # then
     assert result.returncode == 1
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_refuses_sqlite():
+    # given
+    env = _production_env(DATABASE_URL="sqlite:////tmp/perfnote.sqlite3")
+
+    # when
+    result = _manage("check", env=env)
+
+    # then
+    assert result.returncode != 0
+    assert "Production runs on PostgreSQL" in result.stderr

@@ -1,11 +1,19 @@
 """Production settings: every secret and host comes from the environment, HTTPS only."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES["default"] = env.db("DATABASE_URL")  # noqa: F405
+# SQLite is the zero-setup development default only: its lock triggers can be
+# switched off by deleting one row, and it has no least-privilege roles.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+    raise ImproperlyConfigured(
+        "Production runs on PostgreSQL: set DATABASE_URL to a postgres:// URL."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 
 from assessments.models import (
     Addendum,
+    NoteAccessEvent,
     NoteVersion,
     PerformedTest,
     SameDayProcedure,
@@ -15,6 +16,7 @@ from assessments.models import (
 from assessments.services import session_billing_refresh
 from billing.models import BillingDecision
 from billing.services import decision_finalize
+from clinic.models import Patient
 from tests.factories import PerformedTestFactory, SameDayProcedureFactory, mark_signed
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +248,57 @@ def test_note_versions_and_addenda_are_append_only(signed):
     version.refresh_from_db()
     assert bytes(version.pdf) == b"%PDF-1.7 sealed"
     assert Addendum.objects.get(pk=addendum.pk).text == "Typo."
+
+
+def _version(session, number, previous="", digest=None):
+    return NoteVersion.objects.create(
+        session=session,
+        number=number,
+        document_id=f"PN-TEST-{session.pk}-V{number}",
+        pdf=b"%PDF-1.7 sealed",
+        sha256=digest or f"{number:064x}",
+        previous_sha256=previous,
+        context={},
+        created_at=NOW,
+    )
+
+
+def test_note_versions_are_only_appended_in_sequence(signed, draft_elsewhere):
+    """A forged 'v99', a wrong previous hash or a draft's version is refused."""
+    # given the first version
+    first = _version(signed, 1)
+    # when / then
+    _refused(lambda: _version(signed, 99, previous=first.sha256))
+    _refused(lambda: _version(signed, 2, previous="f" * 64))
+    _refused(lambda: _version(signed, 1, digest="e" * 64))
+    _refused(lambda: _version(draft_elsewhere, 1))
+    second = _version(signed, 2, previous=first.sha256)
+    assert [v.number for v in signed.note_versions.all()] == [1, second.number]
+
+
+@pytest.fixture
+def draft_elsewhere(session, clinician):
+    from tests.factories import TestSessionFactory
+
+    return TestSessionFactory(patient=session.patient, clinician=clinician)
+
+
+def test_the_note_access_log_is_append_only(signed, clinician):
+    # given
+    version = _version(signed, 1)
+    event = NoteAccessEvent.objects.create(
+        note_version=version, user=clinician.user, action="download", at=NOW
+    )
+    # when / then
+    _refused(lambda: NoteAccessEvent.objects.filter(pk=event.pk).update(detail="x"))
+    _refused(lambda: NoteAccessEvent.objects.filter(pk=event.pk).delete())
+
+
+def test_a_patient_never_changes_clinic(patient, other_clinic):
+    with (
+        pytest.raises(IntegrityError, match="a patient never changes clinic"),
+        transaction.atomic(),
+    ):
+        Patient.objects.filter(pk=patient.pk).update(clinic=other_clinic)
+    patient.refresh_from_db()
+    assert patient.clinic != other_clinic
