@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clinic.forms import DiagnosisForm, input_from
+from clinic.forms import MAX_DIAGNOSES, DiagnosisForm, input_from
 from clinic.models import Patient
 
 from . import catalog
@@ -122,11 +122,26 @@ class BaseGoalFormSet(KeptFormsMixin, forms.BaseFormSet):
         )
 
 
+# Bounded, as every formset is, so one request cannot build thousands of forms.
+MAX_GOALS = 20
+
 PlanDiagnosisFormSet = forms.formset_factory(
-    DiagnosisForm, formset=BasePlanDiagnosisFormSet, extra=2, can_delete=True
+    DiagnosisForm,
+    formset=BasePlanDiagnosisFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_DIAGNOSES,
+    absolute_max=MAX_DIAGNOSES,
+    validate_max=True,
 )
 GoalFormSet = forms.formset_factory(
-    GoalForm, formset=BaseGoalFormSet, extra=2, can_delete=True
+    GoalForm,
+    formset=BaseGoalFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_GOALS,
+    absolute_max=MAX_GOALS,
+    validate_max=True,
 )
 
 

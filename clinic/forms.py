@@ -85,6 +85,17 @@ class BaseDiagnosisFormSet(forms.BaseFormSet):
         ]
 
 
+# A claim carries at most 12 diagnoses (CMS-1500 item 21, A-L). The cap also
+# bounds the work of one request: a forged TOTAL_FORMS of 100,000 is refused
+# after 12 forms, not built.
+MAX_DIAGNOSES = 12
+
 DiagnosisFormSet = forms.formset_factory(
-    DiagnosisForm, formset=BaseDiagnosisFormSet, extra=2, can_delete=True
+    DiagnosisForm,
+    formset=BaseDiagnosisFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_DIAGNOSES,
+    absolute_max=MAX_DIAGNOSES,
+    validate_max=True,
 )

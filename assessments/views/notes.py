@@ -16,7 +16,13 @@ from clinic.access import access_clinician
 from clinic.models import Clinician
 
 from ..access import access_session_by_uuid
-from ..forms import AddendumForm, SignForm, VerifyForm
+from ..forms import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_TOO_LARGE,
+    AddendumForm,
+    SignForm,
+    VerifyForm,
+)
 from ..models import NoteAccessEvent, NoteVersion, TestSession
 from ..notes import signing
 from ..notes.export import note_access_record
@@ -27,6 +33,9 @@ from .pages import entry_page
 NOTE_SEALED = "Signed. Sealed note {document_id} stored."
 ALREADY_SIGNED = "This note is already signed."
 DRAFT_HAS_NO_ADDENDA = "Edit the draft instead; addenda are for signed notes."
+# A multipart body around the largest PDF /verify/ checks: headers and the
+# boundary take far less than this margin.
+MAX_VERIFY_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 
 
 def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
@@ -94,7 +103,15 @@ def note_download_view(
 
 @login_not_required
 def verify_view(request: HttpRequest) -> HttpResponse:
-    """Let anyone holding a note check it; show nothing beyond what the file holds."""
+    """Let anyone holding a note check it; show nothing beyond what the file holds.
+
+    An upload whose declared size is already too large is refused before a byte
+    of it is read, so an anonymous caller cannot make the server read 150 MB.
+    """
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_VERIFY_REQUEST_BYTES:
+        form = VerifyForm(data={}, files={})
+        form.add_error("pdf", UPLOAD_TOO_LARGE)
+        return render(request, "assessments/verify.html", {"form": form}, status=413)
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from pytest_django.asserts import assertRedirects
 
 from assessments.services import session_billing_refresh
 from billing.models import COVERAGE_ENDS_BEFORE_START, Coverage, Payer
+from clinic.forms import MAX_DIAGNOSES
 from clinic.models import (
     DOB_IN_FUTURE,
     DOB_TOO_OLD,
@@ -702,6 +703,24 @@ def test_diagnosis_listed_twice_is_refused(clinician_client, payer):
     assert response.context["form"].non_field_errors() == ["M17.11 is listed twice."]
     assert Patient.objects.count() == 0
     assert Diagnosis.objects.count() == 0
+
+
+def test_a_forged_number_of_diagnosis_rows_is_refused_without_building_them(
+    clinician_client, payer
+):
+    """TOTAL_FORMS of 100,000 builds at most 12 forms and says so; nothing is saved."""
+    # given
+    data = _patient_data(payer=payer, **{"diagnoses-TOTAL_FORMS": "100000"})
+
+    # when
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    diagnoses = response.context["diagnoses"]
+    assert len(diagnoses.forms) == MAX_DIAGNOSES
+    assert diagnoses.non_form_errors() == ["Please submit at most 12 forms."]
+    assert Patient.objects.count() == 0
 
 
 # --- edit a patient ----------------------------------------------------------------

@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
+from assessments.forms import UPLOAD_TOO_LARGE
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
 from assessments.notes import signing
 from billing.services import CoverageInput, coverage_save
@@ -246,3 +248,15 @@ def test_admin_zip_of_selected_notes(client, clinic_admin, signed_version, sessi
     assert archive.read(archive.namelist()[0]) == bytes(signed_version.pdf)
     assert NoteAccessEvent.objects.get().user == user
     assert NoteVersion.objects.count() == 1
+
+
+def test_verify_refuses_a_huge_upload_before_reading_it(client, db):
+    """A declared 150 MB body is answered 413 at once, the form saying why."""
+    upload = SimpleUploadedFile("note.pdf", b"%PDF-1.7", "application/pdf")
+
+    response = client.post(
+        reverse("verify"), {"pdf": upload}, CONTENT_LENGTH=str(150 * 1024 * 1024)
+    )
+
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert escape(UPLOAD_TOO_LARGE) in response.content.decode()
