@@ -77,3 +77,16 @@ def test_production_refuses_sqlite():
     # then
     assert result.returncode != 0
     assert "Production runs on PostgreSQL" in result.stderr
+
+
+def test_pages_carry_a_strict_csp_and_a_permissions_policy(client, db):
+    # when
+    response = client.get("/accounts/login/")
+
+    # then
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response.headers["Permissions-Policy"]
