@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
 from clinic import admin as clinic_admin
-from clinic.admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
+from clinic.admin_scoping import (
+    ClinicRelatedFieldListFilter,
+    ClinicScopedAdminMixin,
+    ReadOnlyAdminMixin,
+)
 from clinic.forms import input_from
 from clinic.models import Patient
 
@@ -157,13 +161,17 @@ class BillingReviewAdmin(
     list_filter = [
         "qualifies",
         "has_blocking_findings",
-        ("payer", admin.RelatedOnlyFieldListFilter),
-        ("rendering_clinician", admin.RelatedOnlyFieldListFilter),
+        ("payer", ClinicRelatedFieldListFilter),
+        ("rendering_clinician", ClinicRelatedFieldListFilter),
         "status",
         "discipline",
         ("date_of_service", admin.DateFieldListFilter),
     ]
-    date_hierarchy = "date_of_service"
+    # No date hierarchy, facets or full count: each reads every decision of the
+    # clinic on every request (docs/scaling.md). The date filter and the index
+    # on service_start keep a page of 100 at a few rows read.
+    show_facets = admin.ShowFacets.NEVER
+    show_full_result_count = False
     search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
     list_select_related = ["patient", "payer", "rendering_clinician__user"]
     ordering = ["-service_start"]

@@ -346,6 +346,11 @@ class BillingDecision(models.Model):
         indexes = [
             models.Index(fields=["patient", "service_start"]),
             models.Index(fields=["patient", "date_of_service", "discipline"]),
+            # The billing review list: newest first, then by id (the ordering
+            # the admin makes total), a page of 100 read off the index.
+            models.Index(
+                fields=["-service_start", "-id"], name="decision_newest_first"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from django.views.generic import RedirectView
 
 from assessments.views.notes import verify_view
 
+from .views import ping_view
+
 urlpatterns = [
     path(
         "", RedirectView.as_view(pattern_name="assessments:patient-list"), name="home"
@@ -16,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("verify/", verify_view, name="verify"),
+    path("ping/", ping_view, name="ping"),
     path("", include("assessments.urls", namespace="assessments")),
 ]
 

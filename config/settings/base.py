@@ -66,6 +66,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:patient-list"
 LOGOUT_REDIRECT_URL = "login"
+# Loads the user with their clinic: two queries per signed-in request, not four.
+AUTHENTICATION_BACKENDS = ["clinic.auth.ClinicUserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
