@@ -9,13 +9,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format bench
+.PHONY: run serve test install lint format bench
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py create_seal_certificate --common-name "Riverside Physical Therapy" --organization "Riverside Physical Therapy"
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production settings against DATABASE_URL behind gunicorn (gunicorn.conf.py);
+# the environment must name DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+# DATABASE_URL and the seal (.env.example).
+serve: export DJANGO_SETTINGS_MODULE = config.settings.production
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
