@@ -10,13 +10,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from clinic import admin as clinic_admin
+from clinic.admin_lists import LargeListMixin
 from clinic.admin_scoping import (
     ClinicScopedAdminMixin,
     ReadOnlyAdminMixin,
@@ -132,25 +132,12 @@ class PerformedTestInline(
         return _by_side(results, obj.test.unit) or "—"
 
 
-class SessionChangeList(ChangeList):
-    """The session list, with the tests of its page's rows in one more query.
-
-    The test count and the timed minutes are read from them, so the list never
-    counts tests with a GROUP BY over every session; the change page, the
-    actions and the counts get the sessions without them.
-    """
-
-    def get_queryset(
-        self, request: HttpRequest, exclude_parameters: list[str] | None = None
-    ) -> QuerySet[TestSession]:
-        return (
-            super().get_queryset(request, exclude_parameters).prefetch_related("tests")
-        )
-
-
 @admin.register(TestSession)
 class TestSessionAdmin(
-    clinic_admin.PatientColumnsMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+    LargeListMixin,
+    clinic_admin.PatientColumnsMixin,
+    ClinicScopedAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "date_of_service",
@@ -163,12 +150,9 @@ class TestSessionAdmin(
         "timed_minutes",
     ]
     # The patient is found by search (a link may still filter on
-    # patient__id__exact): a patient filter listed every patient with a session,
-    # and a date hierarchy, facets and the full count each read every session of
-    # the clinic on every request (docs/scaling.md).
+    # patient__id__exact): a patient filter listed every patient with a
+    # session, as a date hierarchy would every date (clinic.admin_lists).
     list_filter = ["started_at", ClinicianFilter, "status", "discipline"]
-    show_facets = admin.ShowFacets.NEVER
-    show_full_result_count = False
     search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
     search_help_text = "Patient first or last name, or MRN."
     list_select_related = ["patient", "clinician__user"]
@@ -198,8 +182,10 @@ class TestSessionAdmin(
         "updated_at",
     ]
 
-    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type:
-        return SessionChangeList
+    def list_queryset(self, queryset: QuerySet[TestSession]) -> QuerySet[TestSession]:
+        # The test count and timed minutes columns read the page's tests: one
+        # query for 50 sessions, never a GROUP BY over all of them.
+        return queryset.prefetch_related("tests")
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: object

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
 
 from clinic import admin as clinic_admin
+from clinic.admin_lists import LargeListMixin
 from clinic.admin_scoping import (
     ClinicRelatedFieldListFilter,
     ClinicScopedAdminMixin,
@@ -135,6 +136,7 @@ class PatientAdmin(clinic_admin.PatientAdmin):
 
 @admin.register(BillingDecision)
 class BillingReviewAdmin(
+    LargeListMixin,
     clinic_admin.PatientColumnsMixin,
     ReadOnlyAdminMixin,
     ClinicScopedAdminMixin,
@@ -167,11 +169,7 @@ class BillingReviewAdmin(
         "discipline",
         ("date_of_service", admin.DateFieldListFilter),
     ]
-    # No date hierarchy, facets or full count: each reads every decision of the
-    # clinic on every request (docs/scaling.md). The date filter and the index
-    # on service_start keep a page of 100 at a few rows read.
-    show_facets = admin.ShowFacets.NEVER
-    show_full_result_count = False
+    # No date hierarchy: its links read every decision's date (clinic.admin_lists).
     search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
     list_select_related = ["patient", "payer", "rendering_clinician__user"]
     ordering = ["-service_start"]
@@ -197,6 +195,12 @@ class BillingReviewAdmin(
         "inputs",
     ]
     fields = readonly_fields
+
+    def list_queryset(
+        self, queryset: QuerySet[BillingDecision]
+    ) -> QuerySet[BillingDecision]:
+        # The facts given to the rules are shown on the change page only.
+        return queryset.defer("inputs")
 
     @admin.display(description="lines")
     def lines_table(self, decision: BillingDecision) -> str:
