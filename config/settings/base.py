@@ -52,6 +52,8 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     # Bootstrap's CSS and JS, installed from PyPI (django-bootstrap-static).
     "bootstrap",
+    # Background tasks stored in the database, run by `manage.py db_worker`.
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "clinic",
@@ -148,6 +150,13 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# TASKS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/6.1/topics/tasks/
+# Long work (an export of many notes) is queued in the database and run by
+# `manage.py db_worker`, a process of its own (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # SEALING
 # ------------------------------------------------------------------------------

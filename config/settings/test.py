@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 # creates it once per run), never with a developer's.
 PERFNOTE_SEAL_PKCS12 = BASE_DIR / "var" / "seal" / "test-seal.p12"  # noqa: F405
 PERFNOTE_SEAL_PASSPHRASE = "perfnote-test-seal"  # noqa: S105
+# Tasks run where they are enqueued, so a test sees their effect at once.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
