@@ -17,12 +17,13 @@ the clinic's front office. For each page the table shows p50 and p99 of
 its p50 over the bare view's (``/ping/`` with the same login), and the tables
 of sessions, tests or decisions any of its queries reads by sequential scan
 (EXPLAIN). Then it times a session save by number of draft days
-(bench/save_bench.py, rolled back) and render + seal of the demo note
-(bench/note_bench.py).
+(bench/save_bench.py, rolled back) and render + seal of bench/note_bench.py's
+note with 4, 8 and 32 tests (the last with 4 addenda).
 """
 
 import argparse
 import datetime as dt
+import io
 import os
 import statistics
 import sys
@@ -93,6 +94,7 @@ def main() -> None:
         build(sessions=args.sessions)
         print(f"built in {time.perf_counter() - began:.0f} s")
     measure(runs=args.runs)
+    notes(runs=max(5, args.runs // 3))
 
 
 CLINIC = "Scale Physical Therapy"
@@ -442,6 +444,64 @@ def _sequential_scans(queries: list[dict]) -> list[str]:
             plan = "\n".join(row[0] for row in cursor.fetchall())
             found |= {t for t in SCANNED_TABLES if f"Seq Scan on {t}" in plan}
     return sorted(found)
+
+
+def notes(*, runs: int) -> None:
+    """Print p50 and p99 of render + seal, and the pages, by the note's size."""
+    import copy
+    import tempfile
+
+    from django.conf import settings
+    from pypdf import PdfReader
+
+    from assessments.notes import sealing
+    from assessments.notes.rendering import note_pdf_render
+    from bench.note_bench import note_context
+
+    base = note_context()
+    addendum = {
+        "text": "Right grip trials re-read from the dynamometer log. " * 3,
+        "signature_text": "Electronically signed by Rosa Diaz, PT, DPT",
+        "signer": {"license": "IL 070.012345", "npi": "1457382910"},
+    }
+    print("\n| note | render + seal p50 ms | p99 ms | pages |")
+    print("| --- | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as folder:
+        if not Path(settings.PERFNOTE_SEAL_PKCS12).exists():
+            settings.PERFNOTE_SEAL_PKCS12 = sealing.seal_certificate_create(
+                path=Path(folder) / "scale-seal.p12",
+                passphrase=settings.PERFNOTE_SEAL_PASSPHRASE,
+                common_name="Perfnote scale bench seal",
+            )
+        for count, addenda in ((4, 0), (8, 0), (32, 4)):
+            context = copy.deepcopy(base)
+            context["tests"] = [
+                {
+                    **copy.deepcopy(base["tests"][n % len(base["tests"])]),
+                    "number": n + 1,
+                }
+                for n in range(count)
+            ]
+
+            def sealed(context: dict = context, addenda: int = addenda) -> bytes:
+                pdf = note_pdf_render(
+                    context=context, addenda=[addendum] * addenda, document_id="PN-1"
+                )
+                return sealing.seal_pdf(pdf, signer_name="Rosa Diaz", reason="bench")
+
+            pdf, timings = sealed(), []
+            for _ in range(runs):
+                began = time.perf_counter()
+                sealed()
+                timings.append((time.perf_counter() - began) * 1000)
+            timings.sort()
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            label = f"{count} tests" + (f", {addenda} addenda" if addenda else "")
+            print(
+                f"| {label} | {statistics.median(timings):.0f} | "
+                f"{timings[-1]:.0f} | {pages} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
