@@ -14,7 +14,8 @@ Pages run in this process through Django's test client with DEBUG off (the
 production template loaders and middleware), signed in as a clinician or as
 the clinic's front office. For each page the table shows p50 and p99 of
 ``--runs`` requests after two warm-up ones, the queries one request makes,
-its p50 over the bare view's (``/ping/`` with the same login), and the tables
+its p50 over the bare view's (``/ping/`` with the same login, asked before
+each request of the page), and the tables
 of sessions, tests or decisions any of its queries reads by sequential scan
 (EXPLAIN). Then it times a session save by number of draft days
 (bench/save_bench.py, rolled back) and render + seal of bench/note_bench.py's
@@ -386,7 +387,6 @@ def measure(*, runs: int) -> None:
         ),
         ("admin decisions, search", "front office", decisions, {"q": "Scale0042"}),
     ]
-    bare = {}
     print(
         f"\n{Patient.objects.filter(clinic=clinic).count():,} patients, "
         f"{heavy.sessions.model.objects.filter(patient__clinic=clinic).count():,} sessions, "
@@ -395,12 +395,11 @@ def measure(*, runs: int) -> None:
     print("| page | p50 ms | p99 ms | queries | × bare | seq scans |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
     for label, who, url, params in pages:
-        p50, p99, queries = _timed(clients[who], url, params, runs)
-        bare.setdefault(who, p50)
+        p50, p99, queries, bare = _timed(clients[who], url, params, runs)
         scans = _sequential_scans(queries)
         print(
             f"| {label} | {p50:.1f} | {p99:.1f} | {len(queries)} | "
-            f"{p50 / bare[who]:.1f} | {', '.join(scans) or '—'} |",
+            f"{p50 / bare:.1f} | {', '.join(scans) or '—'} |",
             flush=True,
         )
     print("\n| draft days | save p50 ms | save p90 ms | queries |")
@@ -413,12 +412,19 @@ def measure(*, runs: int) -> None:
 
 
 def _timed(client: object, url: str, params: dict, runs: int) -> tuple:
-    """Return p50 and p99 ms of GET url, and the queries of the last request."""
+    """Return p50 and p99 ms of GET url, the queries of the last request, and
+    the p50 of /ping/ by the same client, asked just before each request so
+    that a busy machine slows both alike."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
 
-    timings = []
+    timings, bare = [], []
     for run in range(runs + 2):
+        began = time.perf_counter()
+        client.get(reverse("ping"))
+        if run >= 2:
+            bare.append((time.perf_counter() - began) * 1000)
         began = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
@@ -428,7 +434,12 @@ def _timed(client: object, url: str, params: dict, runs: int) -> tuple:
             timings.append((time.perf_counter() - began) * 1000)
     timings.sort()
     p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-    return statistics.median(timings), p99, queries.captured_queries
+    return (
+        statistics.median(timings),
+        p99,
+        queries.captured_queries,
+        statistics.median(bare),
+    )
 
 
 def _sequential_scans(queries: list[dict]) -> list[str]:
