@@ -169,7 +169,8 @@ def build(*, sessions: int) -> None:
             _insert(plan[start : start + BATCH], decision, tests, payer)
         print(f"  {min(start + BATCH, len(plan)):,} sessions", flush=True)
     with transaction.atomic(), connection.cursor() as cursor:
-        # Sign nine sessions in ten, as the signing service leaves them.
+        # Sign nine sessions in ten: the status and signer columns only, no
+        # sealed note (the pages read those columns, not the PDF).
         cursor.execute(
             "UPDATE assessments_testsession SET status = 'signed', "
             "signed_at = ended_at, signed_by_id = clinician_id "
