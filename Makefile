@@ -9,13 +9,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format bench
+.PHONY: run serve test install lint format bench
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py create_seal_certificate --common-name "Riverside Physical Therapy" --organization "Riverside Physical Therapy"
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	@# The task worker (exports of many notes) runs beside the server and stops with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker' EXIT; \
+		$(BIN)/python manage.py runserver $(HOST)
+
+# Production settings against DATABASE_URL behind gunicorn (gunicorn.conf.py);
+# the environment must name DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+# DATABASE_URL and the seal (.env.example). Run `manage.py db_worker` beside
+# it, as a service of its own, for background tasks (README, Production).
+serve: export DJANGO_SETTINGS_MODULE = config.settings.production
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from clinic.access import get_in_users_clinic
 
-from .models import PlanOfCare, TestSession
+from .models import NoteExport, PlanOfCare, TestSession
 
 
 def access_session_by_uuid(
@@ -33,4 +33,20 @@ def access_plan_by_uuid(
         user=user,
         uuid=plan_uuid,
         missing="No such plan of care.",
+    )
+
+
+def access_note_export_by_uuid(
+    *, user: AbstractBaseUser | AnonymousUser, export_uuid: UUID
+) -> NoteExport:
+    """Return the export if this user asked for it in their clinic, else Http404.
+
+    An export holds many patients' notes, so only the person who asked for it
+    may watch it or take it, not everyone of the clinic.
+    """
+    return get_in_users_clinic(
+        NoteExport.objects.filter(requested_by_id=user.pk),
+        user=user,
+        uuid=export_uuid,
+        missing="No such export.",
     )

@@ -125,7 +125,24 @@ class TestSession(models.Model):
                 name="session_signed_fields_match_status",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "-started_at"])]
+        indexes = [
+            models.Index(fields=["patient", "-started_at"]),
+            # The admin's session list: a page read off this index newest
+            # first (then by id, as the admin makes its order total), and its
+            # count from the columns it filters on, never from the table. Key
+            # columns, not INCLUDE, so that SQLite builds the same index.
+            models.Index(
+                fields=[
+                    "-started_at",
+                    "-id",
+                    "patient",
+                    "status",
+                    "discipline",
+                    "clinician",
+                ],
+                name="session_newest_first",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} — {self.started_at:%Y-%m-%d}"
@@ -384,6 +401,56 @@ class NoteAccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.note_version} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class NoteExport(models.Model):
+    """A zip of many sealed notes, built in the background for the user who asked.
+
+    The admin's "Export ... in the background" action stores the selection
+    (the sessions' ids, however many "Select all" picked) and queues
+    assessments.tasks.note_export_build; the worker counts the notes written in
+    ``done`` so the export's page can show a progress bar, then stores the zip
+    in ``archive`` for that user to download.
+    """
+
+    clinic_lookup = "clinic"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(
+        "clinic.Clinic", on_delete=models.PROTECT, related_name="note_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    session_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=7, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    archive = models.FileField(upload_to="note-exports/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.total} note(s), {self.get_status_display().lower()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:note-export", args=[self.uuid])
+
+    @property
+    def percent(self) -> int:
+        """How far the worker is, 0-100, for the progress bar."""
+        return 100 * self.done // self.total if self.total else 100
 
 
 class PlanOfCare(models.Model):

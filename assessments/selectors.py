@@ -4,7 +4,7 @@ import zoneinfo
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from billing import rules
 from billing.models import BillingDecision, Coverage
@@ -165,16 +165,20 @@ def _plan_facts(plan: PlanOfCare | None) -> rules.PlanFacts | None:
 def patient_list(*, clinic: Clinic, search: str = "") -> QuerySet[Patient]:
     """Return the clinic's patients matching a name or MRN, with their session counts.
 
-    Annotations keep the list page at a fixed number of queries however many
-    patients and sessions there are.
+    The counts are correlated subqueries, not a GROUP BY: the database works
+    them out for the page's rows only, through the (patient, started_at)
+    index, so the page costs the same however many sessions the clinic holds.
     """
+    sessions = TestSession.objects.filter(patient=OuterRef("pk"))
     patients = (
         Patient.objects.filter(clinic=clinic)
         .select_related("coverage__payer")
         .annotate(
-            session_count=Count("sessions"), last_session_at=Max("sessions__started_at")
+            session_count=_count_of(sessions),
+            last_session_at=Subquery(
+                sessions.order_by("-started_at").values("started_at")[:1]
+            ),
         )
-        # A GROUP BY query ignores Meta.ordering, so the order is spelled out.
         .order_by("last_name", "first_name", "pk")
     )
     for term in search.split():
@@ -187,9 +191,21 @@ def patient_list(*, clinic: Clinic, search: str = "") -> QuerySet[Patient]:
 
 
 def patient_sessions(*, patient: Patient) -> QuerySet[TestSession]:
-    """Return the patient's sessions, newest first, ready for the chart's table."""
+    """Return the patient's sessions, newest first, ready for the chart's table.
+
+    The test count is a subquery so that a page of the chart counts the tests
+    of its own sessions only.
+    """
     return patient.sessions.select_related("clinician__user").annotate(
-        test_count=Count("tests")
+        test_count=_count_of(PerformedTest.objects.filter(session=OuterRef("pk")))
+    )
+
+
+def _count_of(rows: QuerySet) -> Subquery:
+    """Return a correlated ``SELECT COUNT(*)`` of ``rows``, which filter on an OuterRef."""
+    return Subquery(
+        rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
+        output_field=IntegerField(),
     )
 
 

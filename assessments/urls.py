@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import notes, patients, plans, sessions
+from .views import exports, notes, patients, plans, sessions
 
 app_name = "assessments"
 urlpatterns = [
@@ -55,5 +55,15 @@ urlpatterns = [
         "sessions/<uuid:session_uuid>/notes/<int:number>.pdf",
         notes.note_download_view,
         name="note-download",
+    ),
+    path(
+        "exports/<uuid:export_uuid>/",
+        exports.note_export_view,
+        name="note-export",
+    ),
+    path(
+        "exports/<uuid:export_uuid>/notes.zip",
+        exports.note_export_download_view,
+        name="note-export-download",
     ),
 ]

@@ -38,12 +38,17 @@ def main(drafts: int) -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        _measure(drafts)
+        median, p90, queries = save_timings(drafts)
+        print(
+            f"{connection.vendor}, {drafts} drafts: one save median {median:6.1f} ms, "
+            f"p90 {p90:6.1f} ms, {queries} queries"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def _measure(drafts: int) -> None:
+def save_timings(drafts: int) -> tuple[float, float, int]:
+    """Return the median and p90 ms of one save, and its queries (bench/scale.py too)."""
     from assessments.selectors import session_input_get
     from assessments.services import session_billing_refresh, session_update
     from tests.factories import (
@@ -81,11 +86,10 @@ def _measure(drafts: int) -> None:
         if run >= WARM_UP:
             timings.append(elapsed)
     timings.sort()
-    print(
-        f"{connection.vendor}, {drafts} drafts: one save median "
-        f"{statistics.median(timings):6.1f} ms, p90 "
-        f"{timings[int(len(timings) * 0.9) - 1]:6.1f} ms, "
-        f"{len(queries)} queries"
+    return (
+        statistics.median(timings),
+        timings[int(len(timings) * 0.9) - 1],
+        len(queries),
     )
 
 

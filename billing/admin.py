@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clinic import admin as clinic_admin
+from clinic.admin_lists import LargeListMixin
 from clinic.admin_scoping import (
+    ClinicRelatedFieldListFilter,
     ClinicScopedAdminMixin,
     ReadOnlyAdminMixin,
     scope_to_clinic,
@@ -153,6 +155,7 @@ class PatientAdmin(clinic_admin.PatientAdmin):
 
 @admin.register(BillingDecision)
 class BillingReviewAdmin(
+    LargeListMixin,
     clinic_admin.PatientColumnsMixin,
     ReadOnlyAdminMixin,
     ClinicScopedAdminMixin,
@@ -180,13 +183,13 @@ class BillingReviewAdmin(
     list_filter = [
         "qualifies",
         "has_blocking_findings",
-        ("payer", admin.RelatedOnlyFieldListFilter),
-        ("rendering_clinician", admin.RelatedOnlyFieldListFilter),
+        ("payer", ClinicRelatedFieldListFilter),
+        ("rendering_clinician", ClinicRelatedFieldListFilter),
         "status",
         "discipline",
         ("date_of_service", admin.DateFieldListFilter),
     ]
-    date_hierarchy = "date_of_service"
+    # No date hierarchy: its links read every decision's date (clinic.admin_lists).
     search_fields = ["patient__first_name", "patient__last_name", "patient__mrn"]
     list_select_related = ["patient", "payer", "rendering_clinician__user", "claim"]
     ordering = ["-service_start"]
@@ -211,6 +214,12 @@ class BillingReviewAdmin(
         "inputs",
     ]
     fields = readonly_fields
+
+    def list_queryset(
+        self, queryset: QuerySet[BillingDecision]
+    ) -> QuerySet[BillingDecision]:
+        # The facts given to the rules are shown on the change page only.
+        return queryset.defer("inputs")
 
     @admin.display(description="lines")
     def lines_table(self, decision: BillingDecision) -> str:

@@ -353,6 +353,25 @@ class BillingDecision(models.Model):
         indexes = [
             models.Index(fields=["patient", "service_start"]),
             models.Index(fields=["patient", "date_of_service", "discipline"]),
+            # The billing review list: a page read off this index newest first
+            # (then by id, as the admin makes its order total), and its count
+            # from the columns it filters on, never from the wide table of JSON
+            # facts. Key columns, not INCLUDE, so that SQLite builds the same.
+            models.Index(
+                fields=[
+                    "-service_start",
+                    "-id",
+                    "patient",
+                    "qualifies",
+                    "has_blocking_findings",
+                    "payer",
+                    "rendering_clinician",
+                    "status",
+                    "discipline",
+                    "date_of_service",
+                ],
+                name="decision_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,11 +9,12 @@ class attribute (``"patient__clinic"`` on a session, ``"pk"`` on the clinic
 itself), so this module knows no model of any other app.
 """
 
+from django.contrib import admin
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
-from django.db.models import ForeignKey, Model, QuerySet
+from django.db.models import Field, ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -65,6 +66,36 @@ class ClinicScopedAdminMixin:
             # selected rather than behind a blank "---------".
             kwargs.setdefault("empty_label", None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ClinicRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A foreign-key filter offering the related rows of the user's clinic.
+
+    Django's RelatedOnlyFieldListFilter finds its choices with a DISTINCT over
+    every listed row (every decision of the clinic); a clinic's payers or
+    clinicians are a small table of their own, so this reads that instead.
+    The row's required foreign keys are loaded with it, as its label may name
+    them (a clinician's label is its user's name).
+    """
+
+    def field_choices(
+        self, field: Field, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[object, str]]:
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        model = field.related_model
+        rows = model._default_manager.select_related(
+            *(
+                f.name
+                for f in model._meta.concrete_fields
+                if f.is_relation and not f.null
+            )
+        )
+        if ordering:
+            rows = rows.order_by(*ordering)
+        return [
+            (row.pk, str(row))
+            for row in scope_to_clinic(queryset=rows, user=request.user)
+        ]
 
 
 class ReadOnlyAdminMixin:

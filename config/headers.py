@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 # Perfnote uses no camera, microphone, location, payment or USB: no page, and
 # nothing injected into one, may ask for them.
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "interest-cohort=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
 

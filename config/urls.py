@@ -9,6 +9,8 @@ from django.views.generic import RedirectView
 from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
 
+from .views import ping_view
+
 urlpatterns = [
     path(
         "", RedirectView.as_view(pattern_name="assessments:patient-list"), name="home"
@@ -23,6 +25,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("verify/", verify_view, name="verify"),
+    path("ping/", ping_view, name="ping"),
     path("", include("assessments.urls", namespace="assessments")),
 ]
 

@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checklist and demand their secrets."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -90,3 +91,22 @@ def test_pages_carry_a_strict_csp_and_a_permissions_policy(client, db):
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_pages_have_no_inline_script_or_style_the_csp_would_block():
+    """The CSP allows no inline code, so no page template may carry any.
+
+    The PDF note's template is rendered by WeasyPrint, never by a browser.
+    """
+    offenders = []
+    for template in sorted((BASE_DIR / "templates").rglob("*.html")):
+        if "pdf" in template.parts:
+            continue
+        text = template.read_text()
+        for marker in (' style="', "<style", " onclick=", " onchange=", " onload="):
+            if marker in text:
+                offenders.append(f"{template.name}: {marker.strip()}")
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            if "src=" not in tag and "application/json" not in tag:
+                offenders.append(f"{template.name}: {tag}")
+    assert offenders == []

@@ -12,6 +12,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
@@ -19,7 +20,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from assessments.models import PlanOfCare, TestSession
+from assessments.models import NoteExport, PlanOfCare, TestSession
+from assessments.notes.export import note_export_start
 from billing.claim_files import claims_export
 from billing.models import Claim, ClaimExport
 from clinic.models import Clinic, Patient
@@ -71,7 +73,13 @@ def demo(django_db_setup, django_db_blocker):
     """The demo data, with every clinic's claims exported once."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
-        for clinic in Clinic.objects.all():
+        for clinic, username in ((RIVERSIDE, "admin"), (LAKESIDE, "lakeside-pt")):
+            clinic = Clinic.objects.get(name=clinic)
+            note_export_start(
+                user=get_user_model().objects.get(username=username),
+                clinic=clinic,
+                sessions=TestSession.objects.filter(patient__clinic=clinic),
+            )
             claims_export(
                 claims=Claim.objects.filter(patient__clinic=clinic),
                 fmt="csv",
@@ -93,7 +101,9 @@ def _rows_of(clinic_name):
         .first()
     )
     export = ClaimExport.objects.filter(claims__patient__clinic=clinic).first()
+    notes = NoteExport.objects.filter(clinic=clinic).first()
     return {
+        "export_uuid": notes.uuid if notes else None,
         "patient_uuid": session.patient.uuid,
         "session_uuid": session.uuid,
         "plan_uuid": PlanOfCare.objects.filter(patient__clinic=clinic).first().uuid,
@@ -144,6 +154,8 @@ def _url(route, rows):
                 return None
     if "app_label" in route.kwargs:
         values["app_label"] = "billing"
+    if any(values.get(name, "") is None for name in route.kwargs):
+        return None
     path = route.template
     for name in route.kwargs:
         path = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), path, count=1)
@@ -175,8 +187,6 @@ def _markers(clinic_name):
 def _client(role):
     client = Client()
     if ROLES[role] is not None:
-        from django.contrib.auth import get_user_model
-
         client.force_login(get_user_model().objects.get(username=role))
     return client
 

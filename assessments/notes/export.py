@@ -1,14 +1,20 @@
 """Hand sealed notes to a payer: the latest version of each signed session's note."""
 
-import io
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files import File
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.tasks import task
+from django.utils import timezone
 
-from assessments.models import NoteAccessEvent, NoteVersion, TestSession
+from assessments.models import NoteAccessEvent, NoteExport, NoteVersion, TestSession
+from clinic.models import Clinic
 
 
 def latest_note_versions(*, sessions: QuerySet[TestSession]) -> QuerySet[NoteVersion]:
@@ -32,18 +38,128 @@ def latest_note_versions(*, sessions: QuerySet[TestSession]) -> QuerySet[NoteVer
     )
 
 
-def notes_zip(
-    *, versions: Iterable[NoteVersion], user: AbstractBaseUser | None, now: datetime
-) -> bytes:
-    """Return a zip of the versions' PDFs, recording each one as handed out."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for version in versions:
-            archive.writestr(version.filename, bytes(version.pdf))
-            note_access_record(
-                version=version, user=user, action=NoteAccessEvent.Action.ZIP, now=now
+# Versions read, and access events written, per round trip: an export of 1,000
+# notes holds 100 PDFs in memory at a time and makes 10 inserts, not 1,000.
+EXPORT_CHUNK = 100
+
+
+def notes_handed_out(
+    *,
+    versions: QuerySet[NoteVersion],
+    user: AbstractBaseUser | None,
+    action: NoteAccessEvent.Action,
+    now: datetime,
+    detail: str = "",
+) -> Iterator[NoteVersion]:
+    """Yield each version with its PDF, recording that it left the system.
+
+    The versions are read EXPORT_CHUNK at a time (``iterator``: no result
+    cache), so memory stays flat however many notes go out. A version is
+    recorded once the caller has taken it; the records of a chunk go in one
+    insert, and those of the last chunk when the caller stops, even early.
+    """
+    taken: list[NoteAccessEvent] = []
+    try:
+        for version in versions.iterator(chunk_size=EXPORT_CHUNK):
+            yield version
+            taken.append(
+                NoteAccessEvent(
+                    note_version=version,
+                    user=user,
+                    action=action,
+                    at=now,
+                    detail=detail,
+                )
             )
-    return buffer.getvalue()
+            if len(taken) == EXPORT_CHUNK:
+                NoteAccessEvent.objects.bulk_create(taken)
+                taken = []
+    finally:
+        NoteAccessEvent.objects.bulk_create(taken)
+
+
+def notes_zip(
+    *,
+    versions: QuerySet[NoteVersion],
+    user: AbstractBaseUser | None,
+    now: datetime,
+    into: BinaryIO,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a zip of the versions' PDFs into a file, recording each; return how many.
+
+    The zip goes to a file (a temporary one for a download), not to memory.
+    ``progress`` hears the count after each chunk of notes.
+    """
+    count = 0
+    with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for version in notes_handed_out(
+            versions=versions, user=user, action=NoteAccessEvent.Action.ZIP, now=now
+        ):
+            archive.writestr(version.filename, bytes(version.pdf))
+            count += 1
+            if progress is not None and count % EXPORT_CHUNK == 0:
+                progress(count)
+    return count
+
+
+def note_export_start(
+    *, user: AbstractBaseUser, clinic: Clinic, sessions: QuerySet[TestSession]
+) -> NoteExport:
+    """Store the selection and queue its zip for the worker, once this commits.
+
+    The ids are stored rather than the filter, so the export holds exactly the
+    notes selected, whatever is signed or recorded while it waits.
+    """
+    ids = list(
+        sessions.filter(status=TestSession.Status.SIGNED).values_list("pk", flat=True)
+    )
+    export = NoteExport.objects.create(
+        clinic=clinic,
+        requested_by=user,
+        session_ids=ids,
+        total=latest_note_versions(
+            sessions=TestSession.objects.filter(pk__in=ids)
+        ).count(),
+    )
+    transaction.on_commit(lambda: note_export_build.enqueue(export_id=export.pk))
+    return export
+
+
+@task()
+def note_export_build(*, export_id: int) -> int:
+    """Build an export's zip in the worker, counting notes as they go; return how many.
+
+    Each count is saved as it happens (the worker runs outside a transaction),
+    so the export's page shows it; a failure marks the export failed.
+    """
+    export = NoteExport.objects.get(pk=export_id)
+    exports = NoteExport.objects.filter(pk=export_id)
+    exports.update(status=NoteExport.Status.RUNNING)
+    versions = latest_note_versions(
+        sessions=TestSession.objects.filter(pk__in=export.session_ids)
+    )
+    try:
+        with tempfile.TemporaryFile() as spool:
+            done = notes_zip(
+                versions=versions,
+                user=export.requested_by,
+                now=timezone.now(),
+                into=spool,
+                progress=lambda count: exports.update(done=count),
+            )
+            spool.seek(0)
+            export.archive.save(f"notes-{export.uuid}.zip", File(spool), save=False)
+    except Exception:
+        exports.update(status=NoteExport.Status.FAILED, finished_at=timezone.now())
+        raise
+    exports.update(
+        archive=export.archive.name,
+        done=done,
+        status=NoteExport.Status.DONE,
+        finished_at=timezone.now(),
+    )
+    return done
 
 
 def note_access_record(

@@ -20,6 +20,7 @@ from ..services import patient_chart_save
 from .pages import entry_page
 
 PATIENTS_PER_PAGE = 50
+SESSIONS_PER_PAGE = 50
 
 
 def patient_list_view(request: HttpRequest) -> HttpResponse:
@@ -58,13 +59,14 @@ def patient_form_view(
 
 def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
+    sessions = Paginator(patient_sessions(patient=patient), SESSIONS_PER_PAGE)
     return render(
         request,
         "assessments/patient_detail.html",
         {
             "patient": patient,
             "coverage": patient_coverage(patient=patient),
-            "sessions": patient_sessions(patient=patient),
+            "sessions": sessions.get_page(request.GET.get("page")),
             "diagnoses": patient.diagnoses.all(),
             "plans": patient_plans(patient=patient),
         },

@@ -21,3 +21,5 @@ PERFNOTE_SEAL_PASSPHRASE = "perfnote-test-seal"  # noqa: S105
 STORAGES["default"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.InMemoryStorage"
 }
+# Tasks run where they are enqueued, so a test sees their effect at once.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
 from assessments.services import session_billing_refresh
+from assessments.views.patients import SESSIONS_PER_PAGE
 from billing.models import COVERAGE_ENDS_BEFORE_START, Coverage, Payer
 from clinic.forms import MAX_DIAGNOSES
 from clinic.models import (
@@ -298,8 +299,9 @@ def test_patient_list_query_count_does_not_grow_with_patients(
         PerformedTestFactory(session=session)
 
     # when
-    # session, user, clinician, clinic, savepoint, count, patients, release savepoint
-    with django_assert_num_queries(8):
+    # session, user (with clinician and clinic), savepoint, count, patients
+    # (with their session counts), release savepoint
+    with django_assert_num_queries(6):
         response = clinician_client.get(reverse("assessments:patient-list"))
 
     # then
@@ -366,7 +368,7 @@ def test_clinic_admin_sees_the_patient_without_a_new_session_button(
 def test_patient_detail_query_count_does_not_grow_with_sessions(
     clinician_client, clinic, patient, django_assert_num_queries, session_count
 ):
-    """The chart costs the same eleven queries whatever the number of sessions."""
+    """The chart costs the same ten queries whatever the number of sessions."""
     # given
     DiagnosisFactory(patient=patient)
     for _ in range(session_count):
@@ -375,10 +377,10 @@ def test_patient_detail_query_count_does_not_grow_with_sessions(
         PerformedTestFactory.create_batch(2, session=session)
 
     # when
-    # session, user, clinician, clinic, savepoint, patient, coverage, diagnoses,
-    # plans of care (with their goal counts), sessions (with their test counts),
-    # release savepoint
-    with django_assert_num_queries(11):
+    # session, user (with clinician and clinic), savepoint, patient, coverage,
+    # diagnoses, plans of care (with their goal counts), session count, a page
+    # of sessions (with their test counts), release savepoint
+    with django_assert_num_queries(10):
         response = clinician_client.get(
             reverse("assessments:patient-detail", args=[patient.uuid])
         )
@@ -388,6 +390,32 @@ def test_patient_detail_query_count_does_not_grow_with_sessions(
     assert response.content.decode().count('<td class="text-end">2</td>') == (
         session_count
     )
+
+
+def test_patient_detail_pages_its_sessions_newest_first(
+    clinician_client, clinic, patient
+):
+    """A chart shows 50 sessions a page, so a patient with 1,000 loads as fast."""
+    # given
+    first = dt.datetime(2025, 1, 1, 15, 0, tzinfo=dt.UTC)
+    sessions = [
+        TestSessionFactory(
+            patient=patient,
+            clinician__clinic=clinic,
+            started_at=first + dt.timedelta(days=day),
+        )
+        for day in range(SESSIONS_PER_PAGE + 1)
+    ]
+    url = reverse("assessments:patient-detail", args=[patient.uuid])
+
+    # when
+    page_one = clinician_client.get(url)
+    page_two = clinician_client.get(url, {"page": 2})
+
+    # then
+    assert list(page_one.context["sessions"]) == sessions[:0:-1]
+    assert list(page_two.context["sessions"]) == [sessions[0]]
+    assert "Page 1 of 2 · 51 sessions" in page_one.content.decode()
 
 
 # --- create a patient --------------------------------------------------------------

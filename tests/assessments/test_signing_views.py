@@ -9,14 +9,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from assessments.forms import UPLOAD_TOO_LARGE
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
-from assessments.notes import signing
+from assessments.notes import export, signing
 from billing.services import CoverageInput, coverage_save
 from clinic.services import clinic_admin_group_ensure
-from tests.factories import DEFAULT_PASSWORD, PayerFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    PayerFactory,
+    PerformedTestFactory,
+    TestSessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +31,20 @@ NOW = dt.datetime(2026, 11, 20, 18, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def signed_version(session, clinician):
+    return signing.session_sign(
+        session=session, clinician=clinician, password=DEFAULT_PASSWORD, now=NOW
+    )
+
+
+@pytest.fixture
+def second_signed_version(patient, clinician):
+    """Another signed note of the same patient, a week before the first."""
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=timezone.now() - dt.timedelta(days=8),
+    )
+    PerformedTestFactory(session=session)
     return signing.session_sign(
         session=session, clinician=clinician, password=DEFAULT_PASSWORD, now=NOW
     )
@@ -202,6 +222,24 @@ def test_export_notes_writes_latest_versions(signed_version, session, tmp_path):
     assert NoteAccessEvent.objects.get().action == "export"
 
 
+def test_export_notes_records_every_note_a_chunk_at_a_time(
+    signed_version, second_signed_version, session, tmp_path, monkeypatch
+):
+    """A chunk of notes in memory, its access records in one insert, the rest at the end."""
+    # given chunks of one note, so both the full-chunk and the last insert run
+    monkeypatch.setattr(export, "EXPORT_CHUNK", 1)
+
+    # when
+    call_command("export_notes", "--out", str(tmp_path), "--mrn", session.patient.mrn)
+
+    # then
+    assert len(list(tmp_path.iterdir())) == 2
+    assert set(NoteAccessEvent.objects.values_list("note_version", flat=True)) == {
+        signed_version.pk,
+        second_signed_version.pk,
+    }
+
+
 def test_export_notes_filters_out_other_payers(signed_version, tmp_path):
     call_command("export_notes", "--out", str(tmp_path), "--payer", "Nobody Health")
 
@@ -230,6 +268,36 @@ def test_export_notes_selects_the_payer_the_note_was_billed_to(
     assert list((tmp_path / "acme").iterdir()) == []
 
 
+def test_admin_zip_selects_across_the_filter(
+    client, clinic_admin, signed_version, second_signed_version, session
+):
+    """With "select all" the form sends no ids: the action zips the whole filter."""
+    # given
+    user = clinic_admin.user
+    user.is_staff = True
+    user.save()
+    user.groups.add(clinic_admin_group_ensure())
+    client.force_login(user)
+
+    # when the first page's box and "select all" are ticked
+    response = client.post(
+        reverse("admin:assessments_testsession_changelist"),
+        {
+            "action": "download_notes_zip",
+            "select_across": "1",
+            "_selected_action": [session.pk],
+        },
+    )
+
+    # then
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == sorted(
+        f"{version.document_id}.pdf"
+        for version in (signed_version, second_signed_version)
+    )
+    assert NoteAccessEvent.objects.filter(user=user).count() == 2
+
+
 def test_admin_zip_of_selected_notes(client, clinic_admin, signed_version, session):
     user = clinic_admin.user
     user.is_staff = True
@@ -243,7 +311,10 @@ def test_admin_zip_of_selected_notes(client, clinic_admin, signed_version, sessi
     )
 
     assert response.status_code == HTTPStatus.OK
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="perfnote-notes.zip"'
+    )
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert archive.namelist() == [f"{signed_version.document_id}.pdf"]
     assert archive.read(archive.namelist()[0]) == bytes(signed_version.pdf)
     assert NoteAccessEvent.objects.get().user == user

@@ -5,6 +5,7 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -223,8 +224,50 @@ def test_list_query_count_does_not_grow(front_office_client, clinic):
             start=START - dt.timedelta(days=day),
         )
 
-    # then the list issues the same number of queries
-    assert count_queries() == one
+    # then the list issues the same number of queries: session, user,
+    # savepoint, two permission reads, the payer and clinician filters, the
+    # count, the page, release
+    assert count_queries() == one == 10
+
+
+def test_list_never_reads_every_decision(front_office_client, session):
+    """No date hierarchy, facets, full count or DISTINCT filters: each scans them all."""
+    # when
+    response = front_office_client.get(CHANGELIST)
+
+    # then
+    model_admin = response.context["cl"].model_admin
+    assert model_admin.date_hierarchy is None
+    assert model_admin.show_full_result_count is False
+    assert not [
+        f
+        for f in model_admin.list_filter
+        if isinstance(f, tuple) and f[1] is admin.RelatedOnlyFieldListFilter
+    ]
+
+
+def test_list_order_has_its_index():
+    """The list reads its newest rows and its count off this index (migration 0003)."""
+    # when
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "billing_billingdecision"
+        )
+
+    # then
+    assert constraints["decision_newest_first"]["columns"] == [
+        "service_start",
+        "id",
+        # every filter's column, so the count reads the index, not the table
+        "patient_id",
+        "qualifies",
+        "has_blocking_findings",
+        "payer_id",
+        "rendering_clinician_id",
+        "status",
+        "discipline",
+        "date_of_service",
+    ]
 
 
 def test_decisions_are_read_only(front_office_client, session):

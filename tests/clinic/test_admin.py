@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 from decimal import Decimal
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -656,7 +657,7 @@ def test_session_list_shows_counts_and_minutes(front_office_client, session):
     # then
     (row,) = _rows(response)
     admin = response.context["cl"].model_admin
-    assert row.test_count == 1
+    assert admin.test_count(row) == 1
     assert admin.timed_minutes(row) == 10
     assert admin.mrn(row) == session.patient.mrn
 
@@ -775,8 +776,64 @@ def test_session_list_queries_do_not_grow_with_sessions(
     # when fourteen more sessions exist
     _sessions(clinic, 14)
 
-    # then the list costs the same
-    assert _queries(front_office_client, SESSIONS) == one
+    # then the list costs the same: session, user, savepoint, two permission
+    # reads, the clinician filter, the count, the page, its tests, release
+    assert _queries(front_office_client, SESSIONS) == one == 10
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status__exact": "draft"},
+        {"discipline__exact": "PT"},
+        {"started_at__gte": "2026-01-01 00:00:00+00:00"},
+        {"q": "Smith"},
+    ],
+)
+def test_filtered_session_list_costs_the_same(front_office_client, clinic, query):
+    # given
+    _sessions(clinic, 3)
+
+    # when
+    url = f"{SESSIONS}?{urlencode(query)}"
+
+    # then: a search of nothing found skips the tests' query
+    assert _queries(front_office_client, url) <= 10
+
+
+def test_session_list_never_reads_every_session(front_office_client, clinic):
+    """No date hierarchy, patient filter, facets or full count: each scans them all."""
+    # given
+    _sessions(clinic, 2)
+
+    # when
+    response = front_office_client.get(SESSIONS)
+
+    # then
+    model_admin = response.context["cl"].model_admin
+    assert model_admin.date_hierarchy is None
+    assert model_admin.show_full_result_count is False
+    assert not [f for f in model_admin.list_filter if isinstance(f, tuple)]
+
+
+def test_session_list_order_has_its_index():
+    """The list reads its newest rows and its count off this index (migration 0006)."""
+    # when
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "assessments_testsession"
+        )
+
+    # then
+    assert constraints["session_newest_first"]["columns"] == [
+        "started_at",
+        "id",
+        # every filter's column, so the count reads the index, not the table
+        "patient_id",
+        "status",
+        "discipline",
+        "clinician_id",
+    ]
 
 
 def test_patient_list_queries_do_not_grow_with_patients(front_office_client, clinic):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from assessments.models import NoteAccessEvent, TestSession
-from assessments.notes.export import latest_note_versions, note_access_record
+from assessments.notes.export import latest_note_versions, notes_handed_out
 
 
 def day(value: str) -> dt.date:
@@ -62,14 +62,13 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         now = timezone.now()
         count = 0
-        for version in latest_note_versions(sessions=sessions):
+        for version in notes_handed_out(
+            versions=latest_note_versions(sessions=sessions),
+            user=None,
+            action=NoteAccessEvent.Action.EXPORT,
+            now=now,
+            detail=f"export_notes --out {out}"[:200],
+        ):
             (out / version.filename).write_bytes(bytes(version.pdf))
-            note_access_record(
-                version=version,
-                user=None,
-                action=NoteAccessEvent.Action.EXPORT,
-                now=now,
-                detail=f"export_notes --out {out}"[:200],
-            )
             count += 1
         self.stdout.write(f"Wrote {count} sealed note(s) to {out}.")

@@ -104,7 +104,7 @@ def unlock(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0005_icd10_u_codes"),
+        ("assessments", "0007_note_export"),
         ("clinic", "0002_icd10_u_codes"),
     ]
 

@@ -1,0 +1,27 @@
+"""Background exports of many notes: watch one build, then download its zip."""
+
+from uuid import UUID
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..access import access_note_export_by_uuid
+from ..models import NoteExport
+
+
+def note_export_view(request: HttpRequest, export_uuid: UUID) -> HttpResponse:
+    """Show the export's progress; the page reloads itself until the zip is ready."""
+    export = access_note_export_by_uuid(user=request.user, export_uuid=export_uuid)
+    return render(request, "assessments/note_export.html", {"export": export})
+
+
+def note_export_download_view(request: HttpRequest, export_uuid: UUID) -> FileResponse:
+    export = access_note_export_by_uuid(user=request.user, export_uuid=export_uuid)
+    if export.status != NoteExport.Status.DONE:
+        raise Http404("This export is not ready.")
+    return FileResponse(
+        export.archive.open("rb"),
+        as_attachment=True,
+        filename="perfnote-notes.zip",
+        content_type="application/zip",
+    )
