@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from assessments import catalog
-from assessments.models import TestSession
+from assessments.models import PerformedTest, TestSession
 from assessments.recording import CLOCK_FORMAT
 from assessments.selectors import (
     TestRow,
@@ -187,7 +187,7 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
     sides = [side for side in _SIDE_ORDER if side in trials] + sorted(
         side for side in trials if side not in _SIDE_ORDER
     )
-    return {
+    entry = {
         "number": number,
         "name": test.name,
         "category": test.category.label,
@@ -197,12 +197,12 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "end": _local(performed.ended_at, zone, CLOCK_FORMAT),
         "minutes": row.minutes,
         "unit": test.unit,
-        "basis": _basis(test, trials),
+        "basis": _basis(performed),
         "trials": [
             {
                 "side": side,
                 "label": _SIDE_LABELS.get(side, side.capitalize()),
-                "values": [str(value) for value in trials[side]],
+                "values": [_trial_text(test, value) for value in trials[side]],
             }
             for side in sides
         ],
@@ -210,7 +210,7 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
             {
                 "side": side,
                 "label": _SIDE_LABELS.get(side, side.capitalize()),
-                "value": _decimal(results.get(side)),
+                "value": _result_text(test, results.get(side)),
                 "unit": test.unit,
             }
             for side in sides
@@ -219,12 +219,80 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "notes": performed.notes.strip(),
         "battery_reason": performed.battery_reason.strip(),
     }
+    return entry | _protocol_details(performed)
 
 
-def _basis(test: catalog.CatalogTest, trials: dict) -> str:
-    """Say how several trials became the result ("best of 3"); "" for one trial."""
-    count = max((len(values) for values in trials.values()), default=0)
-    return _SUMMARY_BASIS[test.summary].format(count=count) if count > 1 else ""
+def _protocol_details(performed: PerformedTest) -> dict:
+    """Return what the protocol recorded besides the trials, only where there is any.
+
+    Item scores with their wording, the conditions by label, the limb symmetry
+    index, the typed values a trial was computed from, the practice trials and
+    the source. A test recorded before these existed gets none of these keys,
+    so its note reads as it did.
+    """
+    if performed.rules_version < catalog.RULES_VERSION:
+        return {}
+    test = performed.test
+    details: dict = {"source": test.source}
+    if test.practice_trials:
+        details["practice"] = f"after {test.practice_trials} practice trials"
+    if performed.item_scores:
+        details["items"] = [
+            {"number": number, "text": item.text, "score": score, "max": item.max_score}
+            for number, (item, score) in enumerate(
+                zip(test.items, performed.item_scores, strict=True), start=1
+            )
+        ]
+    elif performed.total_only:
+        details["total_only"] = TOTAL_ONLY
+    conditions = performed.conditions
+    details["conditions"] = [
+        {"label": condition.label, "value": _condition_text(condition, conditions)}
+        for condition in test.conditions
+        if conditions.get(condition.key)
+    ]
+    entered = performed.details.get("entered") or {}
+    if entered and test.entered is not None:
+        details["entered"] = [
+            {
+                "label": _SIDE_LABELS.get(side, side.capitalize()),
+                "values": ", ".join(values),
+                "what": f"{test.entered.label} ({test.entered.unit})",
+            }
+            for side, values in entered.items()
+        ]
+    lsi = performed.limb_symmetry()
+    if lsi is not None:
+        details["limb_symmetry"] = f"{_decimal(lsi)} %"
+    return details
+
+
+TOTAL_ONLY = "Total recorded alone; item scores not recorded."
+
+
+def _condition_text(condition: catalog.Condition, conditions: dict) -> str:
+    value = conditions[condition.key]
+    return f"{value} {condition.unit}" if condition.unit else value
+
+
+def _trial_text(test: catalog.CatalogTest, value: str) -> str:
+    """Write a stored trial as printed: a muscle grade with a true minus sign."""
+    return test.display(test.value_of(value)) if test.grades else str(value)
+
+
+def _result_text(test: catalog.CatalogTest, value: Decimal | None) -> str:
+    return "" if value is None else test.display(value)
+
+
+def _basis(performed: PerformedTest) -> str:
+    """Say how several trials became the result ("best of 3"); "" for one trial.
+
+    The rule is the one the row was recorded under, so an older result keeps
+    the wording it was signed with.
+    """
+    count = max((len(values) for values in performed.trials.values()), default=0)
+    summary = performed.test.summary_for(performed.rules_version)
+    return _SUMMARY_BASIS[summary].format(count=count) if count > 1 else ""
 
 
 def _billing(decision: BillingDecision | None, payer: Payer | None) -> dict | None:

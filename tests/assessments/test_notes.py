@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from assessments import catalog
+
 from assessments.models import TestSession
 from assessments.notes.content import (
     ATTESTATION,
@@ -206,7 +208,12 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
     decision = _decide(session)
     # when
     tests = _build(session, decision)["tests"]
-    # then
+    # then: each row also cites its protocol's source (its own test below)
+    codes = [test.catalog_code for test in session.tests.all()]
+    assert [test.pop("source") for test in tests] == [
+        catalog.get(code).source for code in codes
+    ]
+    assert [test.pop("conditions") for test in tests] == [[] for _code in codes]
     assert tests == [
         {
             "number": 1,
@@ -235,14 +242,14 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
             "end": "09:27:30",
             "minutes": 12,
             "unit": "kg",
-            "basis": "best of 3",
+            "basis": "mean of 3",
             "trials": [
                 {"side": "left", "label": "Left", "values": ["22.4", "23.0", "21.8"]},
                 {"side": "right", "label": "Right", "values": ["18.2", "19.6", "19.0"]},
             ],
             "results": [
-                {"side": "left", "label": "Left", "value": "23.0", "unit": "kg"},
-                {"side": "right", "label": "Right", "value": "19.6", "unit": "kg"},
+                {"side": "left", "label": "Left", "value": "22.4", "unit": "kg"},
+                {"side": "right", "label": "Right", "value": "18.9", "unit": "kg"},
             ],
             "has_result": True,
             "notes": "",

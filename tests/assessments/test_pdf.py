@@ -175,12 +175,11 @@ def test_note_prints_every_element_a_payer_needs(note):
         "feet Z91.81 History of falling",
         # tests: name, category, side, start-stop, minutes, trials, result
         "1 Grip strength (Jamar dynamometer) Strength Both 09:04:00 – 09:10:00 6 "
-        "Left: 22.4, 23.0, 21.8 kg Right: 18.2, 19.6, 19.0 kg Left: 23.0 kg "
-        "Right: 19.6 kg best of 3",
+        "Left: 22.4, 23.0, 21.8 kg Right: 18.2, 19.6, 19.0 kg Left: 22.4 kg "
+        "Right: 18.9 kg mean of 3",
         "Note: Right grip limited by pain at the thumb base.",
-        "2 30-second chair stand Endurance / mobility — 09:11:00 – 09:14:00 3 "
-        "9 stands 9 stands",
-        "3 Five times sit-to-stand (5xSTS) Endurance / mobility — "
+        "2 30-second chair stand Strength — 09:11:00 – 09:14:00 3 9 stands 9 stands",
+        "3 Five times sit-to-stand (5xSTS) Strength — "
         "09:15:00 – 09:18:00 3 16.8 s 16.8 s",
         "4 10-metre walk test (gait speed) Endurance / mobility — "
         "09:19:00 – 09:24:00 5 0.82, 0.86 m/s 0.84 m/s mean of 2",
