@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from assessments import catalog
-
 from assessments.models import TestSession
 from assessments.notes.content import (
     ATTESTATION,
