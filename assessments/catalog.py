@@ -1482,7 +1482,16 @@ def script_data() -> dict[str, dict[str, object]]:
             "items": [
                 {"text": item.text, "max": item.max_score} for item in test.items
             ],
-            "conditions": [condition.key for condition in test.conditions],
+            "conditions": [
+                {
+                    "key": condition.key,
+                    "label": condition.label,
+                    "choices": list(condition.choices),
+                    "unit": condition.unit,
+                    "required": condition.required,
+                }
+                for condition in test.conditions
+            ],
             "entered": (
                 {"label": test.entered.label, "unit": test.entered.unit}
                 if test.entered

@@ -19,6 +19,7 @@ from assessments.selectors import (
     TestRow,
     patient_coverage,
     plan_of_care_block,
+    protocol_details,
     session_summary,
 )
 from billing.models import BillingDecision, Payer
@@ -122,6 +123,7 @@ def note_context_build(
             _test_entry(number, row, zone)
             for number, row in enumerate(summary.rows, start=1)
         ],
+        **_hop_battery(summary.hop_battery_lsi),
         "same_day_procedures": [
             {
                 "code": procedure.code,
@@ -219,60 +221,14 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "notes": performed.notes.strip(),
         "battery_reason": performed.battery_reason.strip(),
     }
-    return entry | _protocol_details(performed)
+    return entry | protocol_details(performed)
 
 
-def _protocol_details(performed: PerformedTest) -> dict:
-    """Return what the protocol recorded besides the trials, only where there is any.
-
-    Item scores with their wording, the conditions by label, the limb symmetry
-    index, the typed values a trial was computed from, the practice trials and
-    the source. A test recorded before these existed gets none of these keys,
-    so its note reads as it did.
-    """
-    if performed.rules_version < catalog.RULES_VERSION:
+def _hop_battery(lsi: Decimal | None) -> dict:
+    """Return the hop battery's LSI line, only when the session has one."""
+    if lsi is None:
         return {}
-    test = performed.test
-    details: dict = {"source": test.source}
-    if test.practice_trials:
-        details["practice"] = f"after {test.practice_trials} practice trials"
-    if performed.item_scores:
-        details["items"] = [
-            {"number": number, "text": item.text, "score": score, "max": item.max_score}
-            for number, (item, score) in enumerate(
-                zip(test.items, performed.item_scores, strict=True), start=1
-            )
-        ]
-    elif performed.total_only:
-        details["total_only"] = TOTAL_ONLY
-    conditions = performed.conditions
-    details["conditions"] = [
-        {"label": condition.label, "value": _condition_text(condition, conditions)}
-        for condition in test.conditions
-        if conditions.get(condition.key)
-    ]
-    entered = performed.details.get("entered") or {}
-    if entered and test.entered is not None:
-        details["entered"] = [
-            {
-                "label": _SIDE_LABELS.get(side, side.capitalize()),
-                "values": ", ".join(values),
-                "what": f"{test.entered.label} ({test.entered.unit})",
-            }
-            for side, values in entered.items()
-        ]
-    lsi = performed.limb_symmetry()
-    if lsi is not None:
-        details["limb_symmetry"] = f"{_decimal(lsi)} %"
-    return details
-
-
-TOTAL_ONLY = "Total recorded alone; item scores not recorded."
-
-
-def _condition_text(condition: catalog.Condition, conditions: dict) -> str:
-    value = conditions[condition.key]
-    return f"{value} {condition.unit}" if condition.unit else value
+    return {"hop_battery_lsi": f"{lsi:f} %"}
 
 
 def _trial_text(test: catalog.CatalogTest, value: str) -> str:

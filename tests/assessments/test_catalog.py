@@ -600,7 +600,15 @@ def test_script_data_labels_every_test_with_json_safe_values():
         "routine_measure": False,
         "grades": False,
         "items": [],
-        "conditions": ["handle_position"],
+        "conditions": [
+            {
+                "key": "handle_position",
+                "label": "Jamar handle position",
+                "choices": ["1", "2", "3", "4", "5"],
+                "unit": "",
+                "required": False,
+            }
+        ],
         "entered": None,
     }
     assert data["manual_muscle_test"]["routine_measure"] is True

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
+from assessments import catalog
 from assessments.forms import SKIPPED_TIME
 from assessments.models import PerformedTest, TestSession
 from assessments.recording import (
@@ -348,7 +349,7 @@ def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
         "routine_measure": False,
         "grades": False,
         "items": [],
-        "conditions": ["device"],
+        "conditions": [catalog.script_data()["timed_up_and_go"]["conditions"][0]],
         "entered": None,
     }
 
