@@ -25,7 +25,13 @@ from assessments.plans import (
     plan_of_care_save,
 )
 from assessments.recording import SessionInput, TestInput
-from assessments.services import ChartInput, patient_chart_save, session_create
+from assessments.services import (
+    BatteryInput,
+    ChartInput,
+    battery_save,
+    patient_chart_save,
+    session_create,
+)
 from billing.models import Payer
 from billing.services import (
     CoverageInput,
@@ -210,6 +216,24 @@ DEMO_FEES = {
     "97166": Decimal("190.00"),
     "97167": Decimal("190.00"),
     "97168": Decimal("140.00"),
+}
+
+
+# Every demo clinic's test batteries, as a clinic would define them in the admin.
+DEMO_BATTERIES = {
+    "Fall risk (STEADI)": (
+        "timed_up_and_go",
+        "chair_stand_30s",
+        "steadi_four_stage_balance",
+        "ten_metre_walk",
+    ),
+    "ACL return to sport": (
+        "single_hop_distance",
+        "triple_hop_distance",
+        "crossover_hop_distance",
+        "timed_hop_6m",
+        "isokinetic_peak_torque",
+    ),
 }
 
 
@@ -683,6 +707,14 @@ class Command(BaseCommand):
             if code not in known:
                 clinic_fee_save(
                     fee=None, clinic=clinic, data=FeeInput(code=code, charge=charge)
+                )
+        known = set(clinic.test_batteries.values_list("name", flat=True))
+        for name, codes in DEMO_BATTERIES.items():
+            if name not in known:
+                battery_save(
+                    battery=None,
+                    clinic=clinic,
+                    data=BatteryInput(name=name, codes=codes),
                 )
         patients = {p.mrn: self.patient(clinic, p, payers) for p in spec.patients}
         zone = zoneinfo.ZoneInfo(clinic.time_zone)
