@@ -101,7 +101,7 @@ def protocol_details(performed: PerformedTest) -> dict:
     if test.practice_trials:
         details["practice"] = f"after {test.practice_trials} practice trials"
     if performed.item_scores:
-        details["items"] = [
+        details["item_scores"] = [
             {"number": number, "text": item.text, "score": score, "max": item.max_score}
             for number, (item, score) in enumerate(
                 zip(test.items, performed.item_scores, strict=True), start=1
