@@ -25,6 +25,7 @@ from assessments.selectors import (
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
 from billing.selectors import decision_visits
+from clinic.models import Patient
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"
@@ -94,6 +95,7 @@ def note_context_build(
             "date_of_birth": patient.date_of_birth.strftime(DATE_FORMAT),
             "age": _age(patient.date_of_birth, started.date()),
             "sex": patient.get_sex_display(),
+            **_hand_dominance(patient),
             "mrn": patient.mrn,
             "payer": payer.name if payer else "",
             "member_id": member_id,
@@ -222,6 +224,13 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "battery_reason": performed.battery_reason.strip(),
     }
     return entry | protocol_details(performed)
+
+
+def _hand_dominance(patient: Patient) -> dict:
+    """Return the patient's hand dominance when known; notes before it had none."""
+    if not patient.hand_dominance:
+        return {}
+    return {"hand_dominance": patient.get_hand_dominance_display()}
 
 
 def _hop_battery(lsi: Decimal | None) -> dict:

@@ -487,3 +487,45 @@ def test_reads_a_fixed_number_of_queries_however_many_tests(
     with django_assert_num_queries(9):
         note = _build(fresh, decision)
     assert len(note["tests"]) == 8
+
+
+def test_prints_the_patients_hand_dominance_when_recorded(session):
+    """Grip norms are read by dominant hand; it is recorded once, on the patient."""
+    # given
+    decision = _decide(session)
+    assert "hand_dominance" not in _build(session, decision)["patient"]
+    session.patient.hand_dominance = "left"
+    session.patient.save(update_fields=["hand_dominance"])
+
+    # when
+    patient = _build(session, decision)["patient"]
+
+    # then
+    assert patient["hand_dominance"] == "Left"
+
+
+def test_a_hop_battery_prints_each_lsi_and_the_batterys_lowest(session):
+    # given
+    for code, left, right in (
+        ("single_hop_distance", "121.0", "160.0"),
+        ("timed_hop_6m", "2.41", "1.98"),
+    ):
+        PerformedTestFactory(
+            session=session,
+            catalog_code=code,
+            side="both",
+            started_at=_at(30),
+            ended_at=_at(31),
+            trials={"left": [left], "right": [right]},
+            details={"conditions": {"involved": "left"}},
+        )
+    decision = _decide(session)
+
+    # when
+    note = _build(session, decision)
+
+    # then distance: involved / uninvolved; timed: uninvolved / involved
+    lsi = {t["name"]: t.get("limb_symmetry") for t in note["tests"]}
+    assert lsi["Single-leg hop for distance"] == "75.6 %"
+    assert lsi["6-metre timed hop"] == "82.2 %"
+    assert note["hop_battery_lsi"] == "75.6 %"

@@ -219,6 +219,14 @@ DEMO_FEES = {
 }
 
 
+# Recorded for the patients whose grip or dexterity is tested.
+HAND_DOMINANCE = {
+    "RPT-10004": "right",
+    "RPT-10005": "right",
+    "LHR-2001": "right",
+    "LHR-2003": "left",
+}
+
 # Every demo clinic's test batteries, as a clinic would define them in the admin.
 DEMO_BATTERIES = {
     "Fall risk (STEADI)": (
@@ -780,6 +788,7 @@ class Command(BaseCommand):
                     date_of_birth=birthday
                     - dt.timedelta(days=spec.birthday_offset_days),
                     sex=spec.sex,
+                    hand_dominance=HAND_DOMINANCE.get(spec.mrn, ""),
                 ),
                 diagnoses=tuple(
                     DiagnosisInput(code=code, description=description)
