@@ -98,10 +98,13 @@ class Derivation(StrEnum):
     ``distance_m`` divided by it (gait speed is computed, never typed).
     ONE_RM: the typed value is the load lifted; a direct test stores it, a
     prediction from ``reps`` applies Brzycki or Epley (condition ``method``).
+    COMPOSITE: one value is typed per part (the Y-balance reaches); the trial is
+    their sum over (parts x condition ``limb_length_cm``) x 100.
     """
 
     SPEED = "speed"
     ONE_RM = "one_rm"
+    COMPOSITE = "composite"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,6 +173,8 @@ class Entered:
     maximum: Decimal
     decimal_places: int
     derivation: Derivation
+    # For COMPOSITE: what each typed value is, in order; one trial per side.
+    parts: tuple[str, ...] = ()
 
 
 # Manual muscle test grades, weakest first, with the value each is ranked by.
@@ -405,6 +410,18 @@ class CatalogTest:
             value = Decimal(conditions["distance_m"]) / typed
         else:
             value = _one_rm(typed, conditions)
+        return value.quantize(_step(self.decimal_places), rounding=ROUND_HALF_UP)
+
+    def combine(
+        self, parts: Sequence[Decimal], conditions: Mapping[str, str]
+    ) -> Decimal:
+        """Return a composite score: the parts' sum over (parts x limb length) x 100.
+
+        Plisky et al. 2009: the Y-balance composite normalises the three
+        reaches to the limb length, so limbs of different length compare.
+        """
+        length = Decimal(conditions["limb_length_cm"]) * len(parts)
+        value = sum(parts, Decimal(0)) / length * 100
         return value.quantize(_step(self.decimal_places), rounding=ROUND_HALF_UP)
 
     def _has_allowed_places(self, value: Decimal) -> bool:
@@ -1365,6 +1382,46 @@ _ENTRIES = (
         summary=Summary.MIN,
         protocol="Hop 6 m on one leg as fast as possible; seconds.",
     ),
+    CatalogTest(
+        code="y_balance_lower",
+        name="Y-Balance Test (lower quarter)",
+        abbreviation="YBT",
+        category=Category.BALANCE,
+        unit="%",
+        per_side=True,
+        plausible_max=Decimal(150),
+        decimal_places=1,
+        summary=Summary.MAX,
+        protocol=(
+            "Standing on the tested leg, reach with the other foot anterior, "
+            "posteromedial and posterolateral; the best of three reaches per "
+            "direction, summed and normalised to limb length (ASIS to medial "
+            "malleolus) as the composite score."
+        ),
+        source="Plisky et al. 2009, N Am J Sports Phys Ther 4:92-99",
+        conditions=(
+            _number(
+                "limb_length_cm",
+                "Limb length",
+                "cm",
+                130,
+                minimum=50,
+                places=1,
+                required=True,
+            ),
+            _INVOLVED,
+        ),
+        entered=Entered(
+            label="Best reach",
+            unit="cm",
+            minimum=Decimal(0),
+            maximum=Decimal(200),
+            decimal_places=1,
+            derivation=Derivation.COMPOSITE,
+            parts=("Anterior", "Posteromedial", "Posterolateral"),
+        ),
+        limb_symmetry=True,
+    ),
     # Dexterity
     CatalogTest(
         code="nine_hole_peg_test",
@@ -1493,7 +1550,11 @@ def script_data() -> dict[str, dict[str, object]]:
                 for condition in test.conditions
             ],
             "entered": (
-                {"label": test.entered.label, "unit": test.entered.unit}
+                {
+                    "label": test.entered.label,
+                    "unit": test.entered.unit,
+                    "parts": list(test.entered.parts),
+                }
                 if test.entered
                 else None
             ),

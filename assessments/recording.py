@@ -43,6 +43,7 @@ NOT_A_SCALE = "{test} is not scored item by item."
 ITEMS_INCOMPLETE = "Score every item of {test}, or record the total alone."
 ITEM_OUT_OF_RANGE = "Item {number} ({text}): score {low}\N{EN DASH}{high}."
 TOTAL_NOT_ITEMS = "The total of {test} is computed from its items ({total}), not typed."
+PARTS_INCOMPLETE = "Give every value: {parts}."
 TRIAL_NOT_COMPUTED = (
     "{test}: trial {number} must be computed from what was typed ({value})."
 )
@@ -237,6 +238,13 @@ def completed_trials(
         return typed
     conditions = conditions_of(details)
     try:
+        if entry.entered.parts:
+            return {
+                trial_side: [
+                    str(entry.combine([Decimal(v) for v in values], conditions))
+                ]
+                for trial_side, values in entered.items()
+            }
         return {
             trial_side: [
                 str(entry.derive(Decimal(value), conditions)) for value in values
@@ -316,7 +324,7 @@ def _item_problems(
 def _entered_problems(
     index: int, entry: catalog.CatalogTest, test: TestInput
 ) -> list[Problem]:
-    """Check typed values (times, loads) and that each trial is computed from one."""
+    """Check typed values (times, loads, reaches) and the trials computed from them."""
     entered = test.details.get("entered")
     if not entered or entry.entered is None:
         return []
@@ -326,7 +334,7 @@ def _entered_problems(
         name=f"{entry.name} ({spec.label.lower()})",
         category=entry.category,
         unit=spec.unit,
-        trials=entry.trials,
+        trials=len(spec.parts) or entry.trials,
         plausible_min=spec.minimum,
         plausible_max=spec.maximum,
         decimal_places=spec.decimal_places,
@@ -335,27 +343,43 @@ def _entered_problems(
         source=entry.source,
     )
     problems = []
-    conditions = conditions_of(test.details)
     for side, values in entered.items():
-        for number, value in enumerate(values, start=1):
-            message = _trial_message(typed_entry, number, value)
-            if message is None:
-                derived = str(entry.derive(Decimal(value), conditions))
-                stored = test.trials.get(side, [])
-                if number > len(stored) or stored[number - 1] != derived:
-                    message = TRIAL_NOT_COMPUTED.format(
-                        test=entry.name, number=number, value=derived
-                    )
-            if message:
-                problems.append(
-                    Problem(
-                        message=message,
-                        field="trials",
-                        test=index,
-                        side=side,
-                        trial=number,
-                    )
+        typed = [
+            Problem(message=message, field="trials", test=index, side=side, trial=n)
+            for n, value in enumerate(values, start=1)
+            if (message := _trial_message(typed_entry, n, value))
+        ]
+        problems += typed or _computed_problems(index, entry, test, side, values)
+    return problems
+
+
+def _computed_problems(
+    index: int, entry: catalog.CatalogTest, test: TestInput, side: str, values: list
+) -> list[Problem]:
+    """Refuse stored trials that are not what the typed values compute to."""
+    conditions = conditions_of(test.details)
+    stored = test.trials.get(side, [])
+    if entry.entered.parts:
+        if len(values) != len(entry.entered.parts):
+            message = PARTS_INCOMPLETE.format(parts=", ".join(entry.entered.parts))
+            return [Problem(message=message, field="trials", test=index)]
+        derived = [str(entry.combine([Decimal(v) for v in values], conditions))]
+        if stored == derived:
+            return []
+        message = TRIAL_NOT_COMPUTED.format(test=entry.name, number=1, value=derived[0])
+        return [Problem(message=message, field="trials", test=index)]
+    problems = []
+    for number, value in enumerate(values, start=1):
+        derived = str(entry.derive(Decimal(value), conditions))
+        if number > len(stored) or stored[number - 1] != derived:
+            message = TRIAL_NOT_COMPUTED.format(
+                test=entry.name, number=number, value=derived
+            )
+            problems.append(
+                Problem(
+                    message=message, field="trials", test=index, side=side, trial=number
                 )
+            )
     return problems
 
 

@@ -37,7 +37,8 @@
     const scored = test && test.items.length > 0;
     // A scale scored item by item has one trial: its total, typed only when
     // the items were not scored.
-    const count = test ? test.trials : 3;
+    const parts = test && test.entered ? test.entered.parts : [];
+    const count = parts.length || (test ? test.trials : 3);
     const what = test && test.entered ? test.entered.label : scored ? "Total (items not scored)" : "Trial";
     const unit = test ? ` (${test.entered ? test.entered.unit : test.unit})` : "";
     const first = side === "both" ? "Left" : side === "right" ? "Right" : side === "left" ? "Left" : "";
@@ -49,7 +50,8 @@
         wrapper.hidden = index >= count;
         const label = wrapper.querySelector("label");
         const prefix = group === "right" ? "Right" : first;
-        label.textContent = `${prefix ? prefix + " " + what.toLowerCase() : what} ${count > 1 ? index + 1 : ""}${unit}`;
+        const name = parts.length ? `${what} ${parts[index] ? parts[index].toLowerCase() : ""}` : `${what} ${count > 1 ? index + 1 : ""}`;
+        label.textContent = `${prefix ? prefix + " " + name.toLowerCase() : name}${unit}`;
       });
     });
     info.textContent = test ? describe(test) : "";

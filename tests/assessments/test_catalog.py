@@ -91,8 +91,9 @@ def test_catalog_holds_exactly_the_documented_codes():
         "four_square_step_test",
         "nine_hole_peg_test",
         "box_and_block",
+        "y_balance_lower",
     }
-    assert len(CATALOG) == 56
+    assert len(CATALOG) == 57
 
 
 @pytest.mark.parametrize(
@@ -616,7 +617,11 @@ def test_script_data_labels_every_test_with_json_safe_values():
         "text": "Sitting to standing",
         "max": 4,
     }
-    assert data["ten_metre_walk"]["entered"] == {"label": "Time", "unit": "s"}
+    assert data["ten_metre_walk"]["entered"] == {
+        "label": "Time",
+        "unit": "s",
+        "parts": [],
+    }
     assert json.loads(json.dumps(data)) == data
 
 
@@ -781,6 +786,15 @@ def test_limb_symmetry_index_divides_involved_by_uninvolved_or_the_reverse_if_ti
     results = {"left": left, "right": right}
     assert catalog.limb_symmetry(test, results, "left") == lsi
     assert catalog.limb_symmetry(test, results, "") is None
+
+
+def test_y_balance_composite_is_the_reaches_over_three_limb_lengths():
+    """Plisky 2009: (anterior + posteromedial + posterolateral) / (3 x limb length) x 100."""
+    test = CATALOG["y_balance_lower"]
+    assert test.entered.parts == ("Anterior", "Posteromedial", "Posterolateral")
+    reaches = [D("62.0"), D("98.5"), D("95.0")]
+    assert test.combine(reaches, {"limb_length_cm": "88.0"}) == D("96.8")
+    assert test.limb_symmetry is True
 
 
 def test_every_new_test_cites_a_published_source_and_a_protocol():

@@ -188,3 +188,33 @@ def test_muscle_grades_with_plus_and_minus_are_accepted_and_others_refused():
     bad = _problems("manual_muscle_test", side="right", trials={"right": ["6"]})
     assert [(p.field, p.side, p.trial) for p in bad] == [("trials", "right", 1)]
     assert "is not a grade" in bad[0].message
+
+
+def test_y_balance_composite_is_computed_from_the_three_reaches():
+    details = {
+        "conditions": {"limb_length_cm": "88.0", "involved": "left"},
+        "entered": {
+            "left": ["62.0", "98.5", "95.0"],
+            "right": ["66.0", "101.0", "99.5"],
+        },
+    }
+    entry = catalog.get("y_balance_lower")
+    assert completed_trials(entry, "both", details, {}) == {
+        "left": ["96.8"],
+        "right": ["100.9"],
+    }
+    assert _problems("y_balance_lower", side="both", details=details) == ()
+
+
+def test_y_balance_needs_every_reach_and_the_limb_length():
+    partial = {
+        "conditions": {"limb_length_cm": "88.0"},
+        "entered": {"left": ["62.0", "98.5"]},
+    }
+    problems = _problems("y_balance_lower", side="left", details=partial)
+    assert [p.message for p in problems][-1] == (
+        "Give every value: Anterior, Posteromedial, Posterolateral."
+    )
+    no_length = {"entered": {"left": ["62.0", "98.5", "95.0"]}}
+    problems = _problems("y_balance_lower", side="left", details=no_length)
+    assert [p.field for p in problems] == ["condition_limb_length_cm"]
