@@ -1554,6 +1554,7 @@ def script_data() -> dict[str, dict[str, object]]:
                     "label": test.entered.label,
                     "unit": test.entered.unit,
                     "parts": list(test.entered.parts),
+                    "derivation": test.entered.derivation.value,
                 }
                 if test.entered
                 else None

@@ -381,9 +381,20 @@ class PerformedTestForm(forms.Form):
             details["conditions"] = conditions
         if any(score is not None for score in items):
             details["items"] = items
-        if entry.entered is not None and typed:
+        if entry.entered is not None and typed and _typed_as_entered(entry, conditions):
             details["entered"] = typed
         return details
+
+
+def _typed_as_entered(entry: catalog.CatalogTest, conditions: dict) -> bool:
+    """Say whether the trial fields hold what a trial is computed from.
+
+    Gait speed is computed from times only with the distance timed; without it
+    the fields hold speeds, as every 10-metre walk recorded before did, so a
+    draft from then is edited without its speeds turning into times.
+    """
+    speed = entry.entered.derivation is catalog.Derivation.SPEED
+    return not speed or bool(conditions.get("distance_m"))
 
 
 class KeptFormsMixin:

@@ -39,8 +39,12 @@
     // the items were not scored.
     const parts = test && test.entered ? test.entered.parts : [];
     const count = parts.length || (test ? test.trials : 3);
-    const what = test && test.entered ? test.entered.label : scored ? "Total (items not scored)" : "Trial";
-    const unit = test ? ` (${test.entered ? test.entered.unit : test.unit})` : "";
+    // Gait speed is typed as times once the distance timed is given; before
+    // that (and in drafts recorded before) the fields hold speeds.
+    const distance = field(row, "condition_distance_m");
+    const entered = test && test.entered && (test.entered.derivation !== "speed" || (distance && distance.value)) ? test.entered : null;
+    const what = entered ? entered.label : scored ? "Total (items not scored)" : "Trial";
+    const unit = test ? ` (${entered ? entered.unit : test.unit})` : "";
     const first = side === "both" ? "Left" : side === "right" ? "Right" : side === "left" ? "Left" : "";
     [["first", 1], ["right", 2]].forEach(([group]) => {
       const block = row.querySelector(`[data-trials='${group}']`);
@@ -175,6 +179,8 @@
     field(row, "catalog_code").addEventListener("change", () => labelTrials(row));
     field(row, "side").addEventListener("change", () => labelTrials(row));
     row.querySelector("[data-test-filter]").addEventListener("input", (event) => filterTests(row, event.target.value));
+    const distance = field(row, "condition_distance_m");
+    if (distance) distance.addEventListener("input", () => labelTrials(row));
     row.querySelector("[data-items]").addEventListener("input", () => updateTotal(row, catalog[field(row, "catalog_code").value]));
     row.querySelectorAll("[data-clock]").forEach((button) => {
       button.addEventListener("click", () => {

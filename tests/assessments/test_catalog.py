@@ -621,6 +621,7 @@ def test_script_data_labels_every_test_with_json_safe_values():
         "label": "Time",
         "unit": "s",
         "parts": [],
+        "derivation": "speed",
     }
     assert json.loads(json.dumps(data)) == data
 

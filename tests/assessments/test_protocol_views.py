@@ -242,3 +242,28 @@ def test_clinic_admin_defines_a_battery_in_the_admin(front_office_client, clinic
         clinic,
         ["timed_up_and_go", "chair_stand_30s"],
     )
+
+
+def test_a_gait_speed_draft_recorded_before_keeps_its_speeds_when_edited(
+    clinician_client, create_url
+):
+    """Without the distance timed the fields hold speeds, as they did before."""
+    # given
+    data = _session_data(
+        {
+            "catalog_code": "ten_metre_walk",
+            "side": "na",
+            "start": "09:05:00",
+            "stop": "09:10:00",
+            "trial_1": "0.78",
+            "trial_2": "0.82",
+        }
+    )
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    test = TestSession.objects.get().tests.get()
+    assert (test.trials, test.details) == ({"na": ["0.78", "0.82"]}, {})
