@@ -224,7 +224,15 @@ class PerformedTestForm(forms.Form):
     )
     start = forms.TimeField(widget=TimeInput(attrs={"class": "js-start"}))
     stop = forms.TimeField(widget=TimeInput(attrs={"class": "js-stop"}))
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    notes = forms.CharField(
+        label="Notes and other conditions",
+        required=False,
+        help_text=(
+            "Footwear, guarding, environment or anything else the protocol "
+            "does not ask for in its own field."
+        ),
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
     battery_reason = forms.CharField(
         label="Part of a formal test battery because",
         required=False,
