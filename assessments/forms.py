@@ -243,6 +243,13 @@ class PerformedTestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 1}),
     )
 
+    # The stored row's test and scoring rules, so saving a draft recorded
+    # before a protocol correction keeps its results unless the test changes.
+    recorded_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    rules_version = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["catalog_code"].choices = [
@@ -290,6 +297,8 @@ class PerformedTestForm(forms.Form):
             "stop": _local_clock(test.ended_at),
             "notes": test.notes,
             "battery_reason": test.battery_reason,
+            "recorded_code": test.catalog_code,
+            "rules_version": test.rules_version,
         }
         # What was typed is shown again: the times or loads a trial was
         # computed from, the item scores rather than their total.
@@ -369,7 +378,15 @@ class PerformedTestForm(forms.Form):
             notes=self.cleaned_data["notes"],
             battery_reason=self.cleaned_data["battery_reason"],
             details=details,
+            rules_version=self._rules_version(code),
         )
+
+    def _rules_version(self, code: str) -> int:
+        """Keep the stored row's rules for the same test; new rules otherwise."""
+        version = self.cleaned_data.get("rules_version")
+        if version and code == self.cleaned_data.get("recorded_code"):
+            return version
+        return catalog.RULES_VERSION
 
     def _details(self, entry: catalog.CatalogTest, typed: dict[str, list[str]]) -> dict:
         """Collect the chosen test's conditions, item scores and typed values.

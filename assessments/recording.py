@@ -36,6 +36,7 @@ SIDE_NOT_APPLICABLE = "{test} is not done per side: choose not applicable."
 TRIALS_ON_WRONG_SIDE = "{test} done on side {side} has no {trial_side} trials."
 TOO_MANY_TRIALS = "{test} records at most {trials} trial(s)."
 NOT_A_NUMBER = "{test}: enter a number."
+UNKNOWN_RULES_VERSION = "{test}: there are no scoring rules version {version}."
 UNKNOWN_CONDITION = "{test} records no condition {key!r}."
 CONDITION_REQUIRED = "{label}: required for {test}."
 REPS_REQUIRED = "Give the repetitions to failure (at most 10) for a predicted 1-RM."
@@ -91,6 +92,9 @@ class TestInput:
     # Item scores and typed values ("entered") are what the trials are computed
     # from; ``completed_trials`` does it, and the rules check the trials match.
     details: dict = field(default_factory=dict)
+    # The scoring rules the result is recorded under: a draft stored before a
+    # correction keeps its rules when saved again with the same test.
+    rules_version: int = catalog.RULES_VERSION
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -194,6 +198,11 @@ def _test_problems(index: int, test: TestInput, session: SessionInput) -> list[P
             session_end=clock(session.ended_at),
         )
         problems.append(Problem(message=message, field="started_at", test=index))
+    if not 1 <= test.rules_version <= catalog.RULES_VERSION:
+        message = UNKNOWN_RULES_VERSION.format(
+            test=entry.name, version=test.rules_version
+        )
+        problems.append(Problem(message=message, test=index))
     side_problem = _side_problem(entry, test.side)
     if side_problem:
         problems.append(Problem(message=side_problem, field="side", test=index))

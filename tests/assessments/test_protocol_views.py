@@ -1,5 +1,6 @@
 """The session page with item-by-item scales, conditions and batteries."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 from http import HTTPStatus
@@ -12,6 +13,8 @@ from assessments.models import TestBattery, TestSession
 from assessments.services import BatteryInput, battery_save
 from clinic.services import clinic_admin_group_ensure
 from tests.assessments.test_views import _assert_refused, _session_data
+from tests.factories import PerformedTestFactory, TestSessionFactory
+from tests.pages import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +270,34 @@ def test_a_gait_speed_draft_recorded_before_keeps_its_speeds_when_edited(
     assert response.status_code == HTTPStatus.FOUND
     test = TestSession.objects.get().tests.get()
     assert (test.trials, test.details) == ({"na": ["0.78", "0.82"]}, {})
+
+
+def test_a_draft_recorded_under_earlier_rules_keeps_them_when_saved_again(
+    clinician_client, clinician, patient
+):
+    """Grip reported the best trial before; editing the draft does not change it."""
+    # given a draft whose grip was recorded under rules version 1
+    session = TestSessionFactory(
+        patient=patient,
+        clinician=clinician,
+        started_at=dt.datetime(2025, 1, 15, 15, 0, tzinfo=dt.UTC),
+        ended_at=dt.datetime(2025, 1, 15, 16, 0, tzinfo=dt.UTC),
+    )
+    PerformedTestFactory(
+        session=session,
+        catalog_code="grip_dynamometry",
+        side="left",
+        trials={"left": ["24.0", "25.5"]},
+        rules_version=1,
+    )
+    url = reverse("assessments:session-update", args=[session.uuid])
+    data = form_values(clinician_client.get(url))
+    data["interpretation"] = "Edited."
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND
+    test = session.tests.get()
+    assert (test.rules_version, test.results()) == (1, {"left": Decimal("25.5")})
