@@ -648,10 +648,10 @@ _SIX_MINUTE_WALK_CONDITIONS = (
     _number("hr_post", "Heart rate after", "bpm", 220, minimum=30),
     _number("spo2_pre", "SpO\N{SUBSCRIPT TWO} before", "%", 100, minimum=50),
     _number("spo2_post", "SpO\N{SUBSCRIPT TWO} after", "%", 100, minimum=50),
-    _number("borg_dyspnoea_pre", "Borg dyspnoea before", "0-10", 10, places=1),
-    _number("borg_dyspnoea_post", "Borg dyspnoea after", "0-10", 10, places=1),
-    _number("borg_fatigue_pre", "Borg fatigue before", "0-10", 10, places=1),
-    _number("borg_fatigue_post", "Borg fatigue after", "0-10", 10, places=1),
+    _number("borg_dyspnoea_pre", "Borg dyspnoea before (0-10)", "", 10, places=1),
+    _number("borg_dyspnoea_post", "Borg dyspnoea after (0-10)", "", 10, places=1),
+    _number("borg_fatigue_pre", "Borg fatigue before (0-10)", "", 10, places=1),
+    _number("borg_fatigue_post", "Borg fatigue after (0-10)", "", 10, places=1),
 )
 
 _SFT_SOURCE = "Rikli & Jones 1999, J Aging Phys Act 7:129-161 (Senior Fitness Test)"
