@@ -39,6 +39,7 @@ from .models import (
     PerformedTest,
     PlanDiagnosis,
     PlanOfCare,
+    TestBattery,
     TestSession,
 )
 from .notes.export import latest_note_versions, note_export_start, notes_zip
@@ -50,7 +51,14 @@ from .plans import (
 )
 from .recording import clock
 from .selectors import session_input_get, session_summary
-from .services import clinician_record_save, session_delete, session_update
+from .services import (
+    BatteryInput,
+    batteries_delete,
+    battery_save,
+    clinician_record_save,
+    session_delete,
+    session_update,
+)
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
 EXPORT_NEEDS_A_CLINIC = "Exports are made for a clinic; sign in as one of its users."
@@ -501,3 +509,49 @@ class ClinicianAdmin(clinic_admin.ClinicianAdmin):
         clinician_record_save(
             clinician=obj, data=input_from(ClinicianInput, form.cleaned_data)
         )
+
+
+class TestBatteryForm(forms.ModelForm):
+    """The battery's tests chosen from the catalog, by category."""
+
+    codes = forms.MultipleChoiceField(
+        label="Tests",
+        choices=catalog.choices,
+        widget=forms.SelectMultiple(attrs={"size": 16}),
+        help_text="The session form adds these tests, in catalog order, in one step.",
+    )
+
+    class Meta:
+        model = TestBattery
+        fields = ["clinic", "name", "codes"]
+
+
+@admin.register(TestBattery)
+class TestBatteryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+    """A clinic's test batteries ("Fall risk: TUG, 30 s chair stand, ..."),
+    saved through battery_save."""
+
+    form = TestBatteryForm
+    list_display = ["name", "test_names"]
+    search_fields = ["name"]
+
+    @admin.display(description="Tests")
+    def test_names(self, obj: TestBattery) -> str:
+        return ", ".join(test.name for test in obj.tests)
+
+    def save_model(
+        self, request: HttpRequest, obj: TestBattery, form: ModelForm, change: bool
+    ) -> None:
+        battery_save(
+            battery=obj,
+            clinic=obj.clinic,
+            data=BatteryInput(name=obj.name, codes=tuple(obj.codes)),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: TestBattery) -> None:
+        batteries_delete(batteries=TestBattery.objects.filter(pk=obj.pk))
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[TestBattery]
+    ) -> None:
+        batteries_delete(batteries=queryset)

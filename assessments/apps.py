@@ -28,4 +28,9 @@ class AssessmentsConfig(AppConfig):
         "add_goal",
         "change_goal",
         "delete_goal",
+        # The clinic's own test batteries, added to a session in one step.
+        "view_testbattery",
+        "add_testbattery",
+        "change_testbattery",
+        "delete_testbattery",
     )

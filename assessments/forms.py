@@ -5,8 +5,9 @@ session's date, in the clinic's time zone, which the middleware activates.
 """
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -26,6 +27,47 @@ from .selectors import patient_coverage, plan_of_care_default
 from .services import ChartInput
 
 MAX_TRIALS = max(test.trials for test in catalog.CATALOG.values())
+MAX_ITEMS = max(len(test.items) for test in catalog.CATALOG.values())
+
+
+def _condition_specs() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Return every condition key of the catalog with its label and all its choices.
+
+    One form field per key serves every test that names it; the script offers
+    only the chosen test's choices and recording.py checks the value against
+    that test's condition.
+    """
+    specs: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for test in catalog.CATALOG.values():
+        for condition in test.conditions:
+            label, choices = specs.get(condition.key, (condition.label, ()))
+            merged = choices + tuple(c for c in condition.choices if c not in choices)
+            specs[condition.key] = (label, merged)
+    return specs
+
+
+CONDITIONS = _condition_specs()
+_GRADE_RE = re.compile(r"[0-5][+\-\N{MINUS SIGN}\N{EN DASH}]?")
+
+
+class TrialField(forms.CharField):
+    """A trial value as typed: a number, or a muscle grade such as 4- or 3+.
+
+    Kept as the typed string, so the precision typed is the precision stored;
+    recording.py checks it against the test's range, decimals or grades.
+    """
+
+    def to_python(self, value: str | None) -> str:
+        text = super().to_python(value).strip()
+        if text and not _GRADE_RE.fullmatch(text):
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                raise forms.ValidationError("Enter a number.", code="invalid")
+        return text
+
 
 SKIPPED_TIME = (
     "{clock:%H:%M} did not happen on {day:%m/%d/%Y}: the clocks moved forward an "
@@ -182,7 +224,15 @@ class PerformedTestForm(forms.Form):
     )
     start = forms.TimeField(widget=TimeInput(attrs={"class": "js-start"}))
     stop = forms.TimeField(widget=TimeInput(attrs={"class": "js-stop"}))
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    notes = forms.CharField(
+        label="Notes and other conditions",
+        required=False,
+        help_text=(
+            "Footwear, guarding, environment or anything else the protocol "
+            "does not ask for in its own field."
+        ),
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
     battery_reason = forms.CharField(
         label="Part of a formal test battery because",
         required=False,
@@ -193,6 +243,13 @@ class PerformedTestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 1}),
     )
 
+    # The stored row's test and scoring rules, so saving a draft recorded
+    # before a protocol correction keeps its results unless the test changes.
+    recorded_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    rules_version = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["catalog_code"].choices = [
@@ -201,15 +258,35 @@ class PerformedTestForm(forms.Form):
         ]
         for number in range(1, MAX_TRIALS + 1):
             for prefix, label in (("trial", "Trial"), ("right_trial", "Right trial")):
-                self.fields[f"{prefix}_{number}"] = forms.DecimalField(
+                self.fields[f"{prefix}_{number}"] = TrialField(
                     label=f"{label} {number}",
                     required=False,
-                    max_digits=8,
-                    decimal_places=3,
-                    widget=forms.NumberInput(
-                        attrs={"step": "any", "inputmode": "decimal"}
-                    ),
+                    max_length=12,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
+        for key, (label, choices) in CONDITIONS.items():
+            self.fields[f"condition_{key}"] = (
+                forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "—"), *((c, c) for c in choices)],
+                )
+                if choices
+                else forms.CharField(label=label, required=False, max_length=200)
+            )
+        for number in range(1, MAX_ITEMS + 1):
+            self.fields[f"item_{number}"] = forms.IntegerField(
+                label=f"Item {number}",
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def condition_fields(self) -> list[tuple[str, forms.BoundField]]:
+        """Return (key, field) for every condition; the script shows the test's own."""
+        return [(key, self[f"condition_{key}"]) for key in CONDITIONS]
+
+    def item_fields(self) -> list[tuple[int, forms.BoundField]]:
+        return [(n, self[f"item_{n}"]) for n in range(1, MAX_ITEMS + 1)]
 
     @classmethod
     def initial_for(cls, test: PerformedTest) -> dict:
@@ -220,11 +297,24 @@ class PerformedTestForm(forms.Form):
             "stop": _local_clock(test.ended_at),
             "notes": test.notes,
             "battery_reason": test.battery_reason,
+            "recorded_code": test.catalog_code,
+            "rules_version": test.rules_version,
         }
-        for trial_side, values in test.trials.items():
+        # What was typed is shown again: the times or loads a trial was
+        # computed from, the item scores rather than their total.
+        typed = test.details.get("entered") or test.trials
+        if test.item_scores:
+            typed = {}
+        for trial_side, values in typed.items():
             prefix = cls._trial_prefix(test.side, trial_side)
             for number, value in enumerate(values, start=1):
-                initial[f"{prefix}_{number}"] = Decimal(value)
+                initial[f"{prefix}_{number}"] = (
+                    value if test.test.grades else Decimal(value)
+                )
+        for key, value in test.conditions.items():
+            initial[f"condition_{key}"] = value
+        for number, score in enumerate(test.item_scores, start=1):
+            initial[f"item_{number}"] = score
         return initial
 
     @staticmethod
@@ -254,12 +344,12 @@ class PerformedTestForm(forms.Form):
         typed = self._trial_fields.get(trial_side, [])
         return typed[number - 1] if number <= len(typed) else "trial_1"
 
-    def _typed_trials(self, prefix: str) -> list[tuple[str, Decimal]]:
+    def _typed_trials(self, prefix: str) -> list[tuple[str, str]]:
         names = (f"{prefix}_{number}" for number in range(1, MAX_TRIALS + 1))
         return [
             (name, self.cleaned_data[name])
             for name in names
-            if self.cleaned_data.get(name) is not None
+            if self.cleaned_data.get(name) not in (None, "")
         ]
 
     def test_input(self, day: dt.date) -> TestInput | None:
@@ -272,20 +362,64 @@ class PerformedTestForm(forms.Form):
         if times is None:
             return None
         side = self.cleaned_data["side"]
-        trials = {}
+        typed = {}
         for trial_side in recording.TRIAL_SIDES[side]:
-            typed = self._typed_trials(self._trial_prefix(side, trial_side))
-            if typed:
-                trials[trial_side] = [str(value) for _name, value in typed]
+            values = self._typed_trials(self._trial_prefix(side, trial_side))
+            if values:
+                typed[trial_side] = [str(value) for _name, value in values]
+        code = self.cleaned_data["catalog_code"]
+        details = self._details(catalog.get(code), typed)
         return TestInput(
-            catalog_code=self.cleaned_data["catalog_code"],
+            catalog_code=code,
             side=side,
             started_at=times[0],
             ended_at=times[1],
-            trials=trials,
+            trials=recording.completed_trials(catalog.get(code), side, details, typed),
             notes=self.cleaned_data["notes"],
             battery_reason=self.cleaned_data["battery_reason"],
+            details=details,
+            rules_version=self._rules_version(code),
         )
+
+    def _rules_version(self, code: str) -> int:
+        """Keep the stored row's rules for the same test; new rules otherwise."""
+        version = self.cleaned_data.get("rules_version")
+        if version and code == self.cleaned_data.get("recorded_code"):
+            return version
+        return catalog.RULES_VERSION
+
+    def _details(self, entry: catalog.CatalogTest, typed: dict[str, list[str]]) -> dict:
+        """Collect the chosen test's conditions, item scores and typed values.
+
+        Fields of other tests (hidden by the script) are left out; an item
+        left empty is kept as None so the rules ask for every item.
+        """
+        data = self.cleaned_data
+        conditions = {
+            c.key: data[f"condition_{c.key}"].strip()
+            for c in entry.conditions
+            if data.get(f"condition_{c.key}", "").strip()
+        }
+        items = [data.get(f"item_{n}") for n in range(1, len(entry.items) + 1)]
+        details: dict = {}
+        if conditions:
+            details["conditions"] = conditions
+        if any(score is not None for score in items):
+            details["items"] = items
+        if entry.entered is not None and typed and _typed_as_entered(entry, conditions):
+            details["entered"] = typed
+        return details
+
+
+def _typed_as_entered(entry: catalog.CatalogTest, conditions: dict) -> bool:
+    """Say whether the trial fields hold what a trial is computed from.
+
+    Gait speed is computed from times only with the distance timed; without it
+    the fields hold speeds, as every 10-metre walk recorded before did, so a
+    draft from then is edited without its speeds turning into times.
+    """
+    speed = entry.entered.derivation is catalog.Derivation.SPEED
+    return not speed or bool(conditions.get("distance_m"))
 
 
 class KeptFormsMixin:

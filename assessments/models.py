@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from clinic.models import icd10_validator, npi_validator
 
 from . import catalog
-from .recording import UNKNOWN_TEST
+from .recording import UNKNOWN_TEST, conditions_of
 
 
 class SessionStatus(models.TextChoices):
@@ -183,6 +183,12 @@ class PerformedTest(models.Model):
     # Trial values per side as decimal strings: {"left": ["24.0", ...], "right": [...]}
     # or {"na": [...]}; strings keep the precision the clinician typed.
     trials = models.JSONField(default=dict)
+    # What the protocol records besides the trials: conditions, item scores and
+    # the values typed when trials are computed (recording.TestInput.details).
+    details = models.JSONField(default=dict, blank=True)
+    # The catalog's scoring rules this result was recorded under: a result
+    # stored before a protocol correction keeps the summary it was reported with.
+    rules_version = models.PositiveSmallIntegerField(default=catalog.RULES_VERSION)
     notes = models.TextField(blank=True)
     battery_reason = models.TextField(
         "part of a formal test battery because",
@@ -221,7 +227,31 @@ class PerformedTest(models.Model):
 
     @cached_property
     def test(self) -> catalog.CatalogTest:
-        return catalog.get(self.catalog_code)
+        """The catalog entry as recorded: in pounds when the load unit was lb."""
+        return catalog.get(self.catalog_code).for_conditions(self.conditions)
+
+    @property
+    def conditions(self) -> dict[str, str]:
+        return conditions_of(self.details)
+
+    @property
+    def item_scores(self) -> list[int]:
+        return list(self.details.get("items") or [])
+
+    @property
+    def total_only(self) -> bool:
+        """True for a scale recorded by its total alone, since items are scored."""
+        return (
+            bool(self.test.items)
+            and not self.item_scores
+            and self.rules_version >= catalog.RULES_VERSION
+        )
+
+    def limb_symmetry(self) -> Decimal | None:
+        """Return the limb symmetry index in percent when both sides were tested."""
+        return catalog.limb_symmetry(
+            self.test, self.results(), self.conditions.get("involved", "")
+        )
 
     @property
     def name(self) -> str:
@@ -235,14 +265,14 @@ class PerformedTest(models.Model):
     def trial_values(self) -> dict[str, list[Decimal]]:
         """Return {side: [Decimal, ...]} in the order the trials were done."""
         return {
-            side: [Decimal(value) for value in values]
+            side: [self.test.value_of(value) for value in values]
             for side, values in self.trials.items()
         }
 
     def results(self) -> dict[str, Decimal | None]:
-        """Return {side: summary result} using the catalog's rule for this test."""
+        """Return {side: summary result} by the rule of the row's rules version."""
         return {
-            side: self.test.result(values)
+            side: self.test.result(values, self.rules_version)
             for side, values in self.trial_values().items()
         }
 
@@ -586,3 +616,48 @@ class Goal(models.Model):
     @property
     def test(self) -> catalog.CatalogTest | None:
         return catalog.CATALOG.get(self.catalog_code)
+
+
+class TestBattery(models.Model):
+    """A clinic's named set of catalog tests, added to a session in one step.
+
+    A clinic defines its own batteries in the admin ("Fall risk: TUG, 30 s
+    chair stand, 4-stage balance, gait speed"); the session form adds one row
+    per test. Codes are catalog codes, which never change.
+    """
+
+    clinic_lookup = "clinic"
+
+    __test__ = False
+
+    clinic = models.ForeignKey(
+        "clinic.Clinic", on_delete=models.CASCADE, related_name="test_batteries"
+    )
+    name = models.CharField(max_length=100)
+    # Catalog codes in the order the rows are added.
+    codes = models.JSONField("tests", default=list)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "name"], name="test_battery_name_unique_per_clinic"
+            )
+        ]
+        verbose_name_plural = "test batteries"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        unknown = [code for code in self.codes if code not in catalog.CATALOG]
+        if unknown:
+            raise ValidationError(
+                {"codes": UNKNOWN_TEST.format(code=", ".join(unknown))}
+            )
+        if not self.codes:
+            raise ValidationError({"codes": "Choose at least one test."})
+
+    @property
+    def tests(self) -> list[catalog.CatalogTest]:
+        return [catalog.get(code) for code in self.codes]

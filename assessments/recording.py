@@ -7,7 +7,7 @@ to the fields they name. No Django import here, so the rules are tested without 
 database.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +36,18 @@ SIDE_NOT_APPLICABLE = "{test} is not done per side: choose not applicable."
 TRIALS_ON_WRONG_SIDE = "{test} done on side {side} has no {trial_side} trials."
 TOO_MANY_TRIALS = "{test} records at most {trials} trial(s)."
 NOT_A_NUMBER = "{test}: enter a number."
+UNKNOWN_RULES_VERSION = "{test}: there are no scoring rules version {version}."
+UNKNOWN_CONDITION = "{test} records no condition {key!r}."
+CONDITION_REQUIRED = "{label}: required for {test}."
+REPS_REQUIRED = "Give the repetitions to failure (at most 10) for a predicted 1-RM."
+NOT_A_SCALE = "{test} is not scored item by item."
+ITEMS_INCOMPLETE = "Score every item of {test}, or record the total alone."
+ITEM_OUT_OF_RANGE = "Item {number} ({text}): score {low}\N{EN DASH}{high}."
+TOTAL_NOT_ITEMS = "The total of {test} is computed from its items ({total}), not typed."
+PARTS_INCOMPLETE = "Give every value: {parts}."
+TRIAL_NOT_COMPUTED = (
+    "{test}: trial {number} must be computed from what was typed ({value})."
+)
 PROCEDURE_LISTED_TWICE = "{code} is listed twice; give its minutes once."
 TIMED_PROCEDURE_NEEDS_MINUTES = "Give the direct minutes of this timed procedure."
 UNKNOWN_PROCEDURE = (
@@ -75,6 +87,14 @@ class TestInput:
     trials: dict[str, list[str]]
     notes: str = ""
     battery_reason: str = ""
+    # What the protocol records besides the trials (PerformedTest.details):
+    # {"conditions": {key: str}, "items": [int, ...], "entered": {side: [str]}}.
+    # Item scores and typed values ("entered") are what the trials are computed
+    # from; ``completed_trials`` does it, and the rules check the trials match.
+    details: dict = field(default_factory=dict)
+    # The scoring rules the result is recorded under: a draft stored before a
+    # correction keeps its rules when saved again with the same test.
+    rules_version: int = catalog.RULES_VERSION
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,8 +129,9 @@ class Problem:
     field names a SessionInput field when test and procedure are None, a
     TestInput field when test is the index of a test in SessionInput.tests, and
     a ProcedureInput field when procedure is an index into procedures. A trial
-    value's problem also gives its side and 1-based trial number. field "" is
-    the session (or the list of tests) as a whole.
+    value's problem also gives its side and 1-based trial number; a condition's
+    problem is on field "condition_<key>" and an item's on "item_<number>".
+    field "" is the session (or the list of tests) as a whole.
     """
 
     message: str
@@ -177,11 +198,198 @@ def _test_problems(index: int, test: TestInput, session: SessionInput) -> list[P
             session_end=clock(session.ended_at),
         )
         problems.append(Problem(message=message, field="started_at", test=index))
+    if not 1 <= test.rules_version <= catalog.RULES_VERSION:
+        message = UNKNOWN_RULES_VERSION.format(
+            test=entry.name, version=test.rules_version
+        )
+        problems.append(Problem(message=message, test=index))
     side_problem = _side_problem(entry, test.side)
     if side_problem:
         problems.append(Problem(message=side_problem, field="side", test=index))
         return problems
-    return problems + _trial_problems(index, entry, test)
+    condition_problems = _condition_problems(index, entry, test)
+    if condition_problems:
+        return problems + condition_problems
+    entry = entry.for_conditions(conditions_of(test.details))
+    return (
+        problems
+        + _trial_problems(index, entry, test)
+        + _item_problems(index, entry, test)
+        + _entered_problems(index, entry, test)
+    )
+
+
+def conditions_of(details: dict) -> dict[str, str]:
+    """Return the conditions stored in a test's details ({} when none)."""
+    return dict(details.get("conditions") or {})
+
+
+def completed_trials(
+    entry: catalog.CatalogTest, side: str, details: dict, typed: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Return the trials to store: computed where the protocol computes them.
+
+    A scale scored item by item stores its items' total; a test typed as
+    something else (times for gait speed, a submaximal load for a predicted
+    1-RM) stores what ``CatalogTest.derive`` computes. Values that cannot be
+    computed (not a number, a condition missing) are kept as typed, for the
+    rules to refuse next to their field.
+    """
+    items = details.get("items")
+    if entry.items and items:
+        try:
+            total = entry.item_total([int(score) for score in items])
+        except (TypeError, ValueError):
+            return typed
+        return {NOT_APPLICABLE if not entry.per_side else side: [str(total)]}
+    entered = details.get("entered")
+    if entry.entered is None or not entered:
+        return typed
+    conditions = conditions_of(details)
+    try:
+        if entry.entered.parts:
+            return {
+                trial_side: [
+                    str(entry.combine([Decimal(v) for v in values], conditions))
+                ]
+                for trial_side, values in entered.items()
+            }
+        return {
+            trial_side: [
+                str(entry.derive(Decimal(value), conditions)) for value in values
+            ]
+            for trial_side, values in entered.items()
+        }
+    except (InvalidOperation, KeyError, ZeroDivisionError, TypeError):
+        return typed
+
+
+def _condition_problems(
+    index: int, entry: catalog.CatalogTest, test: TestInput
+) -> list[Problem]:
+    conditions = conditions_of(test.details)
+    problems = []
+    for key, value in conditions.items():
+        condition = entry.condition(key)
+        message = (
+            UNKNOWN_CONDITION.format(test=entry.name, key=key)
+            if condition is None
+            else condition.check(value)
+        )
+        if message:
+            problems.append(
+                Problem(message=message, field=f"condition_{key}", test=index)
+            )
+    for condition in entry.conditions:
+        if condition.required and not conditions.get(condition.key):
+            message = CONDITION_REQUIRED.format(label=condition.label, test=entry.name)
+            problems.append(
+                Problem(message=message, field=f"condition_{condition.key}", test=index)
+            )
+    speed = entry.entered is not None and entry.entered.derivation == "speed"
+    if speed and test.details.get("entered") and not conditions.get("distance_m"):
+        condition = entry.condition("distance_m")
+        message = CONDITION_REQUIRED.format(label=condition.label, test=entry.name)
+        problems.append(
+            Problem(message=message, field="condition_distance_m", test=index)
+        )
+    if conditions.get("method", "").startswith("Predicted") and not conditions.get(
+        "reps"
+    ):
+        problems.append(
+            Problem(message=REPS_REQUIRED, field="condition_reps", test=index)
+        )
+    return problems
+
+
+def _item_problems(
+    index: int, entry: catalog.CatalogTest, test: TestInput
+) -> list[Problem]:
+    items = test.details.get("items")
+    if not items:
+        return []
+    if not entry.items:
+        return [Problem(message=NOT_A_SCALE.format(test=entry.name), test=index)]
+    if len(items) != len(entry.items) or None in items or "" in items:
+        return [Problem(message=ITEMS_INCOMPLETE.format(test=entry.name), test=index)]
+    problems = []
+    for number, (score, item) in enumerate(zip(items, entry.items, strict=True), 1):
+        if not (isinstance(score, int) and 0 <= score <= item.max_score):
+            message = ITEM_OUT_OF_RANGE.format(
+                number=number, text=item.text, low=0, high=item.max_score
+            )
+            problems.append(
+                Problem(message=message, field=f"item_{number}", test=index)
+            )
+    if problems:
+        return problems
+    total = str(entry.item_total(items))
+    if [values for values in test.trials.values()] != [[total]]:
+        message = TOTAL_NOT_ITEMS.format(test=entry.name, total=total)
+        problems.append(Problem(message=message, field="trials", test=index))
+    return problems
+
+
+def _entered_problems(
+    index: int, entry: catalog.CatalogTest, test: TestInput
+) -> list[Problem]:
+    """Check typed values (times, loads, reaches) and the trials computed from them."""
+    entered = test.details.get("entered")
+    if not entered or entry.entered is None:
+        return []
+    spec = entry.entered
+    typed_entry = catalog.CatalogTest(
+        code=entry.code,
+        name=f"{entry.name} ({spec.label.lower()})",
+        category=entry.category,
+        unit=spec.unit,
+        trials=len(spec.parts) or entry.trials,
+        plausible_min=spec.minimum,
+        plausible_max=spec.maximum,
+        decimal_places=spec.decimal_places,
+        summary=entry.summary,
+        protocol=entry.protocol,
+        source=entry.source,
+    )
+    problems = []
+    for side, values in entered.items():
+        typed = [
+            Problem(message=message, field="trials", test=index, side=side, trial=n)
+            for n, value in enumerate(values, start=1)
+            if (message := _trial_message(typed_entry, n, value))
+        ]
+        problems += typed or _computed_problems(index, entry, test, side, values)
+    return problems
+
+
+def _computed_problems(
+    index: int, entry: catalog.CatalogTest, test: TestInput, side: str, values: list
+) -> list[Problem]:
+    """Refuse stored trials that are not what the typed values compute to."""
+    conditions = conditions_of(test.details)
+    stored = test.trials.get(side, [])
+    if entry.entered.parts:
+        if len(values) != len(entry.entered.parts):
+            message = PARTS_INCOMPLETE.format(parts=", ".join(entry.entered.parts))
+            return [Problem(message=message, field="trials", test=index)]
+        derived = [str(entry.combine([Decimal(v) for v in values], conditions))]
+        if stored == derived:
+            return []
+        message = TRIAL_NOT_COMPUTED.format(test=entry.name, number=1, value=derived[0])
+        return [Problem(message=message, field="trials", test=index)]
+    problems = []
+    for number, value in enumerate(values, start=1):
+        derived = str(entry.derive(Decimal(value), conditions))
+        if number > len(stored) or stored[number - 1] != derived:
+            message = TRIAL_NOT_COMPUTED.format(
+                test=entry.name, number=number, value=derived
+            )
+            problems.append(
+                Problem(
+                    message=message, field="trials", test=index, side=side, trial=number
+                )
+            )
+    return problems
 
 
 def _side_problem(entry: catalog.CatalogTest, side: str) -> str | None:
@@ -223,7 +431,7 @@ def _trial_message(entry: catalog.CatalogTest, number: int, value: str) -> str |
     if number > entry.trials:
         return TOO_MANY_TRIALS.format(test=entry.name, trials=entry.trials)
     try:
-        return entry.check_value(Decimal(value))
+        return entry.check_text(value)
     except (InvalidOperation, TypeError):
         return NOT_A_NUMBER.format(test=entry.name)
 

@@ -3,6 +3,7 @@
 import zoneinfo
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
@@ -12,20 +13,27 @@ from billing.rules.minutes import testing_minutes
 from billing.selectors import day_decision_get
 from clinic.models import Clinic, Patient
 
+from . import catalog
 from .goals import DATE_FORMAT, goal_met, goal_result_text, number
-from .models import PerformedTest, PlanOfCare, TestSession
+from .models import PerformedTest, PlanOfCare, TestBattery, TestSession
 from .recording import ProcedureInput, SessionInput, TestInput
 
 
 @dataclass(frozen=True)
 class TestRow:
-    """A performed test as the session page shows it."""
+    """A performed test as the session page shows it.
+
+    result_texts are the results as printed (a muscle grade as "4−"); details
+    what the protocol recorded besides the trials (``protocol_details``).
+    """
 
     __test__ = False
 
     test: PerformedTest
     minutes: int
     results: dict
+    result_texts: dict
+    details: dict
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,9 @@ class SessionSummary:
     rows: tuple[TestRow, ...]
     total_timed_minutes: int
     total_minutes: int
+    # The hop battery's limb symmetry index: the lowest of its tests' (None
+    # when no hop test has one); return to sport asks for every test >= 90 %.
+    hop_battery_lsi: Decimal | None = None
 
 
 def session_summary(*, session: TestSession) -> SessionSummary:
@@ -44,12 +55,96 @@ def session_summary(*, session: TestSession) -> SessionSummary:
     tests = list(session.tests.all())
     total, own = testing_minutes(tests, session.started_at, session.ended_at)
     rows = tuple(
-        TestRow(test=test, minutes=minutes, results=test.results())
+        _test_row(test, minutes)
         for test, (_name, minutes) in zip(tests, own, strict=True)
     )
+    hops = [
+        lsi
+        for test in tests
+        if test.test.category is catalog.Category.FUNCTION
+        and (lsi := test.limb_symmetry()) is not None
+    ]
     return SessionSummary(
-        rows=rows, total_timed_minutes=total, total_minutes=session.total_minutes
+        rows=rows,
+        total_timed_minutes=total,
+        total_minutes=session.total_minutes,
+        hop_battery_lsi=min(hops) if hops else None,
     )
+
+
+def _test_row(test: PerformedTest, minutes: int) -> TestRow:
+    results = test.results()
+    return TestRow(
+        test=test,
+        minutes=minutes,
+        results=results,
+        result_texts={
+            side: "" if value is None else test.test.display(value)
+            for side, value in results.items()
+        },
+        details=protocol_details(test),
+    )
+
+
+def protocol_details(performed: PerformedTest) -> dict:
+    """Return what the protocol recorded besides the trials, only where there is any.
+
+    Item scores with their wording, the conditions by label, the limb symmetry
+    index, the typed values a trial was computed from, the practice trials and
+    the source. A test recorded before these existed gets none of these keys,
+    so its note reads as it did.
+    """
+    if performed.rules_version < catalog.RULES_VERSION:
+        return {}
+    test = performed.test
+    details: dict = {"source": test.source}
+    if test.practice_trials:
+        details["practice"] = f"after {test.practice_trials} practice trials"
+    if performed.item_scores:
+        details["item_scores"] = [
+            {"number": number, "text": item.text, "score": score, "max": item.max_score}
+            for number, (item, score) in enumerate(
+                zip(test.items, performed.item_scores, strict=True), start=1
+            )
+        ]
+    elif performed.total_only:
+        details["total_only"] = TOTAL_ONLY
+    conditions = performed.conditions
+    details["conditions"] = [
+        {"label": condition.label, "value": _condition_text(condition, conditions)}
+        for condition in test.conditions
+        if conditions.get(condition.key)
+    ]
+    entered = performed.details.get("entered") or {}
+    if entered and test.entered is not None:
+        details["entered"] = [
+            {
+                "label": "" if side == "na" else side.capitalize(),
+                "values": ", ".join(values),
+                "what": f"{test.entered.label} ({test.entered.unit})",
+            }
+            for side, values in entered.items()
+        ]
+    start = conditions.get("start_angle")
+    if start is not None:
+        details["arcs"] = [
+            f"{'' if side == 'na' else side.capitalize() + ': '}{start}\N{EN DASH}"
+            f"{test.display(end)} {test.unit}"
+            for side, end in performed.results().items()
+            if end is not None
+        ]
+    lsi = performed.limb_symmetry()
+    if lsi is not None:
+        details["limb_symmetry"] = f"{lsi:f} %"
+    return details
+
+
+TOTAL_ONLY = "Total recorded alone; item scores not recorded."
+
+
+def _condition_text(condition: catalog.Condition, conditions: dict) -> str:
+    value = conditions[condition.key]
+    return f"{value} {condition.unit}" if condition.unit else value
 
 
 def date_of_service(*, session: TestSession) -> date:
@@ -371,3 +466,11 @@ def _side_rank(side: str) -> tuple[int, str]:
 
 def _day(day: date | None) -> str:
     return "" if day is None else day.strftime(DATE_FORMAT)
+
+
+def clinic_batteries(*, clinic: Clinic) -> list[dict]:
+    """Return the clinic's test batteries for the session form's "Add battery"."""
+    return [
+        {"id": battery.pk, "name": battery.name, "codes": list(battery.codes)}
+        for battery in TestBattery.objects.filter(clinic=clinic)
+    ]

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.models import BillingDecision
@@ -25,7 +26,13 @@ from clinic.services import (
     patient_save,
 )
 
-from .models import PerformedTest, PlanOfCare, SameDayProcedure, TestSession
+from .models import (
+    PerformedTest,
+    PlanOfCare,
+    SameDayProcedure,
+    TestBattery,
+    TestSession,
+)
 from .recording import Problem, SessionInput, session_problems
 from .selectors import DayKey, day_of, day_sessions, visit_facts_get
 
@@ -49,6 +56,31 @@ class ChartInput:
     patient: PatientInput
     diagnoses: tuple[DiagnosisInput, ...]
     coverage: CoverageInput | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatteryInput:
+    """A clinic's test battery: its name and catalog codes in the order added."""
+
+    name: str
+    codes: tuple[str, ...]
+
+
+def battery_save(
+    *, battery: TestBattery | None, clinic: Clinic, data: BatteryInput
+) -> TestBattery:
+    """Save a clinic's test battery; unknown codes and repeated names are refused."""
+    battery = battery or TestBattery(clinic=clinic)
+    battery.name = data.name.strip()
+    battery.codes = list(dict.fromkeys(data.codes))
+    battery.full_clean()
+    battery.save()
+    return battery
+
+
+def batteries_delete(*, batteries: QuerySet[TestBattery]) -> None:
+    """Remove test batteries; sessions keep their tests, which store codes only."""
+    batteries.delete()
 
 
 @transaction.atomic

@@ -209,6 +209,7 @@ class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.Model
         ("first_name", "last_name"),
         "mrn",
         ("date_of_birth", "sex"),
+        "hand_dominance",
     ]
 
     def save_model(

@@ -47,7 +47,14 @@ class ServiceFormMixin:
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["first_name", "last_name", "mrn", "date_of_birth", "sex"]
+        fields = [
+            "first_name",
+            "last_name",
+            "mrn",
+            "date_of_birth",
+            "sex",
+            "hand_dominance",
+        ]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
 
     def patient_input(self) -> PatientInput:

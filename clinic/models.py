@@ -154,6 +154,17 @@ class Patient(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
 
+    class HandDominance(models.TextChoices):
+        RIGHT = "right", "Right"
+        LEFT = "left", "Left"
+        AMBIDEXTROUS = "ambidextrous", "Ambidextrous"
+
+    # Recorded once for the patient: grip and pinch norms are read for the
+    # dominant and the non-dominant hand (Mathiowetz et al. 1985).
+    hand_dominance = models.CharField(
+        max_length=12, choices=HandDominance.choices, blank=True
+    )
+
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [

@@ -26,6 +26,7 @@ class PatientInput:
     mrn: str
     date_of_birth: date
     sex: str
+    hand_dominance: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

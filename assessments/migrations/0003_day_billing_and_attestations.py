@@ -15,6 +15,8 @@ locks = importlib.import_module("assessments.migrations.0002_lock_signed_records
 
 
 def sqlite_unlock(apps, schema_editor):
+    """Drop 0002's SQLite triggers; the perfnote_lock switch table stays, since
+    later migrations' triggers name it too."""
     if schema_editor.connection.vendor != "sqlite":
         return
     for name, _table, kind, _status in locks.LOCKS:
@@ -22,15 +24,16 @@ def sqlite_unlock(apps, schema_editor):
             schema_editor.execute(
                 f"DROP TRIGGER IF EXISTS perfnote_{name}_locked_{event.lower()}"
             )
-    schema_editor.execute("DROP TABLE IF EXISTS perfnote_lock")
 
 
 def sqlite_lock(apps, schema_editor):
+    """Create 0002's SQLite triggers again (its switch table already exists)."""
     if schema_editor.connection.vendor != "sqlite":
         return
     sqlite_unlock(apps, schema_editor)
     for statement in locks.sqlite_lock():
-        schema_editor.execute(statement)
+        if "perfnote_lock (" not in statement:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -13,16 +13,18 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from assessments import catalog
-from assessments.models import TestSession
+from assessments.models import PerformedTest, TestSession
 from assessments.recording import CLOCK_FORMAT
 from assessments.selectors import (
     TestRow,
     patient_coverage,
     plan_of_care_block,
+    protocol_details,
     session_summary,
 )
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
+from clinic.models import Patient
 
 NOTE_TITLE = "Physical Performance Test Report"
 NOT_BILLABLE = "Not billable as CPT 97750"
@@ -92,6 +94,7 @@ def note_context_build(
             "date_of_birth": patient.date_of_birth.strftime(DATE_FORMAT),
             "age": _age(patient.date_of_birth, started.date()),
             "sex": patient.get_sex_display(),
+            **_hand_dominance(patient),
             "mrn": patient.mrn,
             "payer": payer.name if payer else "",
             "member_id": member_id,
@@ -121,6 +124,7 @@ def note_context_build(
             _test_entry(number, row, zone)
             for number, row in enumerate(summary.rows, start=1)
         ],
+        **_hop_battery(summary.hop_battery_lsi),
         "same_day_procedures": [
             {
                 "code": procedure.code,
@@ -186,7 +190,7 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
     sides = [side for side in _SIDE_ORDER if side in trials] + sorted(
         side for side in trials if side not in _SIDE_ORDER
     )
-    return {
+    entry = {
         "number": number,
         "name": test.name,
         "category": test.category.label,
@@ -196,12 +200,12 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "end": _local(performed.ended_at, zone, CLOCK_FORMAT),
         "minutes": row.minutes,
         "unit": test.unit,
-        "basis": _basis(test, trials),
+        "basis": _basis(performed),
         "trials": [
             {
                 "side": side,
                 "label": _SIDE_LABELS.get(side, side.capitalize()),
-                "values": [str(value) for value in trials[side]],
+                "values": [_trial_text(test, value) for value in trials[side]],
             }
             for side in sides
         ],
@@ -209,7 +213,7 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
             {
                 "side": side,
                 "label": _SIDE_LABELS.get(side, side.capitalize()),
-                "value": _decimal(results.get(side)),
+                "value": _result_text(test, results.get(side)),
                 "unit": test.unit,
             }
             for side in sides
@@ -218,12 +222,41 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "notes": performed.notes.strip(),
         "battery_reason": performed.battery_reason.strip(),
     }
+    return entry | protocol_details(performed)
 
 
-def _basis(test: catalog.CatalogTest, trials: dict) -> str:
-    """Say how several trials became the result ("best of 3"); "" for one trial."""
-    count = max((len(values) for values in trials.values()), default=0)
-    return _SUMMARY_BASIS[test.summary].format(count=count) if count > 1 else ""
+def _hand_dominance(patient: Patient) -> dict:
+    """Return the patient's hand dominance when known; notes before it had none."""
+    if not patient.hand_dominance:
+        return {}
+    return {"hand_dominance": patient.get_hand_dominance_display()}
+
+
+def _hop_battery(lsi: Decimal | None) -> dict:
+    """Return the hop battery's LSI line, only when the session has one."""
+    if lsi is None:
+        return {}
+    return {"hop_battery_lsi": f"{lsi:f} %"}
+
+
+def _trial_text(test: catalog.CatalogTest, value: str) -> str:
+    """Write a stored trial as printed: a muscle grade with a true minus sign."""
+    return test.display(test.value_of(value)) if test.grades else str(value)
+
+
+def _result_text(test: catalog.CatalogTest, value: Decimal | None) -> str:
+    return "" if value is None else test.display(value)
+
+
+def _basis(performed: PerformedTest) -> str:
+    """Say how several trials became the result ("best of 3"); "" for one trial.
+
+    The rule is the one the row was recorded under, so an older result keeps
+    the wording it was signed with.
+    """
+    count = max((len(values) for values in performed.trials.values()), default=0)
+    summary = performed.test.summary_for(performed.rules_version)
+    return _SUMMARY_BASIS[summary].format(count=count) if count > 1 else ""
 
 
 def _billing(decision: BillingDecision | None, payer: Payer | None) -> dict | None:

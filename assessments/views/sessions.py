@@ -16,7 +16,12 @@ from ..access import access_session_by_uuid
 from ..forms import SessionEntry, SessionForm
 from ..models import TestSession
 from ..recording import SessionInput
-from ..selectors import day_decision, session_plan_of_care, session_summary
+from ..selectors import (
+    clinic_batteries,
+    day_decision,
+    session_plan_of_care,
+    session_summary,
+)
 from ..services import session_create, session_update
 from .pages import entry_page
 
@@ -89,5 +94,6 @@ def _session_form_page(
             "patient": patient,
             "session": session,
             "catalog": catalog.script_data(),
+            "batteries": clinic_batteries(clinic=patient.clinic),
         },
     )

@@ -74,18 +74,36 @@ def test_catalog_holds_exactly_the_documented_codes():
         "triple_hop_distance",
         "crossover_hop_distance",
         "timed_hop_6m",
+        # added after the protocol review of December 2026
+        "pinch_strength",
+        "hand_held_dynamometry",
+        "isokinetic_peak_torque",
+        "arm_curl_30s",
+        "biering_sorensen",
+        "two_minute_walk",
+        "eight_foot_up_and_go",
+        "functional_gait_assessment",
+        "dynamic_gait_index",
+        "tinetti_poma",
+        "mini_bestest",
+        "sppb",
+        "steadi_four_stage_balance",
+        "four_square_step_test",
+        "nine_hole_peg_test",
+        "box_and_block",
+        "y_balance_lower",
     }
-    assert len(CATALOG) == 40
+    assert len(CATALOG) == 57
 
 
 @pytest.mark.parametrize(
     ("code", "category", "unit", "trials", "per_side", "decimal_places", "summary"),
     [
-        ("grip_dynamometry", Category.STRENGTH, "kg", 3, True, 1, "max"),
+        ("grip_dynamometry", Category.STRENGTH, "kg", 3, True, 1, "mean"),
         ("manual_muscle_test", Category.STRENGTH, "grade", 1, True, 0, "max"),
         ("one_rep_max", Category.STRENGTH, "kg", 1, False, 1, "max"),
-        ("chair_stand_30s", Category.ENDURANCE, "stands", 1, False, 0, "max"),
-        ("five_times_sit_to_stand", Category.ENDURANCE, "s", 1, False, 1, "min"),
+        ("chair_stand_30s", Category.STRENGTH, "stands", 1, False, 0, "max"),
+        ("five_times_sit_to_stand", Category.STRENGTH, "s", 1, False, 1, "min"),
         ("six_minute_walk", Category.ENDURANCE, "m", 1, False, 0, "max"),
         ("two_minute_step", Category.ENDURANCE, "steps", 1, False, 0, "max"),
         ("ten_metre_walk", Category.ENDURANCE, "m/s", 2, False, 2, "mean"),
@@ -94,17 +112,33 @@ def test_catalog_holds_exactly_the_documented_codes():
         ("timed_up_and_go", Category.BALANCE, "s", 1, False, 1, "min"),
         ("berg_balance_scale", Category.BALANCE, "points", 1, False, 0, "max"),
         ("single_leg_stance", Category.BALANCE, "s", 3, True, 1, "max"),
-        ("functional_reach", Category.BALANCE, "in", 3, False, 1, "max"),
+        ("functional_reach", Category.BALANCE, "in", 3, False, 1, "mean"),
         ("single_hop_distance", Category.FUNCTION, "cm", 2, True, 1, "max"),
         ("triple_hop_distance", Category.FUNCTION, "cm", 2, True, 1, "max"),
         ("crossover_hop_distance", Category.FUNCTION, "cm", 2, True, 1, "max"),
         ("timed_hop_6m", Category.FUNCTION, "s", 2, True, 2, "min"),
+        ("pinch_strength", Category.STRENGTH, "kg", 3, True, 1, "mean"),
+        ("hand_held_dynamometry", Category.STRENGTH, "kg", 3, True, 1, "max"),
+        ("isokinetic_peak_torque", Category.STRENGTH, "Nm", 1, True, 1, "max"),
+        ("arm_curl_30s", Category.STRENGTH, "curls", 1, True, 0, "max"),
+        ("biering_sorensen", Category.ENDURANCE, "s", 1, False, 0, "max"),
+        ("two_minute_walk", Category.ENDURANCE, "m", 1, False, 0, "max"),
+        ("eight_foot_up_and_go", Category.BALANCE, "s", 2, False, 1, "min"),
+        ("functional_gait_assessment", Category.BALANCE, "points", 1, False, 0, "max"),
+        ("dynamic_gait_index", Category.BALANCE, "points", 1, False, 0, "max"),
+        ("tinetti_poma", Category.BALANCE, "points", 1, False, 0, "max"),
+        ("mini_bestest", Category.BALANCE, "points", 1, False, 0, "max"),
+        ("sppb", Category.BALANCE, "points", 1, False, 0, "max"),
+        ("steadi_four_stage_balance", Category.BALANCE, "stages", 1, False, 0, "max"),
+        ("four_square_step_test", Category.BALANCE, "s", 2, False, 1, "min"),
+        ("nine_hole_peg_test", Category.DEXTERITY, "s", 2, True, 1, "mean"),
+        ("box_and_block", Category.DEXTERITY, "blocks", 1, True, 0, "max"),
     ],
 )
 def test_required_test_is_recorded_as_its_protocol_says(
     code, category, unit, trials, per_side, decimal_places, summary
 ):
-    """Each named test has the category, unit, trials and sides of DOMAIN.md §6."""
+    """Each named test has the category, unit, trials and sides of its protocol."""
     test = CATALOG[code]
     assert test.category is category
     assert test.unit == unit
@@ -136,6 +170,8 @@ def test_required_test_is_recorded_as_its_protocol_says(
         ("triple_hop_distance", D(0), D(1000)),
         ("crossover_hop_distance", D(0), D(1000)),
         ("timed_hop_6m", D("0.5"), D(20)),
+        ("biering_sorensen", D(0), D(240)),
+        ("box_and_block", D(0), D(150)),
         ("rom_shoulder_flexion", D(0), D(210)),
         ("rom_knee_flexion", D(0), D(170)),
         ("rom_knee_extension", D(-30), D(20)),
@@ -177,7 +213,9 @@ def test_every_entry_is_complete_and_consistent():
         assert test.trials >= 1, test.code
         assert test.name.strip(), test.code
         assert test.protocol.endswith("."), test.code
-        assert "DOMAIN.md §6" in test.source, test.code
+        # The source is printed on the note: a public citation, never our notes.
+        assert test.source.strip(), test.code
+        assert "DOMAIN" not in test.source, test.code
         assert test.norms == (), test.code
 
 
@@ -230,25 +268,19 @@ def test_entry_with_non_slug_code_is_refused():
 def test_catalog_is_ordered_by_category_then_name():
     """Display order: category groups in enum order, then natural name order."""
     codes = list(CATALOG)
-    assert codes[:8] == [
-        "grip_dynamometry",
-        "manual_muscle_test",
-        "one_rep_max",
-        "two_minute_step",
-        "six_minute_walk",
-        "ten_metre_walk",
+    assert codes[:4] == [
+        "arm_curl_30s",
         "chair_stand_30s",
         "five_times_sit_to_stand",
+        "grip_dynamometry",
     ]
-    assert codes[-8:] == [
-        "berg_balance_scale",
-        "functional_reach",
-        "single_leg_stance",
-        "timed_up_and_go",
+    assert codes[-6:] == [
         "timed_hop_6m",
         "crossover_hop_distance",
         "single_hop_distance",
         "triple_hop_distance",
+        "box_and_block",
+        "nine_hole_peg_test",
     ]
     categories = [t.category for t in CATALOG.values()]
     assert categories == sorted(categories, key=list(Category).index)
@@ -261,16 +293,16 @@ def test_category_labels():
         ("flexibility", "Flexibility"),
         ("balance", "Balance"),
         ("function", "Function"),
+        ("dexterity", "Dexterity"),
     ]
 
 
 def test_by_category_groups_every_test_once_in_display_order():
     groups = catalog.by_category()
     assert list(groups) == list(Category)
-    assert [t.code for t in groups[Category.STRENGTH]] == [
-        "grip_dynamometry",
-        "manual_muscle_test",
-        "one_rep_max",
+    assert [t.code for t in groups[Category.DEXTERITY]] == [
+        "box_and_block",
+        "nine_hole_peg_test",
     ]
     assert [t.code for tests in groups.values() for t in tests] == list(CATALOG)
     assert len(groups[Category.FLEXIBILITY]) == 24
@@ -285,13 +317,13 @@ def test_choices_are_django_grouped_choices_by_category_label():
         "Flexibility",
         "Balance",
         "Function",
+        "Dexterity",
     ]
-    assert grouped[0] == (
-        "Strength",
+    assert grouped[5] == (
+        "Dexterity",
         [
-            ("grip_dynamometry", "Grip strength (Jamar dynamometer)"),
-            ("manual_muscle_test", "Manual muscle test (MRC grade)"),
-            ("one_rep_max", "One-repetition maximum (1-RM)"),
+            ("box_and_block", "Box and Block test"),
+            ("nine_hole_peg_test", "Nine-hole peg test"),
         ],
     )
     assert grouped[4] == (
@@ -502,9 +534,9 @@ def test_any_value_above_the_maximum_is_refused(test, excess_steps):
 
 
 def test_max_summary_reports_the_best_trial():
-    assert CATALOG["grip_dynamometry"].result([D("30.5"), D("32.0"), D("31.2")]) == D(
-        "32.0"
-    )
+    assert CATALOG["hand_held_dynamometry"].result(
+        [D("30.5"), D("32.0"), D("31.2")]
+    ) == D("32.0")
 
 
 def test_max_summary_picks_the_least_negative_reach():
@@ -550,7 +582,7 @@ def test_mean_result_lies_between_the_trials(trials):
 
 
 def test_script_data_labels_every_test_with_json_safe_values():
-    """script_data() gives the form's script each test's name, unit, trials and range."""
+    """script_data() gives the form's script each test's labels, items and conditions."""
     # when
     data = catalog.script_data()
 
@@ -558,15 +590,217 @@ def test_script_data_labels_every_test_with_json_safe_values():
     assert list(data) == list(CATALOG)
     assert data["grip_dynamometry"] == {
         "name": "Grip strength (Jamar dynamometer)",
+        "abbreviation": "",
+        "category": "Strength",
         "unit": "kg",
         "trials": 3,
+        "practice_trials": 0,
         "per_side": True,
         "min": "0",
         "max": "100",
         "routine_measure": False,
+        "grades": False,
+        "items": [],
+        "conditions": [
+            {
+                "key": "handle_position",
+                "label": "Jamar handle position",
+                "choices": ["1", "2", "3", "4", "5"],
+                "unit": "",
+                "required": False,
+            }
+        ],
+        "entered": None,
     }
     assert data["manual_muscle_test"]["routine_measure"] is True
+    assert data["berg_balance_scale"]["items"][0] == {
+        "text": "Sitting to standing",
+        "max": 4,
+    }
+    assert data["ten_metre_walk"]["entered"] == {
+        "label": "Time",
+        "unit": "s",
+        "parts": [],
+        "derivation": "speed",
+    }
     assert json.loads(json.dumps(data)) == data
+
+
+# --- protocols after the review of December 2026 ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "items", "highest", "total"),
+    [
+        ("berg_balance_scale", 14, {4}, 56),
+        ("functional_gait_assessment", 10, {3}, 30),
+        ("dynamic_gait_index", 8, {3}, 24),
+        ("tinetti_poma", 16, {1, 2, 4}, 28),
+        ("mini_bestest", 14, {2}, 28),
+        ("sppb", 3, {4}, 12),
+    ],
+)
+def test_composite_scales_are_scored_item_by_item(code, items, highest, total):
+    """Berg 14 x 0-4; FGA 10 x 0-3; DGI 8 x 0-3; POMA 16 items, 28; Mini-BEST
+    14 x 0-2; SPPB 3 x 0-4: the total is the sum and the plausible maximum."""
+    test = CATALOG[code]
+    assert len(test.items) == items
+    assert {item.max_score for item in test.items} == highest
+    assert test.plausible_max == total
+    assert test.item_total([item.max_score for item in test.items]) == total
+
+
+def test_tinetti_has_nine_balance_items_of_16_and_seven_gait_items_of_12():
+    items = CATALOG["tinetti_poma"].items
+    balance = [i for i in items if i.text.startswith("Balance")]
+    gait = [i for i in items if i.text.startswith("Gait")]
+    assert (len(balance), sum(i.max_score for i in balance)) == (9, 16)
+    assert (len(gait), sum(i.max_score for i in gait)) == (7, 12)
+
+
+def test_functional_reach_takes_the_mean_of_three_after_two_practice_trials():
+    """Duncan 1990: two practice trials, then the mean of three."""
+    test = CATALOG["functional_reach"]
+    assert (test.practice_trials, test.trials) == (2, 3)
+    assert test.result([D("10.0"), D("11.0"), D("11.5")]) == D("10.8")
+
+
+@pytest.mark.parametrize("code", ["functional_reach", "grip_dynamometry"])
+def test_results_recorded_under_rules_version_1_keep_the_best_trial(code):
+    test = CATALOG[code]
+    assert test.summary_for(1) is Summary.MAX
+    assert test.summary_for(catalog.RULES_VERSION) is Summary.MEAN
+    assert test.result([D("10.0"), D("12.0")], rules_version=1) == D("12.0")
+
+
+def test_grip_records_the_jamar_handle_position():
+    condition = CATALOG["grip_dynamometry"].condition("handle_position")
+    assert condition.choices == ("1", "2", "3", "4", "5")
+    assert condition.check("6") is not None
+
+
+def test_six_minute_walk_asks_to_walk_as_far_as_possible_and_records_its_conditions():
+    """ATS 2002: 'walk as far as possible'; course, device, O2, rests, HR, SpO2, Borg."""
+    test = CATALOG["six_minute_walk"]
+    assert "as far as possible" in test.protocol
+    assert "own pace" not in test.protocol
+    assert "ATS" in test.source
+    assert {c.key for c in test.conditions} == {
+        "course_m",
+        "device",
+        "oxygen_l_min",
+        "rests",
+        "rest_seconds",
+        "hr_pre",
+        "hr_post",
+        "spo2_pre",
+        "spo2_post",
+        "borg_dyspnoea_pre",
+        "borg_dyspnoea_post",
+        "borg_fatigue_pre",
+        "borg_fatigue_post",
+    }
+    assert test.condition("spo2_post").check("101") is not None
+    assert test.condition("borg_dyspnoea_post").check("3.5") is None
+
+
+def test_ten_metre_walk_speed_is_the_distance_timed_over_the_time():
+    test = CATALOG["ten_metre_walk"]
+    assert test.condition("pace").choices == ("Comfortable", "Fast")
+    assert test.derive(D("4.12"), {"distance_m": "6"}) == D("1.46")
+    assert test.result([D("1.46"), D("1.50")]) == D("1.48")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "timed_up_and_go",
+        "six_minute_walk",
+        "ten_metre_walk",
+        "two_minute_walk",
+        "eight_foot_up_and_go",
+        "functional_gait_assessment",
+        "dynamic_gait_index",
+        "tinetti_poma",
+        "sppb",
+    ],
+)
+def test_gait_and_mobility_tests_record_the_assistive_device(code):
+    assert CATALOG[code].condition("device").check("Front-wheeled walker") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "rank", "printed"),
+    [
+        ("4-", D("3.7"), "4\N{MINUS SIGN}"),
+        ("4\N{MINUS SIGN}", D("3.7"), "4\N{MINUS SIGN}"),
+        ("3+", D("3.3"), "3+"),
+        ("4", D(4), "4"),
+        ("0", D(0), "0"),
+    ],
+)
+def test_manual_muscle_grades_take_plus_and_minus(typed, rank, printed):
+    test = CATALOG["manual_muscle_test"]
+    assert test.check_text(typed) is None
+    assert test.value_of(typed) == rank
+    assert test.display(rank) == printed
+
+
+@pytest.mark.parametrize("typed", ["6", "5+", "0-", "4.5", "good"])
+def test_a_grade_that_does_not_exist_is_refused(typed):
+    message = CATALOG["manual_muscle_test"].check_text(typed)
+    assert message.startswith(f"Manual muscle test (MRC grade): {typed} is not a grade")
+
+
+def test_one_rep_max_is_direct_or_predicted_by_brzycki_or_epley():
+    test = CATALOG["one_rep_max"]
+    assert test.derive(D(100), {"method": "Direct"}) == D(100)
+    assert test.derive(D(100), {"method": catalog.BRZYCKI, "reps": "6"}) == D("116.1")
+    assert test.derive(D(100), {"method": catalog.EPLEY, "reps": "6"}) == D("120.0")
+    assert test.condition("reps").check("11") is not None
+
+
+def test_one_rep_max_in_pounds_scales_its_range_and_unit():
+    test = CATALOG["one_rep_max"].for_conditions({"load_unit": "lb"})
+    assert (test.unit, test.plausible_max) == ("lb", D("1102.3"))
+    assert test.check_value(D(900)) is None
+
+
+def test_rom_records_active_or_passive_and_the_start_angle():
+    test = CATALOG["rom_knee_flexion"]
+    assert test.condition("mode").choices == ("Active", "Passive")
+    assert test.condition("start_angle").check("5") is None
+
+
+@pytest.mark.parametrize(
+    ("code", "left", "right", "lsi"),
+    [
+        ("single_hop_distance", D("126.5"), D("163.5"), D("77.4")),
+        ("timed_hop_6m", D("2.41"), D("1.98"), D("82.2")),
+    ],
+)
+def test_limb_symmetry_index_divides_involved_by_uninvolved_or_the_reverse_if_timed(
+    code, left, right, lsi
+):
+    """Distance: involved / uninvolved; timed: uninvolved / involved (x 100)."""
+    test = CATALOG[code]
+    results = {"left": left, "right": right}
+    assert catalog.limb_symmetry(test, results, "left") == lsi
+    assert catalog.limb_symmetry(test, results, "") is None
+
+
+def test_y_balance_composite_is_the_reaches_over_three_limb_lengths():
+    """Plisky 2009: (anterior + posteromedial + posterolateral) / (3 x limb length) x 100."""
+    test = CATALOG["y_balance_lower"]
+    assert test.entered.parts == ("Anterior", "Posteromedial", "Posterolateral")
+    reaches = [D("62.0"), D("98.5"), D("95.0")]
+    assert test.combine(reaches, {"limb_length_cm": "88.0"}) == D("96.8")
+    assert test.limb_symmetry is True
+
+
+def test_every_new_test_cites_a_published_source_and_a_protocol():
+    for test in CATALOG.values():
+        assert re.search(r"\d{4}|ASHT|STEADI|CFR", test.source), test.code
 
 
 # --- purity -----------------------------------------------------------------

@@ -279,6 +279,8 @@ def test_both_sides_fill_the_first_row_with_left_and_the_second_with_right():
         "stop": dt.time(9, 15),
         "notes": "Dominant right.",
         "battery_reason": "",
+        "recorded_code": "grip_dynamometry",
+        "rules_version": 2,
         "trial_1": Decimal("24.0"),
         "trial_2": Decimal("25.5"),
         "right_trial_1": Decimal("30"),

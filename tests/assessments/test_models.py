@@ -306,7 +306,7 @@ def test_session_total_minutes_are_whole_minutes_floored():
 
 
 def test_test_minutes_trial_values_and_results():
-    # given: grip reports the best trial per side
+    # given: grip reports the mean of its trials per side (ASHT)
     test = PerformedTestFactory.build(
         catalog_code="grip_dynamometry",
         side="both",
@@ -321,6 +321,20 @@ def test_test_minutes_trial_values_and_results():
         "left": [Decimal("24.0"), Decimal("25.5")],
         "right": [Decimal("30")],
     }
+    assert test.results() == {"left": Decimal("24.8"), "right": Decimal("30.0")}
+
+
+def test_a_result_recorded_under_rules_version_1_keeps_its_best_trial():
+    """Grip reported its best trial before the protocol review; such rows still do."""
+    # given
+    test = PerformedTestFactory.build(
+        catalog_code="grip_dynamometry",
+        side="both",
+        trials={"left": ["24.0", "25.5"], "right": ["30"]},
+        rules_version=1,
+    )
+
+    # then
     assert test.results() == {"left": Decimal("25.5"), "right": Decimal("30")}
     assert test.has_result is True
     assert str(test) == "Grip strength (Jamar dynamometer) (Both)"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from assessments import catalog
 from assessments.models import TestSession
 from assessments.notes.content import (
     ATTESTATION,
@@ -206,7 +207,12 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
     decision = _decide(session)
     # when
     tests = _build(session, decision)["tests"]
-    # then
+    # then: each row also cites its protocol's source (its own test below)
+    codes = [test.catalog_code for test in session.tests.all()]
+    assert [test.pop("source") for test in tests] == [
+        catalog.get(code).source for code in codes
+    ]
+    assert [test.pop("conditions") for test in tests] == [[] for _code in codes]
     assert tests == [
         {
             "number": 1,
@@ -235,14 +241,14 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
             "end": "09:27:30",
             "minutes": 12,
             "unit": "kg",
-            "basis": "best of 3",
+            "basis": "mean of 3",
             "trials": [
                 {"side": "left", "label": "Left", "values": ["22.4", "23.0", "21.8"]},
                 {"side": "right", "label": "Right", "values": ["18.2", "19.6", "19.0"]},
             ],
             "results": [
-                {"side": "left", "label": "Left", "value": "23.0", "unit": "kg"},
-                {"side": "right", "label": "Right", "value": "19.6", "unit": "kg"},
+                {"side": "left", "label": "Left", "value": "22.4", "unit": "kg"},
+                {"side": "right", "label": "Right", "value": "18.9", "unit": "kg"},
             ],
             "has_result": True,
             "notes": "",
@@ -481,3 +487,45 @@ def test_reads_a_fixed_number_of_queries_however_many_tests(
     with django_assert_num_queries(9):
         note = _build(fresh, decision)
     assert len(note["tests"]) == 8
+
+
+def test_prints_the_patients_hand_dominance_when_recorded(session):
+    """Grip norms are read by dominant hand; it is recorded once, on the patient."""
+    # given
+    decision = _decide(session)
+    assert "hand_dominance" not in _build(session, decision)["patient"]
+    session.patient.hand_dominance = "left"
+    session.patient.save(update_fields=["hand_dominance"])
+
+    # when
+    patient = _build(session, decision)["patient"]
+
+    # then
+    assert patient["hand_dominance"] == "Left"
+
+
+def test_a_hop_battery_prints_each_lsi_and_the_batterys_lowest(session):
+    # given
+    for code, left, right in (
+        ("single_hop_distance", "121.0", "160.0"),
+        ("timed_hop_6m", "2.41", "1.98"),
+    ):
+        PerformedTestFactory(
+            session=session,
+            catalog_code=code,
+            side="both",
+            started_at=_at(30),
+            ended_at=_at(31),
+            trials={"left": [left], "right": [right]},
+            details={"conditions": {"involved": "left"}},
+        )
+    decision = _decide(session)
+
+    # when
+    note = _build(session, decision)
+
+    # then distance: involved / uninvolved; timed: uninvolved / involved
+    lsi = {t["name"]: t.get("limb_symmetry") for t in note["tests"]}
+    assert lsi["Single-leg hop for distance"] == "75.6 %"
+    assert lsi["6-metre timed hop"] == "82.2 %"
+    assert note["hop_battery_lsi"] == "75.6 %"

@@ -16,7 +16,12 @@ from pypdf import PdfReader
 
 from assessments.notes import rendering
 from assessments.notes.content import addendum_entry, note_context_build
-from assessments.notes.rendering import REFUSED_URL, NoteURLFetcher, note_pdf_render
+from assessments.notes.rendering import (
+    REFUSED_URL,
+    TEMPLATE,
+    NoteURLFetcher,
+    note_pdf_render,
+)
 from assessments.services import session_billing_refresh
 from tests.factories import (
     SIGNER,
@@ -175,12 +180,11 @@ def test_note_prints_every_element_a_payer_needs(note):
         "feet Z91.81 History of falling",
         # tests: name, category, side, start-stop, minutes, trials, result
         "1 Grip strength (Jamar dynamometer) Strength Both 09:04:00 – 09:10:00 6 "
-        "Left: 22.4, 23.0, 21.8 kg Right: 18.2, 19.6, 19.0 kg Left: 23.0 kg "
-        "Right: 19.6 kg best of 3",
+        "Left: 22.4, 23.0, 21.8 kg Right: 18.2, 19.6, 19.0 kg Left: 22.4 kg "
+        "Right: 18.9 kg mean of 3",
         "Note: Right grip limited by pain at the thumb base.",
-        "2 30-second chair stand Endurance / mobility — 09:11:00 – 09:14:00 3 "
-        "9 stands 9 stands",
-        "3 Five times sit-to-stand (5xSTS) Endurance / mobility — "
+        "2 30-second chair stand Strength — 09:11:00 – 09:14:00 3 9 stands 9 stands",
+        "3 Five times sit-to-stand (5xSTS) Strength — "
         "09:15:00 – 09:18:00 3 16.8 s 16.8 s",
         "4 10-metre walk test (gait speed) Endurance / mobility — "
         "09:19:00 – 09:24:00 5 0.82, 0.86 m/s 0.84 m/s mean of 2",
@@ -376,3 +380,34 @@ def test_the_shared_fetcher_is_the_project_fetcher():
     # then
     assert isinstance(rendering.URL_FETCHER, NoteURLFetcher)
     assert rendering.URL_FETCHER.root == settings.BASE_DIR.resolve()
+
+
+def test_a_note_stored_before_protocol_details_renders_as_before(note):
+    """A context signed before migration 0008 has none of the new keys; the
+    template then prints the same rows as it did (no item, condition, source or
+    LSI line, no hop battery line)."""
+    # given the stored context of a note signed before
+    old = {**note, "tests": [_old_entry(test) for test in note["tests"]]}
+    old.pop("hop_battery_lsi", None)
+
+    # when
+    html = render_to_string(
+        TEMPLATE,
+        {"note": old, "addenda": [], "document_id": "X", "document_id_meta": "x"},
+    )
+
+    # then only the notes and battery reasons add rows under a test
+    expected = sum(bool(t["notes"]) + bool(t["battery_reason"]) for t in old["tests"])
+    assert html.count('<tr class="notes">') == expected
+    assert 'class="has-notes"' in html
+    for new in ("Protocol:", "Items:", "LSI", "Hop battery", "Arc ", "Total recorded"):
+        assert new not in html
+
+
+def _old_entry(test):
+    keys = (
+        "number", "name", "category", "side", "side_label", "start", "end",
+        "minutes", "unit", "basis", "trials", "results", "has_result", "notes",
+        "battery_reason",
+    )  # fmt: skip
+    return {key: test[key] for key in keys}

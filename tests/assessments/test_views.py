@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
+from assessments import catalog
 from assessments.forms import SKIPPED_TIME
 from assessments.models import PerformedTest, TestSession
 from assessments.recording import (
@@ -337,12 +338,19 @@ def test_new_session_form_has_one_empty_test_row(clinician_client, create_url):
     )
     assert catalog_data["timed_up_and_go"] == {
         "name": TUG,
+        "abbreviation": "TUG",
+        "category": "Balance",
         "unit": "s",
         "trials": 1,
+        "practice_trials": 0,
         "per_side": False,
         "min": "1",
         "max": "300",
         "routine_measure": False,
+        "grades": False,
+        "items": [],
+        "conditions": [catalog.script_data()["timed_up_and_go"]["conditions"][0]],
+        "entered": None,
     }
 
 
@@ -567,7 +575,7 @@ def test_session_detail_shows_each_tests_minutes_and_the_timed_total(
     assert page.count('<td class="text-end">7</td>') == 1
     assert '<td class="text-end" id="total-timed-minutes">27</td>' in page
     assert "09:05:00 – 09:17:00" in page
-    assert "Left: 25.5 kg" in page
+    assert "Left: 24.8 kg" in page
     assert "1.03 m/s" in page
 
 

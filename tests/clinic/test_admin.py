@@ -92,6 +92,10 @@ FRONT_OFFICE_PERMISSIONS = {
     "assessments.add_goal",
     "assessments.change_goal",
     "assessments.delete_goal",
+    "assessments.view_testbattery",
+    "assessments.add_testbattery",
+    "assessments.change_testbattery",
+    "assessments.delete_testbattery",
 }
 
 

@@ -120,7 +120,7 @@ def test_record_session_with_two_timed_tests(live_server, browser):
     expect(rows.nth(0).locator("td").nth(4)).to_have_text("8")
     expect(rows.nth(1)).to_contain_text("Grip strength")
     expect(rows.nth(1).locator("td").nth(4)).to_have_text("12")
-    expect(rows.nth(1)).to_contain_text("Right: 23.5 kg")
+    expect(rows.nth(1)).to_contain_text("Right: 22.5 kg")
     expect(page.locator("#same-day-procedures li")).to_have_text(
         ["97110 Therapeutic exercise (timed) · 10 min"]
     )

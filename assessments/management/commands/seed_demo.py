@@ -4,7 +4,7 @@ import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +25,13 @@ from assessments.plans import (
     plan_of_care_save,
 )
 from assessments.recording import SessionInput, TestInput
-from assessments.services import ChartInput, patient_chart_save, session_create
+from assessments.services import (
+    BatteryInput,
+    ChartInput,
+    battery_save,
+    patient_chart_save,
+    session_create,
+)
 from billing.models import Payer
 from billing.services import (
     CoverageInput,
@@ -90,6 +96,9 @@ class TestSpec:
     trials: dict[str, list[str]]
     side: str = ""
     notes: str = ""
+    # Conditions and item scores (recording.TestInput.details); the trials of a
+    # scale scored item by item are its total, computed here.
+    details: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,32 @@ DEMO_FEES = {
 }
 
 
+# Recorded for the patients whose grip or dexterity is tested.
+HAND_DOMINANCE = {
+    "RPT-10004": "right",
+    "RPT-10005": "right",
+    "LHR-2001": "right",
+    "LHR-2003": "left",
+}
+
+# Every demo clinic's test batteries, as a clinic would define them in the admin.
+DEMO_BATTERIES = {
+    "Fall risk (STEADI)": (
+        "timed_up_and_go",
+        "chair_stand_30s",
+        "steadi_four_stage_balance",
+        "ten_metre_walk",
+    ),
+    "ACL return to sport": (
+        "single_hop_distance",
+        "triple_hop_distance",
+        "crossover_hop_distance",
+        "timed_hop_6m",
+        "isokinetic_peak_torque",
+    ),
+}
+
+
 def _t(
     code: str,
     minutes: int,
@@ -224,15 +259,28 @@ def _t(
     side: str = "",
     right: tuple[str, ...] = (),
     notes: str = "",
+    details: dict | None = None,
 ) -> TestSpec:
-    """Write a test row briefly: na values, or left values plus right=(...)."""
+    """Write a test row briefly: na values, or left values plus right=(...).
+
+    With item scores in ``details`` the values are left out: the trial is the
+    items' total, as the session form computes it.
+    """
     test = catalog.get(code)
+    details = details or {}
+    if details.get("items"):
+        values = (str(test.item_total(details["items"])),)
     if not test.per_side:
-        return TestSpec(code, minutes, {"na": list(values)}, "na", notes)
+        return TestSpec(code, minutes, {"na": list(values)}, "na", notes, details)
     if side:
-        return TestSpec(code, minutes, {side: list(values)}, side, notes)
+        return TestSpec(code, minutes, {side: list(values)}, side, notes, details)
     return TestSpec(
-        code, minutes, {"left": list(values), "right": list(right)}, "both", notes
+        code,
+        minutes,
+        {"left": list(values), "right": list(right)},
+        "both",
+        notes,
+        details,
     )
 
 
@@ -378,9 +426,9 @@ RIVERSIDE = ClinicSpec(
             "RPT-10005", "pt", 22, dt.time(9, 15), "PT",
             "Measure gait endurance, speed and balance 10 weeks after left MCA stroke.",
             (
-                _t("ten_metre_walk", 4, "0.58", "0.61"),
-                _t("six_minute_walk", 8, "265"),
-                _t("berg_balance_scale", 15, "41"),
+                _t("ten_metre_walk", 4, "0.58", "0.61", details={"conditions": {"pace": "Comfortable", "distance_m": "6", "device": "Single-point cane"}}),
+                _t("six_minute_walk", 8, "265", details={"conditions": {"course_m": "30", "device": "Single-point cane", "oxygen_l_min": "0", "rests": "0", "hr_pre": "78", "hr_post": "104", "spo2_pre": "97", "spo2_post": "95", "borg_dyspnoea_pre": "0.5", "borg_dyspnoea_post": "3", "borg_fatigue_pre": "1", "borg_fatigue_post": "4"}}),
+                _t("berg_balance_scale", 15, details={"items": [3, 4, 4, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 2]}),
                 _t("grip_dynamometry", 5, "32.5", "33.8", "33.1", right=("18.5", "19.2", "17.9")),
             ),
             "Gait speed 0.60 m/s (limited community ambulator) and 6MWT 265 m; Berg 41/56 shows moderate fall risk. Right grip 43% below the left.",
@@ -403,7 +451,7 @@ RIVERSIDE = ClinicSpec(
                 _t("rom_wrist_flexion", 3, "45", side="right"),
                 _t("rom_wrist_extension", 3, "40", side="right"),
                 _t("rom_forearm_supination", 3, "62", side="right"),
-                _t("manual_muscle_test", 3, "4", side="right", notes="Wrist extensors."),
+                _t("manual_muscle_test", 3, "4-", side="right", details={"conditions": {"muscle": "Wrist extensors"}}),
             ),
             "Right wrist flexion and extension about half of normal; supination limited. Wrist extensors 4/5.",
         ),
@@ -546,16 +594,17 @@ LAKESIDE = ClinicSpec(
             "LHR-2002", "lakeside-pt", 5, dt.time(10, 0), "PT",
             "Return-to-sport hop testing after left ACL reconstruction.",
             (
-                _t("single_hop_distance", 6, "121.0", "126.5", right=("160.0", "163.5")),
-                _t("timed_hop_6m", 5, "2.48", "2.41", right=("2.02", "1.98")),
+                _t("single_hop_distance", 6, "121.0", "126.5", right=("160.0", "163.5"), details={"conditions": {"involved": "left"}}),
+                _t("timed_hop_6m", 5, "2.48", "2.41", right=("2.02", "1.98"), details={"conditions": {"involved": "left"}}),
             ),
         ),
         SessionSpec(
             "LHR-2003", "lakeside-pt", 2, dt.time(8, 30), "PT",
             "Grip strength and lower-extremity endurance for the hand osteoarthritis plan of care.",
             (
-                _t("grip_dynamometry", 5, "18.5", "19.0", "18.2", right=("15.1", "15.8", "16.0")),
+                _t("grip_dynamometry", 5, "18.5", "19.0", "18.2", right=("15.1", "15.8", "16.0"), details={"conditions": {"handle_position": "2"}}),
                 _t("chair_stand_30s", 3, "12"),
+                _t("nine_hole_peg_test", 4, "24.1", "23.5", right=("27.9", "27.2")),
             ),
         ),
     ),
@@ -679,6 +728,14 @@ class Command(BaseCommand):
                 clinic_fee_save(
                     fee=None, clinic=clinic, data=FeeInput(code=code, charge=charge)
                 )
+        known = set(clinic.test_batteries.values_list("name", flat=True))
+        for name, codes in DEMO_BATTERIES.items():
+            if name not in known:
+                battery_save(
+                    battery=None,
+                    clinic=clinic,
+                    data=BatteryInput(name=name, codes=codes),
+                )
         patients = {p.mrn: self.patient(clinic, p, payers) for p in spec.patients}
         zone = zoneinfo.ZoneInfo(clinic.time_zone)
         today = timezone.localdate(timezone=zone)
@@ -743,6 +800,7 @@ class Command(BaseCommand):
                     date_of_birth=birthday
                     - dt.timedelta(days=spec.birthday_offset_days),
                     sex=spec.sex,
+                    hand_dominance=HAND_DOMINANCE.get(spec.mrn, ""),
                 ),
                 diagnoses=tuple(
                     DiagnosisInput(code=code, description=description)
@@ -831,6 +889,7 @@ class Command(BaseCommand):
                     ended_at=clock + dt.timedelta(minutes=test.minutes),
                     trials=test.trials,
                     notes=test.notes,
+                    details=test.details,
                 )
             )
             clock += dt.timedelta(minutes=test.minutes + 1)
@@ -891,6 +950,6 @@ def check_trials(test: TestSpec) -> None:
         if not 1 <= len(values) <= entry.trials:
             raise CommandError(f"{test.code}: {len(values)} trial values.")
         for value in values:
-            problem = entry.check_value(Decimal(value))
+            problem = entry.check_text(value)
             if problem:
                 raise CommandError(problem)

@@ -104,8 +104,8 @@ def unlock(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0007_note_export"),
-        ("clinic", "0002_icd10_u_codes"),
+        ("assessments", "0008_test_details_rules_version_and_batteries"),
+        ("clinic", "0003_patient_hand_dominance"),
     ]
 
     operations = [migrations.RunPython(lock, unlock)]
