@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model, QuerySet, Sum
+from django.tasks import task
 from django.utils import timezone
 
 from billing import rules
@@ -289,17 +290,34 @@ def patient_decisions_refresh(
         _decide(decision, coverage, now or timezone.now())
 
 
+@task()
+def drafts_recompute(*, patient_ids: list[int]) -> int:
+    """Recompute the draft decisions of these patients; return how many patients.
+
+    A payer's or the clinic's change touches every draft of many patients, so it
+    runs as a task (`manage.py db_worker`), not inside the admin's request.
+    """
+    for patient in Patient.objects.filter(pk__in=patient_ids):
+        patient_decisions_refresh(patient=patient)
+    return len(patient_ids)
+
+
+def _drafts_recompute_later(patients: QuerySet[Patient]) -> None:
+    """Queue the recompute of these patients' drafts, with this transaction."""
+    ids = list(patients.values_list("pk", flat=True))
+    if ids:
+        drafts_recompute.enqueue(patient_ids=ids)
+
+
 def _clinic_drafts_refresh(clinic: Clinic) -> None:
     drafts = BillingDecision.objects.filter(
         patient__clinic=clinic, status=BillingDecision.Status.DRAFT
     )
-    for patient in Patient.objects.filter(pk__in=drafts.values("patient")):
-        patient_decisions_refresh(patient=patient)
+    _drafts_recompute_later(Patient.objects.filter(pk__in=drafts.values("patient")))
 
 
 def _payer_drafts_refresh(payer: Payer) -> None:
-    for coverage in payer.coverages.select_related("patient"):
-        patient_decisions_refresh(patient=coverage.patient)
+    _drafts_recompute_later(Patient.objects.filter(coverage__payer=payer))
 
 
 def _refuse_repeats(codes: Iterable[str]) -> None:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.tasks import default_task_backend
+from django.test import override_settings
 
 from assessments.services import session_billing_refresh
 from billing.models import (
@@ -20,6 +22,7 @@ from billing.services import (
     PayerInput,
     RateInput,
     coverage_save,
+    drafts_recompute,
     payer_rates_set,
     payer_save,
 )
@@ -367,3 +370,28 @@ def test_same_payer_name_in_another_clinic_is_allowed(clinic, other_clinic):
     # then
     assert (payer.clinic, payer.name) == (clinic, "Medicare")
     assert Payer.objects.filter(name="Medicare").count() == 2
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+)
+def test_a_rate_change_queues_the_recompute_for_the_worker(clinic, clinician):
+    """A payer's change runs as a task, not in the admin's request."""
+    # given a Medicare patient's draft
+    medicare = PayerFactory(clinic=clinic, rate_97750=Decimal("50.00"))
+    patient = PatientFactory(clinic=clinic, coverage__payer=medicare)
+    decision = _decided(patient, clinician)
+    default_task_backend.clear()
+    # when the rate goes up
+    payer_rates_set(
+        payer=medicare,
+        rates=[RateInput(code="97750", expected_payment=Decimal("55.00"))],
+    )
+    # then the draft waits for the worker, which is handed the patient
+    (queued,) = default_task_backend.results
+    assert queued.task.func is drafts_recompute.func
+    assert queued.kwargs == {"patient_ids": [patient.pk]}
+    assert _fresh(decision).expected_payment == Decimal("100.00")
+    # and when the worker runs it, the draft follows
+    drafts_recompute.call(patient_ids=[patient.pk])
+    assert _fresh(decision).expected_payment == Decimal("110.00")
