@@ -587,3 +587,17 @@ def test_the_export_page_hands_out_its_file_to_its_clinic_only(
     stranger.user.groups.add(clinic_admin_group_ensure())
     client.force_login(stranger.user)
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_bad_date_is_a_clear_error(claim, tmp_path):
+    with pytest.raises(
+        CommandError, match="'2026-13-01' is not a date like 2026-11-02"
+    ):
+        call_command(
+            "export_claims",
+            "--from=2026-13-01",
+            "--to=2026-11-30",
+            "--format=csv",
+            f"--out={tmp_path / 'claims.csv'}",
+        )
+    assert not ClaimExport.objects.exists()

@@ -3,18 +3,12 @@
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from assessments.models import NoteAccessEvent, TestSession
 from assessments.notes.export import latest_note_versions, notes_handed_out
-
-
-def day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date like 2026-11-02.") from None
+from clinic.management.dates import date_argument
 
 
 class Command(BaseCommand):
@@ -26,10 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", type=Path, required=True, help="target folder")
         parser.add_argument(
-            "--from", dest="date_from", type=day, help="first date of service"
+            "--from", dest="date_from", type=date_argument, help="first date of service"
         )
         parser.add_argument(
-            "--to", dest="date_to", type=day, help="last date of service"
+            "--to", dest="date_to", type=date_argument, help="last date of service"
         )
         parser.add_argument("--mrn", help="patient MRN")
         parser.add_argument(

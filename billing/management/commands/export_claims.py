@@ -10,13 +10,7 @@ from django.utils import timezone
 
 from billing.claim_files import claims_export
 from billing.models import Claim, ClaimExport
-
-
-def day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date like 2026-11-02.") from None
+from clinic.management.dates import date_argument
 
 
 class Command(BaseCommand):
@@ -28,8 +22,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="date_from", type=day, required=True)
-        parser.add_argument("--to", dest="date_to", type=day, required=True)
+        parser.add_argument(
+            "--from", dest="date_from", type=date_argument, required=True
+        )
+        parser.add_argument("--to", dest="date_to", type=date_argument, required=True)
         parser.add_argument(
             "--format", dest="fmt", choices=ClaimExport.Format.values, required=True
         )
