@@ -1,14 +1,12 @@
 """Admin for payers, the fee schedule, the billing review list and claims,
 scoped to the user's clinic."""
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import ModelForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clinic import admin as clinic_admin
+from clinic.access import clinic_for_user
 from clinic.admin_lists import LargeListMixin
 from clinic.admin_scoping import (
     ClinicRelatedFieldListFilter,
@@ -27,7 +26,7 @@ from clinic.admin_scoping import (
 from clinic.forms import input_from
 from clinic.models import Patient
 
-from .claim_files import claims_export
+from .claim_files import claims_export_start
 from .forms import ClinicFeeForm, PayerRateForm
 from .models import (
     BillingDecision,
@@ -393,37 +392,20 @@ class ClaimAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
         *,
         reexport: bool,
     ) -> HttpResponse | None:
-        """Export through billing.claim_files.claims_export; show the export's page.
+        """Queue the export for the worker and show the export's page.
 
-        The skipped claims and their reasons are shown on the page the action
-        returns to: the export's own page, or this list when nothing was written.
+        The file is written in the background (claims_export_build), so an
+        export of thousands of claims never holds the request; the export's
+        page follows it, then lists what was sent and what was left out, and why.
         """
-        with tempfile.TemporaryFile() as out:
-            result = claims_export(
-                claims=queryset,
-                fmt=fmt,
-                out=out,
-                user=request.user,
-                reexport=reexport,
-                now=timezone.now(),
-            )
-            if result.export is not None:
-                out.seek(0)
-                extension = "csv" if fmt == ClaimExport.Format.CSV else "x12"
-                result.export.file.save(
-                    f"claims-{result.export.control_number}.{extension}", File(out)
-                )
-        for number, reason in result.skipped:
-            messages.warning(request, f"{number} not exported: {reason}.")
-        if result.export is None:
-            messages.error(request, "No claim was exported.")
-            return None
-        messages.success(
-            request, f"{result.written} claim(s) exported in export {result.export.pk}."
+        export = claims_export_start(
+            claims=queryset,
+            fmt=fmt,
+            user=request.user,
+            reexport=reexport,
+            now=timezone.now(),
         )
-        return redirect(
-            reverse("admin:billing_claimexport_change", args=[result.export.pk])
-        )
+        return redirect(reverse("admin:billing_claimexport_change", args=[export.pk]))
 
 
 @admin.register(ClaimExport)
@@ -484,16 +466,25 @@ class ClaimExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimExport]:
-        # An export is the clinic's when its claims are; superusers see all.
+        # An export is the clinic's when its claims are, or, while it is being
+        # written, when someone of the clinic asked for it; superusers see all.
         exports = super().get_queryset(request)
         if request.user.is_superuser:
             return exports
+        clinic = clinic_for_user(user=request.user)
+        if clinic is None:
+            return exports.none()
         claims = scope_to_clinic(queryset=Claim.objects.all(), user=request.user)
-        return exports.filter(claims__in=claims).distinct()
+        asked = Q(created_by__clinic_admin__clinic=clinic) | Q(
+            created_by__clinician__clinic=clinic
+        )
+        return exports.filter(Q(claims__in=claims) | asked).distinct()
 
     @admin.display(description="claims")
     def claim_numbers(self, export: ClaimExport) -> str:
-        return ", ".join(export.claims.values_list("number", flat=True))
+        if export.is_pending:
+            return f"{len(export.selection)} chosen; being written"
+        return ", ".join(export.claims.values_list("number", flat=True)) or "None"
 
     @admin.display(description="left out")
     def skipped_list(self, export: ClaimExport) -> str:

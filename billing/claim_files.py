@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import itertools
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +19,10 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
+from django.tasks import task
 
 from .models import Claim, ClaimExport, Payer
 
@@ -80,12 +83,14 @@ def claims_export(
     reexport: bool,
     now: datetime,
     destination: str = "",
+    export: ClaimExport | None = None,
 ) -> ExportResult:
     """Write the exportable claims to out, mark them exported, record the export.
 
     Void claims are never sent; claims exported before are sent again only on
-    re-export; an 837P needs each payer's electronic ID. Nothing is written or
-    recorded when no claim is left.
+    re-export; an 837P needs each payer's electronic ID. Nothing is written when
+    no claim is left; nothing is recorded either, unless a queued ``export``
+    (claims_export_start) waits for its result.
     """
     sendable = claims.exclude(status=Claim.Status.VOID)
     if not reexport:
@@ -100,9 +105,13 @@ def claims_export(
         )
     ]
     count = sendable.count()
+    if export is not None:
+        export.claim_count = count
+        export.skipped = [list(item) for item in skipped]
+        export.save(update_fields=["claim_count", "skipped"])
     if not count:
-        return ExportResult(export=None, written=0, skipped=tuple(skipped))
-    export = ClaimExport.objects.create(
+        return ExportResult(export=export, written=0, skipped=tuple(skipped))
+    export = export or ClaimExport.objects.create(
         format=fmt,
         created_at=now,
         created_by=user,
@@ -130,6 +139,66 @@ def claims_export(
         status=Claim.Status.EXPORTED, exported_at=now, exported_by=user, export=export
     )
     return ExportResult(export=export, written=count, skipped=tuple(skipped))
+
+
+def claims_export_start(
+    *,
+    claims: QuerySet[Claim],
+    fmt: str,
+    user: AbstractBaseUser,
+    reexport: bool,
+    now: datetime,
+) -> ClaimExport:
+    """Queue an export of these claims for the worker; return its record.
+
+    The ids are stored rather than the filter, so the file holds exactly the
+    claims chosen. The admin shows the export's page while it is written.
+    """
+    export = ClaimExport.objects.create(
+        format=fmt,
+        status=ClaimExport.Status.QUEUED,
+        selection=list(claims.values_list("pk", flat=True)),
+        created_at=now,
+        created_by=user,
+        reexport=reexport,
+    )
+    transaction.on_commit(lambda: claims_export_build.enqueue(export_id=export.pk))
+    return export
+
+
+@task()
+def claims_export_build(*, export_id: int) -> int:
+    """Write a queued export's file and mark its claims; return how many it sent.
+
+    A failure leaves the claims as they were and says so on the export's page.
+    """
+    export = ClaimExport.objects.get(pk=export_id)
+    ClaimExport.objects.filter(pk=export_id).update(status=ClaimExport.Status.RUNNING)
+    extension = "csv" if export.format == ClaimExport.Format.CSV else "x12"
+    try:
+        with tempfile.TemporaryFile() as out, transaction.atomic():
+            result = claims_export(
+                claims=Claim.objects.filter(pk__in=export.selection),
+                fmt=export.format,
+                out=out,
+                user=export.created_by,
+                reexport=export.reexport,
+                now=export.created_at,
+                export=export,
+            )
+            if result.written:
+                out.seek(0)
+                export.file.save(
+                    f"claims-{export.control_number}.{extension}", File(out), save=False
+                )
+            export.status = ClaimExport.Status.DONE
+            export.save(update_fields=["file", "status"])
+    except Exception:
+        ClaimExport.objects.filter(pk=export_id).update(
+            status=ClaimExport.Status.FAILED
+        )
+        raise
+    return result.written
 
 
 def _refusal(status: str, payer_identifier: str, fmt: str, reexport: bool) -> str:

@@ -419,8 +419,17 @@ class ClaimExport(models.Model):
         CSV = "csv", "CSV (CMS-1500 items)"
         X12_837P = "837p", "ASC X12 837P 005010X222A1"
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being written"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.DONE)
+    # The claims chosen in the admin, written by the worker (a background export).
+    selection = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -448,6 +457,10 @@ class ClaimExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export {self.pk} · {self.get_format_display()} · {self.claim_count}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def control_number(self) -> str:

@@ -485,41 +485,72 @@ def billing_office(client, billing_clinic):
     return client
 
 
-def test_the_admin_exports_selected_claims_and_shows_the_export(billing_office, claim):
-    # when
+def _admin_export(client, action, claims, capture):
+    """Run an export action; the worker's task runs when the request commits."""
+    with capture(execute=True):
+        client.post(
+            reverse("admin:billing_claim_changelist"),
+            {"action": action, "_selected_action": [claim.pk for claim in claims]},
+        )
+    export = ClaimExport.objects.latest("pk")
+    return export, client.get(
+        reverse("admin:billing_claimexport_change", args=[export.pk])
+    )
+
+
+def test_the_admin_queues_the_export_and_shows_its_page(
+    billing_office, claim, django_capture_on_commit_callbacks
+):
+    """The action returns to the export's page at once; the worker writes the file."""
+    # when the action runs, before the worker
     response = billing_office.post(
         reverse("admin:billing_claim_changelist"),
         {"action": "export_837p", "_selected_action": [claim.pk]},
         follow=True,
     )
-    # then the page the action returns to is the export's, with its message
-    assert response.status_code == HTTPStatus.OK
     export = ClaimExport.objects.get()
+    # then its page says it is being written, and reloads itself
     assert response.redirect_chain[-1][0] == reverse(
         "admin:billing_claimexport_change", args=[export.pk]
     )
     page = response.content.decode()
-    assert "1 claim(s) exported in export" in page
+    assert (export.status, export.selection) == ("queued", [claim.pk])
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Queued: this page updates itself" in page
+    assert Claim.objects.get().status == "ready"
+
+
+def test_the_worker_writes_the_file_and_the_page_shows_it(
+    billing_office, claim, django_capture_on_commit_callbacks
+):
+    # when
+    export, response = _admin_export(
+        billing_office, "export_837p", [claim], django_capture_on_commit_callbacks
+    )
+    # then
+    page = response.content.decode()
+    assert (export.status, export.claim_count) == ("done", 1)
+    assert "1 claim exported." in page
     assert claim.number in page
+    assert "refresh" not in page
     assert x12_accepted(export.file.read().decode())
+    assert Claim.objects.get().status == "exported"
 
 
-def test_the_admin_says_on_the_same_page_why_nothing_was_exported(
-    billing_office, claim
+def test_the_export_page_says_why_nothing_was_exported(
+    billing_office, claim, django_capture_on_commit_callbacks
 ):
     # given the claim was exported
     _export(Claim.objects.all(), "csv")
     # when it is exported again without re-export
-    response = billing_office.post(
-        reverse("admin:billing_claim_changelist"),
-        {"action": "export_csv", "_selected_action": [claim.pk]},
-        follow=True,
+    export, response = _admin_export(
+        billing_office, "export_csv", [claim], django_capture_on_commit_callbacks
     )
-    # then the list it returns to shows why
-    assert response.redirect_chain == [(reverse("admin:billing_claim_changelist"), 302)]
+    # then its page shows why
     page = response.content.decode()
-    assert f"{claim.number} not exported: already exported" in page
-    assert "No claim was exported." in page
+    assert (export.claim_count, bool(export.file)) == (0, False)
+    assert "No claim was exported: every one chosen was left out" in page
+    assert f"{claim.number}: already exported" in page
 
 
 def test_the_admin_lists_only_own_clinics_claims(billing_office, claim, other_clinic):
@@ -560,14 +591,12 @@ def test_the_session_page_shows_the_claim_or_why_there_is_none(
 
 
 def test_the_export_page_hands_out_its_file_to_its_clinic_only(
-    billing_office, claim, client, other_clinic
+    billing_office, claim, client, other_clinic, django_capture_on_commit_callbacks
 ):
     # given an export made in the admin
-    billing_office.post(
-        reverse("admin:billing_claim_changelist"),
-        {"action": "export_csv", "_selected_action": [claim.pk]},
+    export, _ = _admin_export(
+        billing_office, "export_csv", [claim], django_capture_on_commit_callbacks
     )
-    export = ClaimExport.objects.get()
     url = reverse("admin:billing_claimexport_download", args=[export.pk])
     # when
     response = billing_office.get(url)
