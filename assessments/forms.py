@@ -461,6 +461,11 @@ class BasePerformedTestFormSet(KeptFormsMixin, forms.BaseFormSet):
         form.add_error(field if field in form.fields else None, problem.message)
 
 
+# Caps on the rows one session can hold; they also bound one request's work: a
+# forged TOTAL_FORMS of 100,000 builds this many forms and is refused.
+MAX_TESTS = 60
+MAX_PROCEDURES = 20
+
 PerformedTestFormSet = forms.formset_factory(
     PerformedTestForm,
     formset=BasePerformedTestFormSet,
@@ -468,6 +473,9 @@ PerformedTestFormSet = forms.formset_factory(
     can_delete=True,
     min_num=1,
     validate_min=False,
+    max_num=MAX_TESTS,
+    absolute_max=MAX_TESTS,
+    validate_max=True,
 )
 
 
@@ -508,6 +516,9 @@ SameDayProcedureFormSet = forms.formset_factory(
     formset=BaseSameDayProcedureFormSet,
     extra=0,
     can_delete=True,
+    max_num=MAX_PROCEDURES,
+    absolute_max=MAX_PROCEDURES,
+    validate_max=True,
 )
 
 

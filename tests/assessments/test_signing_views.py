@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -213,13 +213,68 @@ def test_verify_note_command(signed_version, tmp_path, capsys):
     assert "NOT VERIFIED" in capsys.readouterr().out
 
 
+def _export_notes(session, out, *args, user=None):
+    """Run export_notes for the session's clinic, as its clinician by default."""
+    call_command(
+        "export_notes",
+        "--out",
+        str(out),
+        "--clinic",
+        session.patient.clinic.name,
+        "--user",
+        (user or session.clinician.user).username,
+        *args,
+    )
+
+
 def test_export_notes_writes_latest_versions(signed_version, session, tmp_path):
-    call_command("export_notes", "--out", str(tmp_path), "--mrn", session.patient.mrn)
+    _export_notes(session, tmp_path, "--mrn", session.patient.mrn)
 
     written = sorted(path.name for path in tmp_path.iterdir())
     assert written == [f"{signed_version.document_id}.pdf"]
     assert (tmp_path / written[0]).read_bytes() == bytes(signed_version.pdf)
-    assert NoteAccessEvent.objects.get().action == "export"
+    event = NoteAccessEvent.objects.get()
+    assert (event.action, event.user) == ("export", session.clinician.user)
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("", "--out must name a folder"),
+        ("a-file.pdf", "--out must name a folder"),
+        ("a-file.pdf/notes", "Cannot write to a-file.pdf/notes: Not a directory"),
+    ],
+)
+def test_export_notes_refuses_a_bad_out_clearly(
+    signed_version, session, tmp_path, monkeypatch, out, message
+):
+    # given a file where a folder should be (the suite runs as root here, for
+    # whom no folder is read-only)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file.pdf").write_bytes(b"keep")
+    # when / then
+    with pytest.raises(CommandError, match=message):
+        _export_notes(session, out)
+    assert NoteAccessEvent.objects.exists() is False
+    assert (tmp_path / "a-file.pdf").read_bytes() == b"keep"
+
+
+def test_export_notes_is_scoped_to_the_users_clinic(
+    signed_version, session, other_clinician, tmp_path
+):
+    with pytest.raises(CommandError, match="does not work in"):
+        _export_notes(session, tmp_path, user=other_clinician.user)
+    with pytest.raises(CommandError, match="No clinic is named"):
+        call_command(
+            "export_notes",
+            "--out",
+            str(tmp_path),
+            "--clinic",
+            "Nowhere",
+            "--user",
+            session.clinician.user.username,
+        )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_export_notes_records_every_note_a_chunk_at_a_time(
@@ -230,7 +285,7 @@ def test_export_notes_records_every_note_a_chunk_at_a_time(
     monkeypatch.setattr(export, "EXPORT_CHUNK", 1)
 
     # when
-    call_command("export_notes", "--out", str(tmp_path), "--mrn", session.patient.mrn)
+    _export_notes(session, tmp_path, "--mrn", session.patient.mrn)
 
     # then
     assert len(list(tmp_path.iterdir())) == 2
@@ -240,8 +295,8 @@ def test_export_notes_records_every_note_a_chunk_at_a_time(
     }
 
 
-def test_export_notes_filters_out_other_payers(signed_version, tmp_path):
-    call_command("export_notes", "--out", str(tmp_path), "--payer", "Nobody Health")
+def test_export_notes_filters_out_other_payers(signed_version, session, tmp_path):
+    _export_notes(session, tmp_path, "--payer", "Nobody Health")
 
     assert list(tmp_path.iterdir()) == []
 
@@ -256,10 +311,8 @@ def test_export_notes_selects_the_payer_the_note_was_billed_to(
     coverage_save(patient=session.patient, data=CoverageInput(payer=acme))
 
     # when
-    call_command(
-        "export_notes", "--out", str(tmp_path / "billed"), "--payer", billed_to.upper()
-    )
-    call_command("export_notes", "--out", str(tmp_path / "acme"), "--payer", acme.name)
+    _export_notes(session, tmp_path / "billed", "--payer", billed_to.upper())
+    _export_notes(session, tmp_path / "acme", "--payer", acme.name)
 
     # then
     assert [path.name for path in (tmp_path / "billed").iterdir()] == [

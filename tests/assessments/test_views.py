@@ -16,7 +16,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertRedirects
 
 from assessments import catalog
-from assessments.forms import SKIPPED_TIME
+from assessments.forms import MAX_PROCEDURES, MAX_TESTS, SKIPPED_TIME
 from assessments.models import PerformedTest, TestSession
 from assessments.recording import (
     NO_TESTS,
@@ -1351,3 +1351,25 @@ def test_test_without_trial_values_is_saved_without_a_result(
     # then
     assert response.status_code == HTTPStatus.FOUND
     assert PerformedTest.objects.get().trials == {}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "key", "cap"),
+    [("tests", "formset", MAX_TESTS), ("procedures", "procedures", MAX_PROCEDURES)],
+)
+def test_a_forged_number_of_rows_builds_at_most_the_cap_and_is_refused(
+    clinician_client, create_url, prefix, key, cap
+):
+    """TOTAL_FORMS of 100,000 builds a capped number of forms; nothing is stored."""
+    # given
+    data = _session_data(_tug(), **{f"{prefix}-TOTAL_FORMS": "100000"})
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    formset = response.context[key]
+    assert len(formset.forms) == cap
+    assert formset.non_form_errors() == [f"Please submit at most {cap} forms."]
+    assert TestSession.objects.count() == 0
