@@ -680,7 +680,7 @@ def test_edit_form_shows_the_stored_procedures(clinician_client, draft, form_val
         "procedures-TOTAL_FORMS": "2",
         "procedures-INITIAL_FORMS": "2",
         "procedures-MIN_NUM_FORMS": "0",
-        "procedures-MAX_NUM_FORMS": "1000",
+        "procedures-MAX_NUM_FORMS": "20",
         "procedures-0-code": "97110",
         "procedures-0-minutes": "10",
         "procedures-1-code": "97161",
