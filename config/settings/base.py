@@ -103,6 +103,8 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No banner of its configuration on every start: `manage.py check` stays quiet.
+AXES_VERBOSE = False
 
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
