@@ -1,14 +1,20 @@
-"""Account pages of a signed-in user: change their own password."""
+"""Account pages of a signed-in user: change their password, see the idle clock."""
 
+import time
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from .middleware import LAST_ACTIVITY_KEY
 
 PASSWORD_CHANGED = "Your password is changed."  # noqa: S105
 
@@ -24,8 +30,12 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     """
 
     def __init__(
-        self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any
-    ) -> None:  # noqa: ANN401
+        self,
+        user: AbstractBaseUser,
+        *args: object,
+        request: HttpRequest,
+        **kwargs: object,
+    ) -> None:
         self.request = request
         super().__init__(user, *args, **kwargs)
 
@@ -55,3 +65,20 @@ class PasswordChangePageView(PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, PASSWORD_CHANGED)
         return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def session_status_view(request: HttpRequest) -> JsonResponse:
+    """Tell the idle warning how many seconds are left; a POST restarts the clock.
+
+    A GET does not count as activity (IdleTimeoutMiddleware skips it), so a
+    page left open cannot keep itself signed in; the warning's "Stay signed
+    in" button POSTs. Anyone may ask: a logged-out page learns it has 0 left.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"seconds_left": 0})
+    if request.method == "POST":
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+        request.idle_seconds_left = request.idle_timeout_seconds
+    return JsonResponse({"seconds_left": request.idle_seconds_left})

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 
 from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
-from clinic.views import PasswordChangePageView
+from clinic.views import PasswordChangePageView, session_status_view
 
 from .views import ping_view
 
@@ -23,6 +23,7 @@ urlpatterns = [
         PasswordChangePageView.as_view(),
         name="password-change",
     ),
+    path("accounts/session/", session_status_view, name="session-status"),
     # The admin's own password change checks the old password where django-axes
     # cannot count it; its link leads to the throttled page instead.
     path(

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it says why a user was logged out.
+    "clinic.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused password into the locked-out page.
     "axes.middleware.AxesMiddleware",
