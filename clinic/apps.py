@@ -20,3 +20,10 @@ class ClinicConfig(AppConfig):
         "change_diagnosis",
         "delete_diagnosis",
     )
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import idle_clock_start
+
+        user_logged_in.connect(idle_clock_start, dispatch_uid="clinic.idle_clock_start")

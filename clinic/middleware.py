@@ -1,9 +1,15 @@
-"""Show and read times in the time zone of the signed-in user's clinic."""
+"""Per-request clinic settings: its time zone, and its idle timeout."""
 
+import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils import timezone
 
 from .access import clinic_for_user
@@ -21,4 +27,62 @@ class ClinicTimezoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+# The session key holding the time (epoch seconds) of the user's last request.
+LAST_ACTIVITY_KEY = "perfnote_last_activity"
+# Requests this close together do not rewrite the session: a page's every
+# request would otherwise cost a write.
+ACTIVITY_RESOLUTION_SECONDS = 60
+DEFAULT_IDLE_TIMEOUT_MINUTES = 15
+IDLE_LOGGED_OUT = "You were logged out after {minutes} minutes without activity."
+
+
+def idle_timeout_seconds(*, user: AbstractBaseUser | AnonymousUser) -> int:
+    """Return how long the user may stay idle: their clinic's setting, else the default."""
+    clinic = clinic_for_user(user=user)
+    minutes = clinic.idle_timeout_minutes if clinic else DEFAULT_IDLE_TIMEOUT_MINUTES
+    return minutes * 60
+
+
+def idle_clock_start(request: HttpRequest | None, **kwargs: object) -> None:
+    """Start the idle clock at login (connected to ``user_logged_in``)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Log a signed-in user out after their clinic's idle timeout without a request.
+
+    Each request of a signed-in user restarts the clock, except the idle
+    warning's own status check (``clinic:session-status`` GET), which must not
+    keep an abandoned page signed in. The time left is put on the request as
+    ``idle_timeout_seconds`` for the page's warning script.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            timeout = idle_timeout_seconds(user=request.user)
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY, now)
+            if now - last >= timeout:
+                logout(request)
+                messages.info(request, IDLE_LOGGED_OUT.format(minutes=timeout // 60))
+            else:
+                request.idle_timeout_seconds = timeout
+                request.idle_seconds_left = timeout - (now - last)
+                counts = not (
+                    request.method == "GET"
+                    and request.path_info == reverse("session-status")
+                )
+                if counts and (
+                    LAST_ACTIVITY_KEY not in request.session
+                    or now - last >= ACTIVITY_RESOLUTION_SECONDS
+                ):
+                    request.session[LAST_ACTIVITY_KEY] = now
+                    request.idle_seconds_left = timeout
         return self.get_response(request)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -51,6 +51,13 @@ class Clinic(models.Model):
         max_length=64,
         default="America/New_York",
         help_text="Times are typed and printed in this zone.",
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        "idle timeout (minutes)",
+        default=15,
+        validators=[MinValueValidator(2), MaxValueValidator(720)],
+        help_text="Sign a user out after this many minutes without a request; "
+        "a warning comes before it.",
     )
 
     class Meta:

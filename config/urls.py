@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
+from clinic.views import PasswordChangePageView, session_status_view
 
 from .views import ping_view
 
@@ -17,6 +18,18 @@ urlpatterns = [
     ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        PasswordChangePageView.as_view(),
+        name="password-change",
+    ),
+    path("accounts/session/", session_status_view, name="session-status"),
+    # The admin's own password change checks the old password where django-axes
+    # cannot count it; its link leads to the throttled page instead.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="password-change"),
+    ),
     # Before the admin's own: its "view on site" redirect, kept to the clinic.
     path(
         "admin/r/<path:content_type_id>/<path:object_id>/",

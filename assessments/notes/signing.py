@@ -14,6 +14,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
 from assessments.models import Addendum, NoteVersion, TestSession
 from assessments.selectors import day_of
@@ -53,9 +54,23 @@ def signer_snapshot(*, clinician: Clinician) -> dict[str, str]:
     }
 
 
-def check_password(*, user: AbstractBaseUser, password: str) -> None:
-    """Raise ValidationError unless the password is the user's: signing re-asks it."""
-    if authenticate(username=user.get_username(), password=password) is None:
+def check_password(
+    *, user: AbstractBaseUser, password: str, request: HttpRequest | None
+) -> None:
+    """Raise ValidationError unless the password is the user's: signing re-asks it.
+
+    The re-entry is a password prompt like the login's, so it goes through
+    authenticate() with the request: django-axes counts a wrong one against the
+    username and the request's IP address, and refuses even the right one once
+    that pair is locked out. A signing outside a request (the demo data) passes
+    none and is counted against the username with no address.
+    """
+    if (
+        authenticate(
+            request or HttpRequest(), username=user.get_username(), password=password
+        )
+        is None
+    ):
         raise ValidationError({"password": WRONG_PASSWORD})
 
 
@@ -111,20 +126,34 @@ def _store_version(
     )
 
 
-@transaction.atomic
 def session_sign(
-    *, session: TestSession, clinician: Clinician, password: str, now: datetime
+    *,
+    session: TestSession,
+    clinician: Clinician,
+    password: str,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> NoteVersion:
     """Sign and lock a draft session; return its first sealed note version.
 
     A session whose billing has blocking findings can still be signed as a
     note; its decision, frozen here, says it is not billable as 97750.
+
+    The password is checked before the signing transaction opens: a wrong one
+    raises there, and django-axes' record of it would be rolled back with it.
     """
+    check_password(user=clinician.user, password=password, request=request)
+    return _session_sign(session=session, clinician=clinician, now=now)
+
+
+@transaction.atomic
+def _session_sign(
+    *, session: TestSession, clinician: Clinician, now: datetime
+) -> NoteVersion:
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     if not session.is_draft:
         raise ValidationError(NOT_A_DRAFT)
     check_may_sign_session(session=session, clinician=clinician)
-    check_password(user=clinician.user, password=password)
     # The facts are handed to billing once more (they are current, but a session
     # saved before its decision existed has none yet) while the session is a
     # draft, so the session is pointed at its day's decision before it locks.
@@ -152,7 +181,6 @@ def session_sign(
     )
 
 
-@transaction.atomic
 def addendum_add(
     *,
     session: TestSession,
@@ -160,8 +188,20 @@ def addendum_add(
     text: str,
     password: str,
     now: datetime,
+    request: HttpRequest | None = None,
 ) -> NoteVersion:
-    """Sign an addendum to a signed note; return the new sealed note version."""
+    """Sign an addendum to a signed note; return the new sealed note version.
+
+    As in session_sign(), the password is checked before the transaction opens.
+    """
+    check_password(user=author.user, password=password, request=request)
+    return _addendum_add(session=session, author=author, text=text, now=now)
+
+
+@transaction.atomic
+def _addendum_add(
+    *, session: TestSession, author: Clinician, text: str, now: datetime
+) -> NoteVersion:
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     if session.is_draft:
         raise ValidationError(NOT_SIGNED)
@@ -170,7 +210,6 @@ def addendum_add(
     check_may_sign(clinician=author)
     if not text.strip():
         raise ValidationError({"text": EMPTY_ADDENDUM})
-    check_password(user=author.user, password=password)
     signer = signer_snapshot(clinician=author)
     addendum = Addendum.objects.create(
         session=session, text=text.strip(), author=author, signer=signer, signed_at=now

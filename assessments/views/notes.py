@@ -53,6 +53,7 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
             clinician=clinician,
             password=data["password"],
             now=timezone.now(),
+            request=request,
         ),
         template="assessments/session_sign.html",
         context={
@@ -78,6 +79,7 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
             text=data["text"],
             password=data["password"],
             now=timezone.now(),
+            request=request,
         ),
         template="assessments/addendum_form.html",
         context={"session": session},

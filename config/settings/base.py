@@ -1,5 +1,6 @@
 """Settings shared by every environment; anything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -55,6 +56,8 @@ THIRD_PARTY_APPS = [
     "bootstrap",
     # Background tasks stored in the database, run by `manage.py db_worker`.
     "django_tasks_db",
+    # Counts failed password prompts and locks a username out (django-axes).
+    "axes",
 ]
 LOCAL_APPS = [
     "clinic",
@@ -69,8 +72,13 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:patient-list"
 LOGOUT_REDIRECT_URL = "login"
-# Loads the user with their clinic: two queries per signed-in request, not four.
-AUTHENTICATION_BACKENDS = ["clinic.auth.ClinicUserBackend"]
+# Axes comes first: it refuses a locked-out username before any password is
+# checked. The clinic backend loads the user with their clinic: two queries per
+# signed-in request, not four.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "clinic.auth.ClinicUserBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -79,6 +87,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# LOGIN THROTTLING
+# ------------------------------------------------------------------------------
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# Every password prompt (login, admin login, the re-entry at signing and at
+# addenda) goes through authenticate(), so every one counts: after
+# PERFNOTE_LOGIN_FAILURE_LIMIT wrong passwords for one username from one IP
+# address, that pair is refused, even the right password, until the cool-off
+# has passed or an admin deletes the attempt (admin: Axes → Access attempts).
+AXES_FAILURE_LIMIT = env.int("PERFNOTE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("PERFNOTE_LOGIN_COOLOFF_MINUTES", default=30)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No banner of its configuration on every start: `manage.py check` stays quiet.
+AXES_VERBOSE = False
 
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
@@ -95,7 +121,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it says why a user was logged out.
+    "clinic.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused password into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content Security Policy: scripts, styles and everything else only from this

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from assessments import catalog
@@ -328,7 +329,9 @@ def test_every_demo_login_can_log_in(seeded, client):
     """Every demo login signs in with the published demo password."""
     # then
     for username in LOGINS:
-        assert client.login(username=username, password="perfnote-demo"), username
+        assert client.login(
+            request=HttpRequest(), username=username, password="perfnote-demo"
+        ), username
         client.logout()
 
 
