@@ -274,16 +274,22 @@ def decision_finalize(*, decision: BillingDecision, now: datetime) -> BillingDec
     return decision
 
 
+@transaction.atomic
 def patient_decisions_refresh(
     *, patient: Patient, now: datetime | None = None, after: date | None = None
 ) -> None:
     """Recompute the patient's draft decisions (only those after a date, if given).
 
     Each draft's facts are the visits stored with it; the payer, the rates, the
-    fees and the final decisions before it are read afresh.
+    fees and the final decisions before it are read afresh. The drafts are locked
+    as they are read: a decision signed at the same moment is either finished
+    first (and, final, no longer read as a draft) or waits, so the recompute
+    never writes to a decision the database has locked.
     """
     coverage = Coverage.objects.filter(patient=patient).select_related("payer").first()
-    drafts = patient.billing_decisions.filter(status=BillingDecision.Status.DRAFT)
+    drafts = patient.billing_decisions.select_for_update().filter(
+        status=BillingDecision.Status.DRAFT
+    )
     if after is not None:
         drafts = drafts.filter(date_of_service__gt=after)
     for decision in drafts.order_by("date_of_service", "pk"):
