@@ -139,6 +139,9 @@ def plan_label(plan: PlanOfCare) -> str:
 
 
 class SessionForm(forms.Form):
+    # The draft's updated_at when the form was opened: a save by someone else
+    # since is refused rather than overwritten (services.session_update).
+    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     date = forms.DateField(
         label="Date of service", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -188,6 +191,7 @@ class SessionForm(forms.Form):
     @classmethod
     def initial_for(cls, session: TestSession) -> dict:
         return {
+            "version": session.updated_at and session.updated_at.isoformat(),
             "plan_of_care": session.plan_of_care_id,
             "date": timezone.localtime(session.started_at).date(),
             "time_in": _local_clock(session.started_at),
@@ -604,6 +608,15 @@ class SessionEntry:
                 )
         if not hasattr(error, "problems"):
             self.form.add_error(None, error)
+        if hasattr(error, "version"):
+            # The next save is a deliberate one over the version now stored.
+            self.form.data = self.form.data.copy()
+            self.form.data["version"] = error.version.isoformat()
+
+    @property
+    def version(self) -> dt.datetime | None:
+        """The version of the draft the form was opened at (None: a new session)."""
+        return self.form.cleaned_data.get("version")
 
     def context(self) -> dict:
         return {"form": self.form, "formset": self.tests, "procedures": self.procedures}

@@ -37,8 +37,22 @@ from .recording import Problem, SessionInput, session_problems
 from .selectors import DayKey, day_of, day_sessions, visit_facts_get
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
+STALE_EDIT = (
+    "This draft was saved by someone else at {time}, after you opened it. What you "
+    "typed is kept below and nothing was saved; open the session in another tab to "
+    "see their version, then save again to replace it with yours."
+)
 PLAN_NOT_THE_PATIENTS = "This plan of care is not this patient's."
 PLAN_OTHER_DISCIPLINE = "This plan of care is for {plan}; the session is {session}."
+
+
+class StaleEditError(ValidationError):
+    """Someone saved the draft after this editor opened it; ``version`` is theirs."""
+
+    def __init__(self, current: TestSession) -> None:
+        saved = timezone.localtime(current.updated_at)
+        super().__init__(STALE_EDIT.format(time=f"{saved:%H:%M:%S}"))
+        self.version = current.updated_at
 
 
 class SessionRulesError(ValidationError):
@@ -127,20 +141,29 @@ def session_create(
     return _session_write(session=session, data=data, now=now or timezone.now())
 
 
+@transaction.atomic
 def session_update(
     *,
     session: TestSession,
     data: SessionInput,
     clinician: Clinician | None = None,
     now: datetime | None = None,
+    expected_version: datetime | None = None,
 ) -> TestSession:
     """Replace a draft's fields, tests and procedures; change its clinician if given.
 
     Tests and procedures are replaced as a whole because every caller sends the
-    full lists. A signed session is refused: it changes only by addendum.
+    full lists. A signed session is refused: it changes only by addendum. The
+    row is re-read locked, so a note signed a moment ago is refused here, never
+    written to. expected_version is the ``updated_at`` the editor's form was
+    opened at: a draft saved by someone else since is refused (StaleEditError)
+    instead of being silently overwritten.
     """
-    if not session.is_draft:
+    current = TestSession.objects.select_for_update().get(pk=session.pk)
+    if not current.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
+    if expected_version is not None and current.updated_at != expected_version:
+        raise StaleEditError(current)
     if clinician is not None:
         session.clinician = clinician
     return _session_write(session=session, data=data, now=now or timezone.now())

@@ -53,10 +53,13 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
     if not session.is_draft:
         messages.error(request, SIGNED_USE_ADDENDUM)
         return redirect(session)
+    entry = SessionEntry(request.POST or None, session=session)
     return _session_form_page(
         request,
-        SessionEntry(request.POST or None, session=session),
-        save=lambda data: session_update(session=session, data=data),
+        entry,
+        save=lambda data: session_update(
+            session=session, data=data, expected_version=entry.version
+        ),
         patient=session.patient,
         session=session,
     )

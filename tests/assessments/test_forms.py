@@ -229,6 +229,7 @@ def test_session_initial_values_are_clinic_clock_times():
 
     # then
     assert initial == {
+        "version": None,
         "plan_of_care": None,
         "date": dt.date(2025, 1, 15),
         "time_in": dt.time(9, 0),

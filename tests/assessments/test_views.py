@@ -1373,3 +1373,46 @@ def test_a_forged_number_of_rows_builds_at_most_the_cap_and_is_refused(
     assert len(formset.forms) == cap
     assert formset.non_form_errors() == [f"Please submit at most {cap} forms."]
     assert TestSession.objects.count() == 0
+
+
+def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
+    client, clinician_client, draft, clinician, form_values
+):
+    """The second save is refused with the time of the first; its input is kept."""
+    # given two clinicians of the clinic with the same draft open
+    colleague = ClinicianFactory(clinic=clinician.clinic)
+    client.force_login(colleague.user)
+    url = reverse("assessments:session-update", args=[draft.uuid])
+    mine = form_values(clinician_client.get(url))
+    theirs = form_values(client.get(url))
+    # when the colleague saves first, then the first clinician
+    theirs["reason"] = "Their reason."
+    assert client.post(url, theirs).status_code == HTTPStatus.FOUND
+    mine["reason"] = "My reason."
+    response = clinician_client.post(url, mine)
+    # then the first clinician is told, with their input kept, and nothing is lost
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "This draft was saved by someone else at" in page
+    assert form_values(response)["reason"] == "My reason."
+    draft.refresh_from_db()
+    assert draft.reason == "Their reason."
+    # and saving again, knowingly, replaces it
+    again = clinician_client.post(url, form_values(response))
+    assert again.status_code == HTTPStatus.FOUND
+    draft.refresh_from_db()
+    assert draft.reason == "My reason."
+
+
+def test_a_draft_signed_after_the_form_was_opened_is_a_clear_page(
+    clinician_client, draft, form_values
+):
+    # given the edit form open, then the note signed elsewhere
+    url = reverse("assessments:session-update", args=[draft.uuid])
+    typed = form_values(clinician_client.get(url))
+    mark_signed(draft)
+    # when the form is saved
+    response = clinician_client.post(url, typed, follow=True)
+    # then a page says why, never a server error, and the note is unchanged
+    assert response.status_code == HTTPStatus.OK
+    assert "add an addendum instead" in response.content.decode()
