@@ -48,6 +48,10 @@ class PlanOfCareForm(forms.Form):
     once, by the service, whose message names the field.
     """
 
+    # The plan's updated_at when the form was opened: a save by someone else
+    # since is refused rather than overwritten (plans.plan_of_care_save).
+    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(
@@ -69,7 +73,10 @@ class PlanOfCareForm(forms.Form):
     def initial_for(cls, plan: PlanOfCare | None, discipline: str) -> dict[str, Any]:
         """Return the stored plan, or a new one starting today for 90 days."""
         if plan is not None:
-            return {name: getattr(plan, name) for name in _PLAN_FIELDS}
+            return {
+                "version": plan.updated_at.isoformat(),
+                **{name: getattr(plan, name) for name in _PLAN_FIELDS},
+            }
         today = timezone.localdate()
         return {
             "discipline": discipline,
@@ -192,10 +199,15 @@ class PlanEntry:
             "data": self.form.plan_input(),
             "diagnoses": self.diagnoses.plan_diagnosis_inputs(),
             "goals": self.goals.goal_inputs(),
+            "expected_version": self.form.cleaned_data.get("version"),
         }
 
     def add_errors(self, error: ValidationError) -> None:
         """Put each refusal next to its field: on the plan, or on the row it names."""
+        if hasattr(error, "version"):
+            # The next save is a deliberate one over the version now stored.
+            self.form.data = self.form.data.copy()
+            self.form.data["version"] = error.version.isoformat()
         if not hasattr(error, "error_dict"):
             self.form.add_error(None, error)
             return

@@ -8,7 +8,7 @@ the same messages next to their fields before anything is saved.
 """
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ from clinic.models import Patient
 
 from .goals import goal_problems
 from .models import Goal, PlanDiagnosis, PlanOfCare, TestSession
-from .services import session_billing_refresh
+from .services import StaleEditError, session_billing_refresh
 
 CERTIFICATION_ENDS_BEFORE_START = "The certification period ends before it starts."
 PLAN_DIAGNOSIS_LISTED_TWICE = "{code} is listed twice."
@@ -93,6 +93,7 @@ def plan_of_care_save(
     data: PlanOfCareInput,
     diagnoses: tuple[PlanDiagnosisInput, ...],
     goals: tuple[GoalInput, ...],
+    expected_version: datetime | None = None,
 ) -> PlanOfCare:
     """Create or change a patient's plan of care with its diagnoses and goals; return it.
 
@@ -105,6 +106,11 @@ def plan_of_care_save(
     """
     if plan is None:
         plan = PlanOfCare(patient=patient)
+    elif expected_version is not None:
+        # Someone else's save since the form was opened is refused, not overwritten.
+        saved_at = PlanOfCare.objects.select_for_update().get(pk=plan.pk).updated_at
+        if saved_at != expected_version:
+            raise StaleEditError(saved_at)
     old_discipline = plan.discipline
     for field in fields(data):
         setattr(plan, field.name, getattr(data, field.name))

@@ -38,21 +38,21 @@ from .selectors import DayKey, day_of, day_sessions, visit_facts_get
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
 STALE_EDIT = (
-    "This draft was saved by someone else at {time}, after you opened it. What you "
-    "typed is kept below and nothing was saved; open the session in another tab to "
-    "see their version, then save again to replace it with yours."
+    "This was saved by someone else at {time}, after you opened it. What you typed "
+    "is kept below and nothing was saved; open it in another tab to see their "
+    "version, then save again to replace it with yours."
 )
 PLAN_NOT_THE_PATIENTS = "This plan of care is not this patient's."
 PLAN_OTHER_DISCIPLINE = "This plan of care is for {plan}; the session is {session}."
 
 
 class StaleEditError(ValidationError):
-    """Someone saved the draft after this editor opened it; ``version`` is theirs."""
+    """Someone saved the record after this editor opened it; ``version`` is theirs."""
 
-    def __init__(self, current: TestSession) -> None:
-        saved = timezone.localtime(current.updated_at)
+    def __init__(self, saved_at: datetime) -> None:
+        saved = timezone.localtime(saved_at)
         super().__init__(STALE_EDIT.format(time=f"{saved:%H:%M:%S}"))
-        self.version = current.updated_at
+        self.version = saved_at
 
 
 class SessionRulesError(ValidationError):
@@ -163,7 +163,7 @@ def session_update(
     if not current.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
     if expected_version is not None and current.updated_at != expected_version:
-        raise StaleEditError(current)
+        raise StaleEditError(current.updated_at)
     if clinician is not None:
         session.clinician = clinician
     return _session_write(session=session, data=data, now=now or timezone.now())

@@ -293,3 +293,31 @@ def test_session_is_saved_under_its_plan(clinician_client, patient, plan):
 
     assert response.status_code == HTTPStatus.FOUND
     assert patient.sessions.get().plan_of_care == plan
+
+
+def test_a_plan_saved_by_someone_else_meanwhile_is_not_overwritten(
+    clinician_client, client, clinician, plan, form_values
+):
+    """The second save is refused with the time of the first; its input is kept."""
+    # given two clinicians of the clinic with the same plan open
+    from tests.factories import ClinicianFactory
+
+    colleague = ClinicianFactory(clinic=clinician.clinic)
+    client.force_login(colleague.user)
+    url = reverse("assessments:plan-update", args=[plan.uuid])
+    mine = form_values(clinician_client.get(url))
+    theirs = form_values(client.get(url))
+    # when the colleague saves first, then the first clinician
+    theirs["frequency"] = "3x/week"
+    assert client.post(url, theirs).status_code == HTTPStatus.FOUND
+    mine["frequency"] = "1x/week"
+    response = clinician_client.post(url, mine)
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert "This was saved by someone else at" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.frequency == "3x/week"
+    # and saving again, knowingly, replaces it
+    assert clinician_client.post(url, form_values(response)).status_code == 302
+    plan.refresh_from_db()
+    assert plan.frequency == "1x/week"

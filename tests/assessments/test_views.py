@@ -1393,7 +1393,7 @@ def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
     # then the first clinician is told, with their input kept, and nothing is lost
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "This draft was saved by someone else at" in page
+    assert "This was saved by someone else at" in page
     assert form_values(response)["reason"] == "My reason."
     draft.refresh_from_db()
     assert draft.reason == "Their reason."
