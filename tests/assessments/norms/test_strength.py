@@ -1,0 +1,192 @@
+"""Golden tables of the strength norms, checked against the published numbers.
+
+Each row is the number as the source prints it; band edges are checked on the
+day the patient turns the band's first age and on the day before.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from assessments import norms
+from tests.assessments.norms.helpers import (
+    SERVICE,
+    born_years_before,
+    man,
+    standing,
+    woman,
+)
+
+D = Decimal
+
+
+def _aged(years: int, sex: str, *, day_before: bool = False) -> norms.Person:
+    birth = born_years_before(years, day_before=day_before)
+    return norms.Person(norms.age_on(birth, SERVICE), sex)
+
+
+# --- grip: Massy-Westropp et al. 2011, kg, mean (SD) --------------------------
+
+GRIP = [
+    # sex, age, dominant, mean, SD
+    ("male", 20, True, "47", "9.5"),
+    ("male", 29, False, "45", "9.7"),
+    ("male", 30, True, "47", "9.7"),
+    ("male", 39, False, "47", "9.8"),
+    ("male", 40, True, "47", "9.5"),
+    ("male", 49, False, "45", "9.3"),
+    ("male", 50, True, "45", "8.4"),
+    ("male", 59, False, "43", "8.3"),
+    ("male", 60, True, "40", "8.3"),
+    ("male", 69, False, "38", "8.0"),
+    ("male", 70, True, "33", "7.8"),
+    ("male", 96, False, "32", "7.5"),
+    ("female", 20, True, "30", "7.0"),
+    ("female", 29, False, "28", "6.1"),
+    ("female", 30, True, "31", "6.4"),
+    ("female", 39, False, "29", "6.0"),
+    ("female", 40, True, "29", "5.7"),
+    ("female", 49, False, "28", "5.7"),
+    ("female", 50, True, "28", "6.3"),
+    ("female", 59, False, "26", "5.7"),
+    ("female", 60, True, "24", "5.3"),
+    ("female", 69, False, "23", "5.0"),
+    ("female", 70, True, "20", "5.8"),
+    ("female", 88, False, "19", "5.5"),
+]
+
+
+@pytest.mark.parametrize(("sex", "age", "dominant", "mean", "sd"), GRIP)
+def test_grip_norm_is_the_published_mean_and_sd(sex, age, dominant, mean, sd):
+    result = standing(
+        "grip_dynamometry", mean, _aged(age, sex), side="right", dominant=dominant
+    )
+    assert result.percent == D("100.0")
+    assert result.z == D("0.00")
+    assert f"mean {mean} kg (SD {sd})" in result.norm
+    assert result.source.number == 2
+
+
+def test_grip_reads_percent_z_and_names_the_population():
+    result = standing("grip_dynamometry", "17.5", woman(77), dominant=True)
+    assert result.norm == "Women 70+, dominant hand: mean 20 kg (SD 5.8)"
+    assert result.percent == D("87.5")
+    assert result.z == D("-0.43")
+    assert result.band == ""
+    assert result.text == "87.5 % of the mean for women 70+, dominant hand (z −0.43)"
+
+
+def test_grip_band_edge_the_day_of_and_before_the_seventieth_birthday():
+    turned = standing("grip_dynamometry", "20", _aged(70, "female"), dominant=True)
+    before = standing(
+        "grip_dynamometry", "20", _aged(70, "female", day_before=True), dominant=True
+    )
+    assert turned.norm.startswith("Women 70+")
+    assert before.norm.startswith("Women 60–69")
+
+
+def test_grip_needs_hand_dominance_and_has_no_norm_under_twenty():
+    assert (
+        norms.interpret("grip_dynamometry", D(30), woman(40)).missing
+        == "Hand dominance not recorded."
+    )
+    assert (
+        norms.interpret("grip_dynamometry", D(30), woman(19), dominant=True).missing
+        == "No published norm for age 19."
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "value", "flagged"),
+    [
+        (man(70), "26.9", True),
+        (man(70), "27.0", False),
+        (woman(70), "15.9", True),
+        (woman(70), "16.0", False),
+        (norms.Person(70, None), "10.0", False),  # the cut-off is per sex
+    ],
+)
+def test_grip_ewgsop2_cutoff_is_per_sex(person, value, flagged):
+    flags = norms.interpret("grip_dynamometry", D(value), person, dominant=True).flags
+    assert bool(flags) is flagged
+    if flagged:
+        assert flags[0].text.endswith(
+            "kg: low muscle strength (probable sarcopenia) (EWGSOP2 2019)"
+        )
+
+
+def test_grip_guides_draw_the_cutoff_of_the_patients_sex():
+    assert norms.guides("grip_dynamometry", man(70), dominant=True) == norms.Guides(
+        band=None,
+        band_label="",
+        cutoffs=((D(27), "Low strength < 27 kg (EWGSOP2 2019)"),),
+        higher_is_better=True,
+    )
+
+
+# --- 30-second chair stand: Rikli & Jones 1999, 25th-75th percentile -----------
+
+CHAIR_STAND = [
+    # first age of the band, last age, women low-high, men low-high
+    (60, 64, 12, 17, 14, 19),
+    (65, 69, 11, 16, 12, 18),
+    (70, 74, 10, 15, 12, 17),
+    (75, 79, 10, 15, 11, 17),
+    (80, 84, 9, 14, 10, 15),
+    (85, 89, 8, 13, 8, 14),
+    (90, 94, 4, 11, 7, 12),
+]
+
+
+@pytest.mark.parametrize(
+    ("youngest", "oldest", "women_low", "women_high", "men_low", "men_high"),
+    CHAIR_STAND,
+)
+def test_chair_stand_normal_range_from_the_birthday_to_the_band_end(
+    youngest, oldest, women_low, women_high, men_low, men_high
+):
+    for sex, low, high in (
+        ("female", women_low, women_high),
+        ("male", men_low, men_high),
+    ):
+        for person in (_aged(youngest, sex), _aged(oldest + 1, sex, day_before=True)):
+            guides = norms.guides("chair_stand_30s", person)
+            assert guides.band == (D(low), D(high))
+            assert standing("chair_stand_30s", str(low), person).band == "within"
+            assert standing("chair_stand_30s", str(high), person).band == "within"
+            assert standing("chair_stand_30s", str(low - 1), person).band == "below"
+            assert standing("chair_stand_30s", str(high + 1), person).band == "above"
+
+
+def test_chair_stand_the_day_before_sixty_has_no_norm():
+    person = _aged(60, "female", day_before=True)
+    assert person.age == 59
+    result = norms.interpret("chair_stand_30s", D(12), person)
+    assert result.standing is None
+    assert result.missing == "No published norm for age 59."
+
+
+def test_chair_stand_reads_the_range_and_gives_no_percent_without_a_mean():
+    result = standing("chair_stand_30s", "9", woman(77))
+    assert (
+        result.norm == "Women 75–79: normal range (25th–75th percentile) 10–15 stands"
+    )
+    assert result.percent is None
+    assert result.z is None
+    assert result.band == "below"
+    assert result.text == (
+        "Below the normal range (25th–75th percentile) for women 75–79 (10–15 stands)"
+    )
+    assert norms.guides("chair_stand_30s", woman(77)).band_label == (
+        "Normal range (25th–75th percentile), women 75–79 (Rikli & Jones 1999)"
+    )
+
+
+def test_chair_stand_below_eight_is_flagged():
+    assert [
+        f.text for f in norms.interpret("chair_stand_30s", D(7), woman(77)).flags
+    ] == [
+        "30-second chair stand 7 stands < 8 stands: associated with lower levels of "
+        "functional ability (Rikli & Jones 1999)"
+    ]
+    assert norms.interpret("chair_stand_30s", D(8), woman(77)).flags == ()
