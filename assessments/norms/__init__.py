@@ -8,7 +8,7 @@ the tables live in one module per family of tests (``strength``, ``balance``…)
 and every source, numbered for the note's references, in ``sources``.
 """
 
-from .interpret import age_on, covered, guides, interpret
+from .interpret import age_on, covered, guides, interpret, symmetry
 from .sources import SOURCES
 from .types import (
     Change,
@@ -33,4 +33,5 @@ __all__ = [
     "covered",
     "guides",
     "interpret",
+    "symmetry",
 ]

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
-from . import balance, strength
+from . import balance, dexterity, endurance, flexibility, function, strength
 from .model import Equation, Row, Table, TestNorms
 from .types import (
     FEMALE,
@@ -27,6 +27,7 @@ from .types import (
 )
 
 NO_NORM = "No published norm in Perfnote for this test."
+NO_TABLE = "No published population norm in Perfnote for this test."
 _PERCENT = Decimal("0.1")
 _Z = Decimal("0.01")
 _WHOLE = Decimal(1)
@@ -45,7 +46,14 @@ def _index(*families: tuple[TestNorms, ...]) -> Mapping[str, TestNorms]:
     return MappingProxyType(by_code)
 
 
-BY_CODE: Mapping[str, TestNorms] = _index(strength.NORMS, balance.NORMS)
+BY_CODE: Mapping[str, TestNorms] = _index(
+    strength.NORMS,
+    endurance.NORMS,
+    flexibility.NORMS,
+    balance.NORMS,
+    function.NORMS,
+    dexterity.NORMS,
+)
 
 
 def age_on(birth: date, on: date) -> int:
@@ -61,11 +69,41 @@ def age_on(birth: date, on: date) -> int:
 
 
 def covered() -> frozenset[str]:
-    """Return the catalog codes that have at least one norm or cut-off."""
+    """Return the catalog codes that have at least one norm or cut-off.
+
+    Every catalog test has an entry (its direction, so a change reads "better"
+    or "worse"); a test is covered when the entry also holds a norm table, a
+    reference equation, a cut-off, a limb symmetry criterion or graded meanings.
+    """
     return frozenset(
         code
         for code, norms in BY_CODE.items()
-        if norms.tables or norms.equation or norms.cutoffs
+        if norms.tables
+        or norms.equation
+        or norms.cutoffs
+        or norms.symmetry
+        or norms.grades
+    )
+
+
+def symmetry(code: str, lsi: Decimal | None) -> Flag | None:
+    """Return the flag of a limb symmetry index below the source's criterion.
+
+    ``lsi`` is ``catalog.limb_symmetry`` (%), already inverted for timed tests;
+    None or an unknown code gives None.
+    """
+    norms = BY_CODE.get(code)
+    if lsi is None or norms is None or norms.symmetry is None:
+        return None
+    cutoff = norms.symmetry
+    if not cutoff.crossed_by(lsi):
+        return None
+    return Flag(
+        text=(
+            f"{norms.name} limb symmetry index {_number(lsi)} % {cutoff.symbol} "
+            f"{_number(cutoff.value)} %: {cutoff.meaning} ({cutoff.source.short})"
+        ),
+        source=cutoff.source,
     )
 
 
@@ -96,8 +134,8 @@ def interpret(
     standing, missing = _standing(norms, value, person, side, dominant, conditions)
     return Interpretation(
         standing=standing,
-        flags=_flags(norms, value, person),
-        change=_change(norms, value, previous, on),
+        flags=_flags(norms, value, person, conditions),
+        change=_change(norms, value, previous, on, norms.unit_for(conditions)),
         missing=missing,
     )
 
@@ -136,7 +174,7 @@ def guides(
             f"({cutoff.source.short})",
         )
         for cutoff in norms.cutoffs
-        if cutoff.sex is None or cutoff.sex == person.sex
+        if cutoff.applies(person, conditions)
     ]
     lines.extend(_equation_lines(norms, person, conditions))
     return Guides(band, label, tuple(lines), norms.higher_is_better)
@@ -156,15 +194,17 @@ def _standing(
     """Return the standing against the norm, or None and why there is none."""
     if norms.equation is not None:
         return _predicted(norms, norms.equation, value, person, conditions)
+    if norms.grades:
+        return _graded(norms, value), ""
     if not norms.tables:
-        return None, norms.no_table_reason
+        return None, norms.no_table_reason or NO_TABLE
     unrecorded = _unrecorded(norms.tables, person, side, dominant, conditions)
     if unrecorded:
         return None, unrecorded
     found = _row(norms, person, side, dominant, conditions)
     if found is None:
         if any(
-            row.population.covers_age(person.age or 0)
+            row.population.covers_age(person.age)
             for table in norms.tables
             for row in table.rows
         ):
@@ -203,7 +243,7 @@ def _unrecorded(
     """Return what the tables split by but the record lacks, or ""."""
     populations = [row.population for table in tables for row in table.rows]
     lacking = []
-    if person.age is None:
+    if person.age is None and any(p.youngest is not None for p in populations):
         lacking.append("date of birth")
     if person.sex is None and any(p.sex for p in populations):
         lacking.append("sex")
@@ -319,6 +359,42 @@ def _distance(value: Decimal, reference: Decimal, unit: str, what: str) -> str:
     return f"{_number(abs(difference))} {unit} {where} {what}"
 
 
+# --- ordinal grades ----------------------------------------------------------------
+
+
+def _graded(norms: TestNorms, value: Decimal) -> Standing:
+    """Say what a grade means, and where a +/− grade lies between two grades."""
+    grades = norms.grades
+    normal, normal_meaning = grades[-1]
+    below = [(grade, meaning) for grade, meaning in grades if grade <= value]
+    above = [(grade, meaning) for grade, meaning in grades if grade > value]
+    if below and below[-1][0] == value:
+        text = f"MRC {_whole(value)}: {below[-1][1]}"
+    elif below and above:
+        (low, low_meaning), (high, high_meaning) = below[-1], above[0]
+        text = (
+            f"Between MRC {_whole(low)} ({low_meaning}) and MRC {_whole(high)} "
+            f"({high_meaning})"
+        )
+    else:
+        text = f"{_number(value)} is outside the MRC scale"
+    source = norms.grades_source
+    if source is None:
+        raise ValueError(f"{norms.code}: grades need their source.")
+    return Standing(
+        norm=f"MRC {_whole(normal)}: {normal_meaning}",
+        percent=None,
+        z=None,
+        band="within" if value >= normal else "below",
+        text=text,
+        source=source,
+    )
+
+
+def _whole(value: Decimal) -> str:
+    return _number(value.quantize(_WHOLE))
+
+
 # --- predictive equations ------------------------------------------------------
 
 
@@ -432,7 +508,12 @@ def _equation_lines(
 # --- cut-offs and change ---------------------------------------------------------
 
 
-def _flags(norms: TestNorms, value: Decimal, person: Person) -> tuple[Flag, ...]:
+def _flags(
+    norms: TestNorms,
+    value: Decimal,
+    person: Person,
+    conditions: Mapping[str, str],
+) -> tuple[Flag, ...]:
     """Return every cut-off the result crosses, in clinical words with the source."""
     return tuple(
         Flag(
@@ -444,7 +525,7 @@ def _flags(norms: TestNorms, value: Decimal, person: Person) -> tuple[Flag, ...]
             source=cutoff.source,
         )
         for cutoff in norms.cutoffs
-        if (cutoff.sex is None or cutoff.sex == person.sex) and cutoff.crossed_by(value)
+        if cutoff.applies(person, conditions) and cutoff.crossed_by(value)
     )
 
 
@@ -453,13 +534,14 @@ def _change(
     value: Decimal,
     previous: tuple[date, Decimal] | None,
     on: date | None,
+    unit: str,
 ) -> Change | None:
     """Return the change since the previous result, judged by the MDC or MCID."""
     if previous is None:
         return None
     then, before = previous
     delta = value - before
-    text = f"{_signed(delta)} {norms.unit} since {then.strftime(_DATE)}"
+    text = f"{_signed(delta)} {unit} since {then.strftime(_DATE)}"
     if on is not None and on > then:
         text += f" ({(on - then).days} days)"
     if delta:
@@ -472,7 +554,7 @@ def _change(
     where = "beyond" if size > threshold.value else "within"
     if size == threshold.value:
         where = "equal to"
-    text += f"; {where} the {threshold.kind} of {_number(threshold.value)} {norms.unit}"
+    text += f"; {where} the {threshold.kind} of {_number(threshold.value)} {unit}"
     if threshold.population:
         text += f" {threshold.population}"
     text += f" ({threshold.source.short})"

@@ -28,16 +28,22 @@ class Population:
     """Who a row describes: an age band (inclusive), and sex, side or a condition
     where the source splits by them; None or "" means the source does not."""
 
-    youngest: int
+    youngest: int | None  # None: the source gives one value for every adult age
     oldest: int | None = None  # None: "and older", as the source's top band
     sex: str | None = None
     side: str = ""
     dominant: bool | None = None
     condition: tuple[str, str] | None = None  # e.g. ("pace", "Comfortable")
 
-    def covers_age(self, age: int) -> bool:
+    def covers_age(self, age: int | None) -> bool:
         """Return whether ``age`` (whole years) falls in the band."""
-        return self.youngest <= age and (self.oldest is None or age <= self.oldest)
+        if self.youngest is None:
+            return True
+        return (
+            age is not None
+            and self.youngest <= age
+            and (self.oldest is None or age <= self.oldest)
+        )
 
     def fits(
         self,
@@ -48,8 +54,7 @@ class Population:
     ) -> bool:
         """Return whether the person and the result belong to this row."""
         return (
-            person.age is not None
-            and self.covers_age(person.age)
+            self.covers_age(person.age)
             and (self.sex is None or self.sex == person.sex)
             and (not self.side or self.side == side)
             and (self.dominant is None or self.dominant is dominant)
@@ -61,7 +66,9 @@ class Population:
 
     @property
     def ages(self) -> str:
-        """Write the band as the source does: "75–79", "70+"."""
+        """Write the band as the source does: "75–79", "70+" ("" for any age)."""
+        if self.youngest is None:
+            return ""
         if self.oldest is None:
             return f"{self.youngest}+"
         return f"{self.youngest}–{self.oldest}"
@@ -70,7 +77,7 @@ class Population:
     def label(self) -> str:
         """Write the population: "Women 75–79", "Adults 60–69, dominant hand"."""
         who = {FEMALE: "Women", MALE: "Men"}.get(self.sex or "", "Adults")
-        text = f"{who} {self.ages}"
+        text = f"{who} {self.ages}".rstrip()
         if self.dominant is not None:
             text += ", dominant hand" if self.dominant else ", non-dominant hand"
         if self.side:
@@ -120,11 +127,34 @@ class Cutoff:
     label: str  # what a chart line says: "Fall risk"
     source: Source
     sex: str | None = None  # where the source gives one per sex
+    condition: tuple[str, str] | None = None  # e.g. ("pace", "Comfortable")
+    ages: tuple[int, int] | None = None  # where the source gives one per age band
 
     def __post_init__(self) -> None:
         """Refuse an unknown comparison at import rather than at a patient."""
         if self.operator not in OPERATORS:
             raise ValueError(f"Unknown cut-off operator {self.operator!r}.")
+
+    def applies(self, person: Person, conditions: Mapping[str, str]) -> bool:
+        """Return whether the cut-off was published for this person and conditions.
+
+        A cut-off given per sex, age band or pace is never applied when the
+        sex, the age or the pace is not recorded.
+        """
+        return (
+            (self.sex is None or self.sex == person.sex)
+            and (
+                self.condition is None
+                or conditions.get(self.condition[0]) == self.condition[1]
+            )
+            and (
+                self.ages is None
+                or (
+                    person.age is not None
+                    and self.ages[0] <= person.age <= self.ages[1]
+                )
+            )
+        )
 
     def crossed_by(self, value: Decimal) -> bool:
         """Return whether ``value`` is on the far side of the cut-off."""
@@ -191,5 +221,55 @@ class TestNorms:
     equation: Equation | None = None
     cutoffs: tuple[Cutoff, ...] = ()
     change: Threshold | None = None
-    # Why a result has no population norm although the test has cut-offs.
+    # Why a result has no population norm (shown as Interpretation.missing).
     no_table_reason: str = ""
+    # The limb symmetry index (%) below which the source calls the side
+    # deficient; the LSI itself is catalog.limb_symmetry.
+    symmetry: Cutoff | None = None
+    # Ordinal grades and what each means (manual muscle testing), lowest first;
+    # the last is the normal grade.
+    grades: tuple[tuple[Decimal, str], ...] = ()
+    grades_source: Source | None = None
+    # (condition key, value): the result is then in that value's unit, e.g.
+    # ("load_unit", "lb") for a 1-RM recorded in pounds. Only for tests with
+    # no table or cut-off, which are all in ``unit``.
+    unit_condition: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a second unit on a test whose values are all in ``unit``."""
+        if self.unit_condition and (self.tables or self.cutoffs or self.equation):
+            raise ValueError(f"{self.code}: norms must be in one unit.")
+
+    def unit_for(self, conditions: Mapping[str, str]) -> str:
+        """Return the unit the result was recorded in under ``conditions``."""
+        if self.unit_condition is not None:
+            key, unit = self.unit_condition
+            if conditions.get(key) == unit:
+                return unit
+        return self.unit
+
+
+def sex_ranges(
+    rows: tuple[tuple[int, int, str, str, str, str], ...],
+) -> tuple[Row, ...]:
+    """Build rows from (youngest, oldest, women low, high, men low, high).
+
+    The Senior Fitness Test tables print a normal range per sex and 5-year band.
+    """
+    return tuple(
+        Row(Population(youngest, oldest, sex=sex), low=Decimal(low), high=Decimal(high))
+        for youngest, oldest, women_low, women_high, men_low, men_high in rows
+        for sex, low, high in (
+            (FEMALE, women_low, women_high),
+            (MALE, men_low, men_high),
+        )
+    )
+
+
+def sex_centres(rows: tuple[tuple[int, int, str, str], ...]) -> tuple[Row, ...]:
+    """Build rows from (youngest, oldest, women's value, men's value)."""
+    return tuple(
+        Row(Population(youngest, oldest, sex=sex), centre=Decimal(value))
+        for youngest, oldest, women, men in rows
+        for sex, value in ((FEMALE, women), (MALE, men))
+    )

@@ -1,13 +1,25 @@
-"""Norms of the strength tests: grip, 30-second chair stand."""
+"""Norms of the strength tests: grip, chair stands, arm curl, muscle grades.
+
+Pinch, hand-held dynamometry, isokinetic torque and the 1-RM have entries too,
+so their change reads the right way; their population norms were not
+retrieved (see ``no_table_reason``).
+"""
 
 from decimal import Decimal
 
-from .model import Cutoff, Population, Row, Table, TestNorms, Threshold
+from .model import Cutoff, Population, Row, Table, TestNorms, Threshold, sex_ranges
 from .sources import (
+    BIERING_SORENSEN,
+    BOHANNON_FTSST,
+    BUATOIS_FTSST,
     EWGSOP2,
     GILL_CHAIR_STAND_MDC,
     MASSY_WESTROPP_GRIP,
+    MERETTA_FTSST_MCID,
+    MRC_1976,
+    RIKLI_JONES_ARM_CURL,
     RIKLI_JONES_CHAIR_STAND,
+    THOMEE_LSI,
 )
 from .types import FEMALE, MALE
 
@@ -70,20 +82,6 @@ GRIP = TestNorms(
 )
 
 
-def _stand_rows(
-    rows: tuple[tuple[int, int, int, int, int, int], ...],
-) -> tuple[Row, ...]:
-    """Rows of (youngest, oldest, women low, women high, men low, men high)."""
-    return tuple(
-        Row(Population(youngest, oldest, sex=sex), low=D(low), high=D(high))
-        for youngest, oldest, women_low, women_high, men_low, men_high in rows
-        for sex, low, high in (
-            (FEMALE, women_low, women_high),
-            (MALE, men_low, men_high),
-        )
-    )
-
-
 # Rikli & Jones 1999: 25th-75th percentile of 7,183 community-residing adults.
 CHAIR_STAND = TestNorms(
     code="chair_stand_30s",
@@ -95,15 +93,15 @@ CHAIR_STAND = TestNorms(
             source=RIKLI_JONES_CHAIR_STAND,
             centre="",
             range_name="normal range (25th–75th percentile)",
-            rows=_stand_rows(
+            rows=sex_ranges(
                 (
-                    (60, 64, 12, 17, 14, 19),
-                    (65, 69, 11, 16, 12, 18),
-                    (70, 74, 10, 15, 12, 17),
-                    (75, 79, 10, 15, 11, 17),
-                    (80, 84, 9, 14, 10, 15),
-                    (85, 89, 8, 13, 8, 14),
-                    (90, 94, 4, 11, 7, 12),
+                    (60, 64, "12", "17", "14", "19"),
+                    (65, 69, "11", "16", "12", "18"),
+                    (70, 74, "10", "15", "12", "17"),
+                    (75, 79, "10", "15", "11", "17"),
+                    (80, 84, "9", "14", "10", "15"),
+                    (85, 89, "8", "13", "8", "14"),
+                    (90, 94, "4", "11", "7", "12"),
                 )
             ),
         ),
@@ -122,4 +120,140 @@ CHAIR_STAND = TestNorms(
     ),
 )
 
-NORMS = (GRIP, CHAIR_STAND)
+# Bohannon 2006: "individuals with times for 5 repetitions ... exceeding the
+# following can be considered to have worse than average performance".
+FIVE_TIMES_SIT_TO_STAND = TestNorms(
+    code="five_times_sit_to_stand",
+    name="5xSTS",
+    unit="s",
+    higher_is_better=False,
+    tables=(
+        Table(
+            source=BOHANNON_FTSST,
+            centre="",
+            range_name="average range",
+            rows=(
+                Row(Population(60, 69), high=D("11.4")),
+                Row(Population(70, 79), high=D("12.6")),
+                Row(Population(80, 89), high=D("14.8")),
+            ),
+        ),
+    ),
+    cutoffs=(
+        Cutoff(
+            D(15),
+            ">=",
+            "predicts recurrent falls in community-living adults 65 and older",
+            "Recurrent falls",
+            BUATOIS_FTSST,
+        ),
+    ),
+    change=Threshold("MCID", D("2.3"), MERETTA_FTSST_MCID, "in vestibular disorders"),
+)
+
+ARM_CURL = TestNorms(
+    code="arm_curl_30s",
+    name="30-second arm curl",
+    unit="curls",
+    higher_is_better=True,
+    tables=(
+        Table(
+            source=RIKLI_JONES_ARM_CURL,
+            centre="",
+            range_name="normal range (25th–75th percentile)",
+            rows=sex_ranges(
+                (
+                    (60, 64, "12", "17", "14", "19"),
+                    (65, 69, "11", "16", "13", "19"),
+                    (70, 74, "10", "15", "12", "18"),
+                    (75, 79, "10", "14", "12", "17"),
+                    (80, 84, "9", "14", "11", "16"),
+                    (85, 89, "8", "13", "9", "14"),
+                    (90, 94, "5", "12", "8", "13"),
+                )
+            ),
+        ),
+    ),
+)
+
+# MRC grades; a +/- grade (stored between two ranks by the catalog) is read as
+# lying between the two grades.
+MANUAL_MUSCLE_TEST = TestNorms(
+    code="manual_muscle_test",
+    name="MMT",
+    unit="grade",
+    higher_is_better=True,
+    grades=(
+        (D(0), "no contraction"),
+        (D(1), "flicker or trace of contraction"),
+        (D(2), "active movement with gravity eliminated"),
+        (D(3), "active movement against gravity"),
+        (D(4), "active movement against gravity and resistance"),
+        (D(5), "normal power"),
+    ),
+    grades_source=MRC_1976,
+)
+
+BIERING_SORENSEN_TEST = TestNorms(
+    code="biering_sorensen",
+    name="Biering-Sørensen",
+    unit="s",
+    higher_is_better=True,
+    cutoffs=(
+        Cutoff(
+            D(176),
+            "<",
+            "predicted low back pain in the next year in men",
+            "Low back pain risk (men)",
+            BIERING_SORENSEN,
+            sex=MALE,
+        ),
+    ),
+    no_table_reason=(
+        "No published population norm in Perfnote for this test; the source's "
+        "cut-off is for men only."
+    ),
+)
+
+ISOKINETIC = TestNorms(
+    code="isokinetic_peak_torque",
+    name="Isokinetic peak torque",
+    unit="Nm",
+    higher_is_better=True,
+    symmetry=Cutoff(
+        D(90),
+        "<",
+        "below the 90 % criterion for return to sport after ACL reconstruction",
+        "Limb symmetry",
+        THOMEE_LSI,
+    ),
+    no_table_reason=(
+        "Judged against the other side (limb symmetry index), not a population norm."
+    ),
+)
+
+# Entries without a retrieved norm: their direction still reads a change.
+PINCH = TestNorms(code="pinch_strength", name="Pinch", unit="kg", higher_is_better=True)
+HAND_HELD = TestNorms(
+    code="hand_held_dynamometry", name="HHD", unit="kg", higher_is_better=True
+)
+ONE_REP_MAX = TestNorms(
+    code="one_rep_max",
+    name="1-RM",
+    unit="kg",
+    higher_is_better=True,
+    unit_condition=("load_unit", "lb"),
+)
+
+NORMS = (
+    GRIP,
+    CHAIR_STAND,
+    FIVE_TIMES_SIT_TO_STAND,
+    ARM_CURL,
+    MANUAL_MUSCLE_TEST,
+    BIERING_SORENSEN_TEST,
+    ISOKINETIC,
+    PINCH,
+    HAND_HELD,
+    ONE_REP_MAX,
+)
