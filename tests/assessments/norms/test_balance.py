@@ -1,5 +1,6 @@
 """Golden tables of the balance and mobility norms, against the published numbers."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -94,4 +95,152 @@ def test_tug_guides_draw_every_cutoff_and_say_lower_is_better():
         (D(12), "Fall risk ≥ 12 s (CDC STEADI 2017)"),
         (D("13.5"), "Fall risk ≥ 13.5 s (Shumway-Cook 2000)"),
         (D(20), "Low performance ≥ 20 s (EWGSOP2 2019)"),
+    )
+
+
+# --- 8-foot up-and-go: Jones & Rikli 2002 normal ranges ---------------------------
+
+EIGHT_FOOT = [
+    # youngest, oldest, women fast-slow, men fast-slow
+    (60, 64, "4.4", "6.0", "3.8", "5.6"),
+    (65, 69, "4.8", "6.4", "4.3", "5.7"),
+    (70, 74, "4.9", "7.1", "4.2", "6.0"),
+    (75, 79, "5.2", "7.4", "4.6", "7.2"),
+    (80, 84, "5.7", "8.7", "5.2", "7.6"),
+    (85, 89, "6.2", "9.6", "5.3", "8.9"),
+    (90, 94, "7.3", "11.5", "6.2", "10.0"),
+]
+
+
+@pytest.mark.parametrize(
+    ("youngest", "oldest", "w_low", "w_high", "m_low", "m_high"), EIGHT_FOOT
+)
+def test_eight_foot_up_and_go_ranges_read_slower_as_worse(
+    youngest, oldest, w_low, w_high, m_low, m_high
+):
+    for sex, low, high in (("female", w_low, w_high), ("male", m_low, m_high)):
+        for age in (youngest, oldest):
+            person = norms.Person(age, sex)
+            assert norms.guides("eight_foot_up_and_go", person).band == (
+                D(low),
+                D(high),
+            )
+            slower = standing("eight_foot_up_and_go", str(D(high) + D("0.1")), person)
+            assert slower.band == "above"
+            assert slower.text.startswith("Slower than the normal range")
+            faster = standing("eight_foot_up_and_go", str(D(low) - D("0.1")), person)
+            assert faster.band == "below"
+            assert faster.text.startswith("Faster than the normal range")
+
+
+# --- scales with cut-offs -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "flagged", "clear", "text"),
+    [
+        (
+            "berg_balance_scale",
+            "44",
+            "45",
+            "Berg 44 points < 45 points: increased fall risk (Berg 1992)",
+        ),
+        (
+            "functional_gait_assessment",
+            "22",
+            "23",
+            "FGA 22 points ≤ 22 points: fall risk in community-dwelling older adults "
+            "(Wrisley & Kumar 2010)",
+        ),
+        (
+            "mini_bestest",
+            "18",
+            "19",
+            "Mini-BESTest 18 points < 19 points: higher risk of recurrent falls in "
+            "Parkinson disease (Mak & Auyeung 2013)",
+        ),
+        (
+            "steadi_four_stage_balance",
+            "2",
+            "3",
+            "4-stage balance 2 stages < 3 stages: tandem stance not held 10 s: "
+            "increased fall risk (CDC STEADI 2017)",
+        ),
+        (
+            "single_leg_stance",
+            "4.9",
+            "5.0",
+            "Single-leg stance 4.9 s < 5 s: below the 5-s criterion several authors "
+            "use (Bohannon 2006)",
+        ),
+        (
+            "functional_reach",
+            "5.9",
+            "10.1",
+            "Functional reach 5.9 in < 6 in: high fall risk (Duncan 1992)",
+        ),
+    ],
+)
+def test_scale_cutoffs_at_their_edges(code, flagged, clear, text):
+    person = norms.Person(75, "female")
+    assert norms.interpret(code, D(flagged), person).flags[0].text == text
+    assert norms.interpret(code, D(clear), person).flags == ()
+
+
+@pytest.mark.parametrize(
+    ("score", "meanings"),
+    [
+        ("24", []),
+        ("23", ["moderate or high fall risk"]),
+        ("19", ["moderate or high fall risk"]),
+        ("18", ["moderate or high fall risk", "high fall risk"]),
+    ],
+)
+def test_tinetti_bands(score, meanings):
+    flags = norms.interpret("tinetti_poma", D(score), norms.Person(80, "male")).flags
+    assert [
+        flag.text.split(": ", 1)[1].rsplit(" (", 1)[0] for flag in flags
+    ] == meanings
+
+
+def test_functional_reach_between_six_and_ten_inches_is_moderate_risk():
+    flags = norms.interpret(
+        "functional_reach", D("8.0"), norms.Person(None, None)
+    ).flags
+    assert [flag.text for flag in flags] == [
+        "Functional reach 8.0 in ≤ 10 in: at least moderate fall risk (6–10 in) "
+        "(Duncan 1992)"
+    ]
+
+
+def test_berg_and_dgi_changes_are_judged_by_their_mdc():
+    before = (date(2026, 10, 1), D(40))
+    berg = norms.interpret(
+        "berg_balance_scale", D(47), norms.Person(80, None), previous=before
+    ).change
+    assert berg.meaningful is True
+    assert berg.text == (
+        "+7 points since 10/01/2026, better; beyond the MDC of 6.5 points in "
+        "community-dwelling older adults at risk of falling (Romero 2011)"
+    )
+    dgi = norms.interpret(
+        "dynamic_gait_index", D(15), norms.Person(80, None), previous=(before[0], D(13))
+    ).change
+    assert dgi.meaningful is False
+    assert "dynamic_gait_index" not in norms.covered()
+
+
+# --- single-leg stance: Bohannon 2006 means ------------------------------------------
+
+STANCE = [(60, 69, "27.0"), (70, 79, "17.2"), (80, 99, "8.5")]
+
+
+@pytest.mark.parametrize(("youngest", "oldest", "mean"), STANCE)
+def test_single_leg_stance_means_at_the_band_edges(youngest, oldest, mean):
+    for person in (_aged(youngest), _aged(oldest + 1, day_before=True)):
+        result = standing("single_leg_stance", mean, person, side="left")
+        assert result.percent == D("100.0")
+        assert result.norm == f"Adults {youngest}–{oldest}: mean {mean} s"
+    assert norms.interpret("single_leg_stance", D(10), _aged(59)).missing == (
+        "No published norm for age 59."
     )

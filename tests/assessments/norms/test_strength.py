@@ -190,3 +190,125 @@ def test_chair_stand_below_eight_is_flagged():
         "functional ability (Rikli & Jones 1999)"
     ]
     assert norms.interpret("chair_stand_30s", D(8), woman(77)).flags == ()
+
+
+# --- 5xSTS: Bohannon 2006, "worse than average" above ---------------------------
+
+FIVE_TIMES = [(60, 69, "11.4"), (70, 79, "12.6"), (80, 89, "14.8")]
+
+
+@pytest.mark.parametrize(("youngest", "oldest", "limit"), FIVE_TIMES)
+def test_five_times_sit_to_stand_reference_time_at_the_band_edges(
+    youngest, oldest, limit
+):
+    for person in (_aged(youngest, "male"), _aged(oldest + 1, "male", day_before=True)):
+        at_limit = standing("five_times_sit_to_stand", limit, person)
+        assert at_limit.band == "within"
+        assert at_limit.norm.endswith(f"average range ≤ {limit} s")
+        slower = standing("five_times_sit_to_stand", str(D(limit) + D("0.1")), person)
+        assert slower.band == "above"
+        assert slower.text.startswith("Slower than the average range")
+        assert slower.percent is None
+
+
+def test_five_times_sit_to_stand_ninety_has_no_norm_and_fifteen_seconds_flags():
+    result = norms.interpret("five_times_sit_to_stand", D("15.0"), man(90))
+    assert result.missing == "No published norm for age 90."
+    assert [f.text for f in result.flags] == [
+        "5xSTS 15.0 s ≥ 15 s: predicts recurrent falls in community-living adults "
+        "65 and older (Buatois 2008)"
+    ]
+    assert norms.interpret("five_times_sit_to_stand", D("14.9"), man(70)).flags == ()
+
+
+# --- 30 s arm curl: Rikli & Jones 2013 normal ranges -----------------------------
+
+ARM_CURL = [
+    (60, 64, 12, 17, 14, 19),
+    (65, 69, 11, 16, 13, 19),
+    (70, 74, 10, 15, 12, 18),
+    (75, 79, 10, 14, 12, 17),
+    (80, 84, 9, 14, 11, 16),
+    (85, 89, 8, 13, 9, 14),
+    (90, 94, 5, 12, 8, 13),
+]
+
+
+@pytest.mark.parametrize(
+    ("youngest", "oldest", "women_low", "women_high", "men_low", "men_high"),
+    ARM_CURL,
+)
+def test_arm_curl_normal_range_at_the_band_edges(
+    youngest, oldest, women_low, women_high, men_low, men_high
+):
+    for sex, low, high in (
+        ("female", women_low, women_high),
+        ("male", men_low, men_high),
+    ):
+        for person in (_aged(youngest, sex), _aged(oldest + 1, sex, day_before=True)):
+            assert norms.guides("arm_curl_30s", person).band == (D(low), D(high))
+            assert standing("arm_curl_30s", str(low - 1), person).band == "below"
+
+
+# --- manual muscle test: MRC grades ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rank", "text", "band"),
+    [
+        ("0", "MRC 0: no contraction", "below"),
+        ("3", "MRC 3: active movement against gravity", "below"),
+        (
+            "3.7",  # the catalog's rank of 4-
+            "Between MRC 3 (active movement against gravity) and MRC 4 (active "
+            "movement against gravity and resistance)",
+            "below",
+        ),
+        ("5", "MRC 5: normal power", "within"),
+    ],
+)
+def test_manual_muscle_grade_says_what_it_means(rank, text, band):
+    result = standing("manual_muscle_test", rank, norms.Person(None, None))
+    assert result.text == text
+    assert result.band == band
+    assert result.norm == "MRC 5: normal power"
+    assert result.percent is None
+
+
+def test_manual_muscle_grade_needs_no_age_or_sex():
+    result = norms.interpret("manual_muscle_test", D(4), norms.Person(None, None))
+    assert result.missing == ""
+
+
+# --- Biering-Sorensen, isokinetic, 1-RM ------------------------------------------
+
+
+def test_biering_sorensen_cutoff_is_for_men_only():
+    assert [
+        f.text for f in norms.interpret("biering_sorensen", D(170), man(40)).flags
+    ] == [
+        "Biering-Sørensen 170 s < 176 s: predicted low back pain in the next year in "
+        "men (Biering-Sørensen 1984)"
+    ]
+    assert norms.interpret("biering_sorensen", D(170), woman(40)).flags == ()
+    assert norms.interpret("biering_sorensen", D(176), man(40)).flags == ()
+
+
+def test_isokinetic_torque_is_judged_by_its_limb_symmetry():
+    flag = norms.symmetry("isokinetic_peak_torque", D("89.9"))
+    assert flag.text == (
+        "Isokinetic peak torque limb symmetry index 89.9 % < 90 %: below the 90 % "
+        "criterion for return to sport after ACL reconstruction (Thomeé 2011)"
+    )
+    assert norms.symmetry("isokinetic_peak_torque", D(90)) is None
+
+
+def test_one_rep_max_change_reads_in_the_unit_it_was_recorded_in():
+    before = (SERVICE.replace(month=10), D(100))
+    pounds = norms.interpret(
+        "one_rep_max", D(110), man(40), conditions={"load_unit": "lb"}, previous=before
+    )
+    kilograms = norms.interpret("one_rep_max", D(110), man(40), previous=before)
+    assert pounds.change.text.startswith("+10 lb since 10/02/2026")
+    assert kilograms.change.text.startswith("+10 kg since 10/02/2026")
+    assert "one_rep_max" not in norms.covered()
