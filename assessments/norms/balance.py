@@ -189,18 +189,28 @@ SINGLE_LEG_STANCE = TestNorms(
     ),
 )
 
+# Duncan 1992, 217 community-dwelling male veterans aged 70-104, followed 6
+# months: adjusted odds ratio of two or more falls 4.02 for a reach of 6 in or
+# less, 2.00 for more than 6 but less than 10 in.
 FUNCTIONAL_REACH = TestNorms(
     code="functional_reach",
     name="Functional reach",
     unit="in",
     higher_is_better=True,
     cutoffs=(
-        Cutoff(D(6), "<", "high fall risk", _FALL_RISK, DUNCAN_FR_FALLS),
+        Cutoff(
+            D(6),
+            "<=",
+            "4 times the odds of recurrent falls (odds ratio 4.02, older men)",
+            _FALL_RISK,
+            DUNCAN_FR_FALLS,
+        ),
         Cutoff(
             D(10),
-            "<=",
-            "at least moderate fall risk (6–10 in)",
-            "Moderate fall risk",
+            "<",
+            "raised odds of recurrent falls (odds ratio 2.00 from 6 to 10 in, "
+            "older men)",
+            "Raised fall risk",
             DUNCAN_FR_FALLS,
         ),
     ),

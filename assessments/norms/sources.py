@@ -68,7 +68,7 @@ STEADI_TUG = Source(
         "Centers for Disease Control and Prevention. STEADI: Assessment, Timed Up "
         "& Go (TUG). Atlanta: CDC; 2017."
     ),
-    confirmed=False,
+    confirmed=True,
     short="CDC STEADI 2017",
 )
 ALGHADIR_TUG_MDC = Source(
@@ -261,7 +261,7 @@ DUNCAN_FR_FALLS = Source(
         "predictive validity in a sample of elderly male veterans. J Gerontol "
         "1992;47(3):M93–M98."
     ),
-    confirmed=False,
+    confirmed=True,
     short="Duncan 1992",
 )
 WRISLEY_KUMAR_FGA = Source(

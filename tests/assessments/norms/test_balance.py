@@ -175,9 +175,10 @@ def test_eight_foot_up_and_go_ranges_read_slower_as_worse(
         ),
         (
             "functional_reach",
-            "5.9",
-            "10.1",
-            "Functional reach 5.9 in < 6 in: high fall risk (Duncan 1992)",
+            "6.0",
+            "10.0",
+            "Functional reach 6.0 in ≤ 6 in: 4 times the odds of recurrent falls "
+            "(odds ratio 4.02, older men) (Duncan 1992)",
         ),
     ],
 )
@@ -203,13 +204,13 @@ def test_tinetti_bands(score, meanings):
     ] == meanings
 
 
-def test_functional_reach_between_six_and_ten_inches_is_moderate_risk():
+def test_functional_reach_between_six_and_ten_inches_raises_the_odds():
     flags = norms.interpret(
-        "functional_reach", D("8.0"), norms.Person(None, None)
+        "functional_reach", D("9.9"), norms.Person(None, None)
     ).flags
     assert [flag.text for flag in flags] == [
-        "Functional reach 8.0 in ≤ 10 in: at least moderate fall risk (6–10 in) "
-        "(Duncan 1992)"
+        "Functional reach 9.9 in < 10 in: raised odds of recurrent falls (odds "
+        "ratio 2.00 from 6 to 10 in, older men) (Duncan 1992)"
     ]
 
 
