@@ -1,8 +1,9 @@
 """Norms of the flexibility tests: goniometric ROM, chair sit-and-reach, back scratch.
 
 Goniometric normal values are one value per motion for adults (Norkin & White's
-AAOS values for the upper limb, the VA rating schedule's plates for the lower
-limb, as the catalog cites them); the result reads as % of that value.
+AAOS values for the upper limb, with the AMA's lower limit of normal beside
+them, and the VA rating schedule's plates for the lower limb, as the catalog
+cites them); the result reads as % of that value.
 """
 
 from decimal import Decimal
@@ -15,8 +16,17 @@ D = Decimal  # the tables read as the sources print them
 _ADULTS = Population(None)
 
 
-def _rom(code: str, normal: int, source: Source, *, ratio: bool = True) -> TestNorms:
-    """One goniometric motion and its normal value, in degrees."""
+def _rom(
+    code: str,
+    normal: int,
+    source: Source,
+    *,
+    ama: int | None = None,
+    ratio: bool = True,
+) -> TestNorms:
+    """One goniometric motion: its normal value and, for the upper limb, the
+    AMA's lower limit of normal that Norkin & White print beside it."""
+    upper = ama is not None
     return TestNorms(
         code=f"rom_{code}",
         name=f"ROM {code.replace('_', ' ')}",
@@ -25,8 +35,11 @@ def _rom(code: str, normal: int, source: Source, *, ratio: bool = True) -> TestN
         tables=(
             Table(
                 source=source,
-                centre="normal value",
-                rows=(Row(_ADULTS, centre=D(normal)),),
+                centre="normal value (AAOS)" if upper else "normal value",
+                range_name="AMA normal",
+                rows=(
+                    Row(_ADULTS, centre=D(normal), low=None if ama is None else D(ama)),
+                ),
                 ratio=ratio,
             ),
         ),
@@ -34,18 +47,20 @@ def _rom(code: str, normal: int, source: Source, *, ratio: bool = True) -> TestN
 
 
 ROM = (
-    _rom("shoulder_flexion", 180, NORKIN_WHITE_ROM),
-    _rom("shoulder_extension", 60, NORKIN_WHITE_ROM),
-    _rom("shoulder_abduction", 180, NORKIN_WHITE_ROM),
-    _rom("shoulder_internal_rotation", 70, NORKIN_WHITE_ROM),
-    _rom("shoulder_external_rotation", 90, NORKIN_WHITE_ROM),
-    _rom("elbow_flexion", 150, NORKIN_WHITE_ROM),
-    _rom("forearm_pronation", 80, NORKIN_WHITE_ROM),
-    _rom("forearm_supination", 80, NORKIN_WHITE_ROM),
-    _rom("wrist_flexion", 80, NORKIN_WHITE_ROM),
-    _rom("wrist_extension", 70, NORKIN_WHITE_ROM),
-    _rom("wrist_radial_deviation", 20, NORKIN_WHITE_ROM),
-    _rom("wrist_ulnar_deviation", 30, NORKIN_WHITE_ROM),
+    # Norkin & White Table A.1: AAOS value, AMA "≥" value.
+    _rom("shoulder_flexion", 180, NORKIN_WHITE_ROM, ama=180),
+    _rom("shoulder_extension", 60, NORKIN_WHITE_ROM, ama=50),
+    _rom("shoulder_abduction", 180, NORKIN_WHITE_ROM, ama=170),
+    _rom("shoulder_internal_rotation", 70, NORKIN_WHITE_ROM, ama=80),
+    _rom("shoulder_external_rotation", 90, NORKIN_WHITE_ROM, ama=60),
+    _rom("elbow_flexion", 150, NORKIN_WHITE_ROM, ama=140),
+    _rom("forearm_pronation", 80, NORKIN_WHITE_ROM, ama=80),
+    _rom("forearm_supination", 80, NORKIN_WHITE_ROM, ama=80),
+    _rom("wrist_flexion", 80, NORKIN_WHITE_ROM, ama=60),
+    _rom("wrist_extension", 70, NORKIN_WHITE_ROM, ama=60),
+    _rom("wrist_radial_deviation", 20, NORKIN_WHITE_ROM, ama=20),
+    _rom("wrist_ulnar_deviation", 30, NORKIN_WHITE_ROM, ama=30),
+    # 38 CFR 4.71 Plate II: the end of the normal arc.
     _rom("hip_flexion", 125, VA_ROM),
     _rom("hip_extension", 30, VA_ROM),
     _rom("hip_abduction", 45, VA_ROM),

@@ -200,9 +200,9 @@ NORKIN_WHITE_ROM = Source(
     number=19,
     citation=(
         "Norkin CC, White DJ. Measurement of Joint Motion: A Guide to Goniometry, "
-        "5th ed. Philadelphia: F.A. Davis; 2016, Table A.1 (AAOS normal values)."
+        "5th ed. Philadelphia: F.A. Davis; 2016, Table A.1 (AAOS and AMA values)."
     ),
-    confirmed=False,
+    confirmed=True,
     short="Norkin & White 2016",
 )
 VA_ROM = Source(

@@ -9,46 +9,64 @@ from tests.assessments.norms.helpers import man, standing, woman
 
 D = Decimal
 
+# code, normal value, AMA lower limit of normal (upper limb), source
 ROM = [
-    ("rom_shoulder_flexion", 180, "Norkin & White 2016"),
-    ("rom_shoulder_extension", 60, "Norkin & White 2016"),
-    ("rom_shoulder_abduction", 180, "Norkin & White 2016"),
-    ("rom_shoulder_internal_rotation", 70, "Norkin & White 2016"),
-    ("rom_shoulder_external_rotation", 90, "Norkin & White 2016"),
-    ("rom_elbow_flexion", 150, "Norkin & White 2016"),
-    ("rom_forearm_pronation", 80, "Norkin & White 2016"),
-    ("rom_forearm_supination", 80, "Norkin & White 2016"),
-    ("rom_wrist_flexion", 80, "Norkin & White 2016"),
-    ("rom_wrist_extension", 70, "Norkin & White 2016"),
-    ("rom_wrist_radial_deviation", 20, "Norkin & White 2016"),
-    ("rom_wrist_ulnar_deviation", 30, "Norkin & White 2016"),
-    ("rom_hip_flexion", 125, "38 CFR 4.71"),
-    ("rom_hip_extension", 30, "38 CFR 4.71"),
-    ("rom_hip_abduction", 45, "38 CFR 4.71"),
-    ("rom_hip_adduction", 25, "38 CFR 4.71"),
-    ("rom_hip_internal_rotation", 40, "38 CFR 4.71"),
-    ("rom_hip_external_rotation", 60, "38 CFR 4.71"),
-    ("rom_knee_flexion", 140, "38 CFR 4.71"),
-    ("rom_ankle_dorsiflexion", 20, "38 CFR 4.71"),
-    ("rom_ankle_plantarflexion", 45, "38 CFR 4.71"),
+    ("rom_shoulder_flexion", 180, 180, "Norkin & White 2016"),
+    ("rom_shoulder_extension", 60, 50, "Norkin & White 2016"),
+    ("rom_shoulder_abduction", 180, 170, "Norkin & White 2016"),
+    ("rom_shoulder_internal_rotation", 70, 80, "Norkin & White 2016"),
+    ("rom_shoulder_external_rotation", 90, 60, "Norkin & White 2016"),
+    ("rom_elbow_flexion", 150, 140, "Norkin & White 2016"),
+    ("rom_forearm_pronation", 80, 80, "Norkin & White 2016"),
+    ("rom_forearm_supination", 80, 80, "Norkin & White 2016"),
+    ("rom_wrist_flexion", 80, 60, "Norkin & White 2016"),
+    ("rom_wrist_extension", 70, 60, "Norkin & White 2016"),
+    ("rom_wrist_radial_deviation", 20, 20, "Norkin & White 2016"),
+    ("rom_wrist_ulnar_deviation", 30, 30, "Norkin & White 2016"),
+    ("rom_hip_flexion", 125, None, "38 CFR 4.71"),
+    ("rom_hip_extension", 30, None, "38 CFR 4.71"),
+    ("rom_hip_abduction", 45, None, "38 CFR 4.71"),
+    ("rom_hip_adduction", 25, None, "38 CFR 4.71"),
+    ("rom_hip_internal_rotation", 40, None, "38 CFR 4.71"),
+    ("rom_hip_external_rotation", 60, None, "38 CFR 4.71"),
+    ("rom_knee_flexion", 140, None, "38 CFR 4.71"),
+    ("rom_ankle_dorsiflexion", 20, None, "38 CFR 4.71"),
+    ("rom_ankle_plantarflexion", 45, None, "38 CFR 4.71"),
 ]
 
 
-@pytest.mark.parametrize(("code", "normal", "short"), ROM)
-def test_rom_reads_as_percent_of_the_normal_value_for_any_adult(code, normal, short):
+@pytest.mark.parametrize(("code", "normal", "ama", "short"), ROM)
+def test_rom_reads_as_percent_of_the_normal_value_for_any_adult(
+    code, normal, ama, short
+):
     assert code in catalog.CATALOG
     person = norms.Person(None, None)  # the normal value needs neither age nor sex
     at_normal = standing(code, str(normal), person, side="left")
     assert at_normal.percent == D("100.0")
-    assert at_normal.norm == f"Adults: normal value {normal} degrees"
     assert at_normal.source.short == short
     half = standing(code, str(D(normal) / 2), person, side="right")
     assert half.percent == D("50.0")
+    if ama is None:
+        assert at_normal.norm == f"Adults: normal value {normal} degrees"
+        assert half.band == ""
+    else:
+        assert at_normal.norm == (
+            f"Adults: normal value (AAOS) {normal} degrees, AMA normal ≥ {ama} degrees"
+        )
+        assert standing(code, str(ama), person).band == "within"
+        assert standing(code, str(ama - 1), person).band == "below"
+
+
+def test_rom_below_the_ama_normal_says_so():
+    result = standing("rom_shoulder_flexion", "150", norms.Person(None, None))
+    assert result.text == (
+        "83.3 % of the normal value (AAOS) for adults; below the AMA normal"
+    )
 
 
 def test_every_goniometry_code_of_the_catalog_has_its_normal_value():
     rom_codes = {code for code in catalog.CATALOG if code.startswith("rom_")}
-    assert rom_codes == {code for code, _, _ in ROM} | {"rom_knee_extension"}
+    assert rom_codes == {code for code, *_ in ROM} | {"rom_knee_extension"}
 
 
 @pytest.mark.parametrize(
