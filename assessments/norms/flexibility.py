@@ -74,8 +74,8 @@ ROM = (
     _rom("ankle_plantarflexion", 45, VA_ROM),
 )
 
-# Rikli & Jones 1999 medians in inches (+ beyond the toes or overlapping,
-# − short of them); only the bands a retrieved copy gives are listed.
+# Rikli & Jones 1999 medians in inches per 5-year band (+ beyond the toes or
+# overlapping, − short of them).
 SIT_AND_REACH = TestNorms(
     code="chair_sit_and_reach",
     name="Chair sit-and-reach",
@@ -89,8 +89,11 @@ SIT_AND_REACH = TestNorms(
             rows=sex_centres(
                 (
                     (60, 64, "2.1", "0.6"),
+                    (65, 69, "2.0", "0.0"),
                     (70, 74, "1.4", "0.0"),
+                    (75, 79, "1.2", "-1.1"),
                     (80, 84, "0.5", "-2.0"),
+                    (85, 89, "-0.1", "-2.4"),
                     (90, 94, "-1.7", "-3.6"),
                 )
             ),
@@ -111,8 +114,11 @@ BACK_SCRATCH = TestNorms(
             rows=sex_centres(
                 (
                     (60, 64, "-0.7", "-3.4"),
+                    (65, 69, "-1.2", "-4.1"),
                     (70, 74, "-1.7", "-4.5"),
+                    (75, 79, "-2.1", "-5.6"),
                     (80, 84, "-2.6", "-5.7"),
+                    (85, 89, "-3.9", "-6.2"),
                     (90, 94, "-4.5", "-7.2"),
                 )
             ),

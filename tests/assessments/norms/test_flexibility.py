@@ -89,14 +89,20 @@ def test_a_negative_hip_extension_gets_no_percent():
 
 SIT_AND_REACH = [
     (60, "2.1", "0.6"),
+    (65, "2.0", "0.0"),
     (70, "1.4", "0.0"),
+    (75, "1.2", "-1.1"),
     (80, "0.5", "-2.0"),
+    (85, "-0.1", "-2.4"),
     (90, "-1.7", "-3.6"),
 ]
 BACK_SCRATCH = [
     (60, "-0.7", "-3.4"),
+    (65, "-1.2", "-4.1"),
     (70, "-1.7", "-4.5"),
+    (75, "-2.1", "-5.6"),
     (80, "-2.6", "-5.7"),
+    (85, "-3.9", "-6.2"),
     (90, "-4.5", "-7.2"),
 ]
 
@@ -105,17 +111,17 @@ BACK_SCRATCH = [
     ("code", "rows"),
     [("chair_sit_and_reach", SIT_AND_REACH), ("back_scratch", BACK_SCRATCH)],
 )
-def test_sft_flexibility_medians_and_the_bands_the_source_leaves_out(code, rows):
+def test_sft_flexibility_medians_from_sixty_to_ninety_four(code, rows):
     for youngest, women, men in rows:
         for person, median in ((woman(youngest), women), (man(youngest + 4), men)):
             result = standing(code, median, person)
             assert result.text.startswith("At the median")
             assert result.percent is None
             assert f"median {median.replace('-', '−')} in" in result.norm
-        # the 5-year band after each retrieved one is not in the table
-        gap = norms.interpret(code, D(0), woman(youngest + 5))
-        assert gap.standing is None
-        assert gap.missing == f"No published norm for age {youngest + 5}."
+    for age in (59, 95):
+        outside = norms.interpret(code, D(0), woman(age))
+        assert outside.standing is None
+        assert outside.missing == f"No published norm for age {age}."
 
 
 def test_sit_and_reach_reads_inches_from_the_median():
