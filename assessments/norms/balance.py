@@ -155,7 +155,7 @@ STEADI_FOUR_STAGE_BALANCE = TestNorms(
         Cutoff(
             D(3),
             "<",
-            "tandem stance not held 10 s: increased fall risk",
+            "increased fall risk (tandem stance not held 10 s)",
             _FALL_RISK,
             STEADI_FOUR_STAGE,
         ),

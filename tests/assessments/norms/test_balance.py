@@ -163,8 +163,8 @@ def test_eight_foot_up_and_go_ranges_read_slower_as_worse(
             "steadi_four_stage_balance",
             "2",
             "3",
-            "4-stage balance 2 stages < 3 stages: tandem stance not held 10 s: "
-            "increased fall risk (CDC STEADI 2017)",
+            "4-stage balance 2 stages < 3 stages: increased fall risk (tandem "
+            "stance not held 10 s) (CDC STEADI 2017)",
         ),
         (
             "single_leg_stance",
