@@ -8,9 +8,11 @@ from .model import (
     Equation,
     Table,
     TestNorms,
+    Threshold,
     sex_ranges,
 )
 from .sources import (
+    BOHANNON_2MWT_MDC,
     ENRIGHT_SHERRILL,
     ENRIGHT_SHERRILL_LLN,
     EWGSOP2,
@@ -149,7 +151,11 @@ GAIT_SPEED = TestNorms(
 )
 
 TWO_MINUTE_WALK = TestNorms(
-    code="two_minute_walk", name="2MWT", unit="m", higher_is_better=True
+    code="two_minute_walk",
+    name="2MWT",
+    unit="m",
+    higher_is_better=True,
+    change=Threshold("MDC", D("42.5"), BOHANNON_2MWT_MDC, "in adults 18 to 85"),
 )
 
 NORMS = (SIX_MINUTE_WALK, TWO_MINUTE_STEP, GAIT_SPEED, TWO_MINUTE_WALK)

@@ -321,6 +321,16 @@ MRC_1976 = Source(
     confirmed=False,
     short="MRC 1976",
 )
+BOHANNON_2MWT_MDC = Source(
+    number=32,
+    citation=(
+        "Bohannon RW, Wang YC, Gershon RC. Two-minute walk test performance by "
+        "adults 18 to 85 years: normative values, reliability, and "
+        "responsiveness. Arch Phys Med Rehabil 2015;96(3):472–477."
+    ),
+    confirmed=True,
+    short="Bohannon 2015",
+)
 
 _ALL = (
     RIKLI_JONES_CHAIR_STAND,
@@ -354,6 +364,7 @@ _ALL = (
     STEADI_FOUR_STAGE,
     THOMEE_LSI,
     MRC_1976,
+    BOHANNON_2MWT_MDC,
 )
 
 

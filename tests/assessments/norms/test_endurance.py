@@ -1,6 +1,7 @@
 """Golden values of the endurance norms: the 6MWT equation, the 2-minute step,
 gait speed cut-offs per pace."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -154,3 +155,18 @@ def test_gait_speed_flag_and_guides_read_in_clinical_words():
         (D("0.8"), "Low performance ≤ 0.8 m/s (EWGSOP2 2019)"),
         (D("0.76"), "Fall status < 0.76 m/s (Middleton 2016)"),
     )
+
+
+def test_two_minute_walk_change_is_judged_by_its_mdc():
+    change = norms.interpret(
+        "two_minute_walk",
+        D(180),
+        man(70),
+        previous=(date(2026, 10, 1), D(130)),
+    ).change
+    assert change.meaningful is True
+    assert change.text == (
+        "+50 m since 10/01/2026, better; beyond the MDC of 42.5 m in adults 18 to "
+        "85 (Bohannon 2015)"
+    )
+    assert "two_minute_walk" not in norms.covered()
