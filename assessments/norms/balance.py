@@ -3,7 +3,7 @@ stance, functional reach, the gait scales and the fall-risk screens."""
 
 from decimal import Decimal
 
-from .model import Cutoff, Population, Row, Table, TestNorms, Threshold, sex_ranges
+from .model import Cutoff, NormEntry, Population, Row, Table, Threshold, sex_ranges
 from .sources import (
     ALGHADIR_TUG_MDC,
     BERG_1992,
@@ -27,7 +27,7 @@ _FALL_RISK = "Fall risk"
 # Bohannon 2006: mean (95 % CI) of 21 studies of apparently healthy elders;
 # "performance [that] exceeds the upper limit of reported confidence intervals
 # can be considered to have worse than average performance".
-TUG = TestNorms(
+TUG = NormEntry(
     code="timed_up_and_go",
     name="TUG",
     unit="s",
@@ -59,7 +59,7 @@ TUG = TestNorms(
     change=Threshold("MDC", D("1.1"), ALGHADIR_TUG_MDC, "in knee osteoarthritis"),
 )
 
-EIGHT_FOOT_UP_AND_GO = TestNorms(
+EIGHT_FOOT_UP_AND_GO = NormEntry(
     code="eight_foot_up_and_go",
     name="8-foot up-and-go",
     unit="s",
@@ -86,7 +86,7 @@ EIGHT_FOOT_UP_AND_GO = TestNorms(
 
 _OLDER_ADULTS_AT_RISK = "in community-dwelling older adults at risk of falling"
 
-BERG = TestNorms(
+BERG = NormEntry(
     code="berg_balance_scale",
     name="Berg",
     unit="points",
@@ -95,7 +95,7 @@ BERG = TestNorms(
     change=Threshold("MDC", D("6.5"), ROMERO_MDC, _OLDER_ADULTS_AT_RISK),
 )
 
-DYNAMIC_GAIT_INDEX = TestNorms(
+DYNAMIC_GAIT_INDEX = NormEntry(
     code="dynamic_gait_index",
     name="DGI",
     unit="points",
@@ -103,7 +103,7 @@ DYNAMIC_GAIT_INDEX = TestNorms(
     change=Threshold("MDC", D("2.9"), ROMERO_MDC, _OLDER_ADULTS_AT_RISK),
 )
 
-FUNCTIONAL_GAIT_ASSESSMENT = TestNorms(
+FUNCTIONAL_GAIT_ASSESSMENT = NormEntry(
     code="functional_gait_assessment",
     name="FGA",
     unit="points",
@@ -119,7 +119,7 @@ FUNCTIONAL_GAIT_ASSESSMENT = TestNorms(
     ),
 )
 
-TINETTI = TestNorms(
+TINETTI = NormEntry(
     code="tinetti_poma",
     name="Tinetti POMA",
     unit="points",
@@ -130,7 +130,7 @@ TINETTI = TestNorms(
     ),
 )
 
-MINI_BESTEST = TestNorms(
+MINI_BESTEST = NormEntry(
     code="mini_bestest",
     name="Mini-BESTest",
     unit="points",
@@ -146,7 +146,7 @@ MINI_BESTEST = TestNorms(
     ),
 )
 
-STEADI_FOUR_STAGE_BALANCE = TestNorms(
+STEADI_FOUR_STAGE_BALANCE = NormEntry(
     code="steadi_four_stage_balance",
     name="4-stage balance",
     unit="stages",
@@ -163,7 +163,7 @@ STEADI_FOUR_STAGE_BALANCE = TestNorms(
 )
 
 # Bohannon 2006: mean eyes-open times of 22 studies, 3,484 people aged 60-99.
-SINGLE_LEG_STANCE = TestNorms(
+SINGLE_LEG_STANCE = NormEntry(
     code="single_leg_stance",
     name="Single-leg stance",
     unit="s",
@@ -192,7 +192,7 @@ SINGLE_LEG_STANCE = TestNorms(
 # Duncan 1992, 217 community-dwelling male veterans aged 70-104, followed 6
 # months: adjusted odds ratio of two or more falls 4.02 for a reach of 6 in or
 # less, 2.00 for more than 6 but less than 10 in.
-FUNCTIONAL_REACH = TestNorms(
+FUNCTIONAL_REACH = NormEntry(
     code="functional_reach",
     name="Functional reach",
     unit="in",
@@ -217,11 +217,11 @@ FUNCTIONAL_REACH = TestNorms(
 )
 
 # Entries without a retrieved norm or cut-off: their direction reads a change.
-SPPB = TestNorms(code="sppb", name="SPPB", unit="points", higher_is_better=True)
-FOUR_SQUARE_STEP = TestNorms(
+SPPB = NormEntry(code="sppb", name="SPPB", unit="points", higher_is_better=True)
+FOUR_SQUARE_STEP = NormEntry(
     code="four_square_step_test", name="FSST", unit="s", higher_is_better=False
 )
-Y_BALANCE = TestNorms(
+Y_BALANCE = NormEntry(
     code="y_balance_lower", name="Y-Balance", unit="%", higher_is_better=True
 )
 

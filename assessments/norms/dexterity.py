@@ -4,13 +4,13 @@ Mathiowetz et al. 1985 publish adult norms for both tests by sex, age and hand,
 but their tables were not retrieved for Perfnote; nothing is guessed instead.
 """
 
-from .model import TestNorms
+from .model import NormEntry
 
 NORMS = (
-    TestNorms(
+    NormEntry(
         code="nine_hole_peg_test", name="9-hole peg", unit="s", higher_is_better=False
     ),
-    TestNorms(
+    NormEntry(
         code="box_and_block", name="Box and Block", unit="blocks", higher_is_better=True
     ),
 )

@@ -6,8 +6,8 @@ from .model import (
     Coefficients,
     Cutoff,
     Equation,
+    NormEntry,
     Table,
-    TestNorms,
     Threshold,
     sex_ranges,
 )
@@ -28,7 +28,7 @@ D = Decimal  # the tables read as the sources print them
 # weight in kg, age in years, distance in metres. The catalog does not record
 # height or weight with the test; they are read from the conditions
 # "height_cm" and "weight_kg" when a form supplies them.
-SIX_MINUTE_WALK = TestNorms(
+SIX_MINUTE_WALK = NormEntry(
     code="six_minute_walk",
     name="6MWT",
     unit="m",
@@ -77,7 +77,7 @@ def _criterion(youngest: int, oldest: int, women: int, men: int) -> tuple[Cutoff
     )
 
 
-TWO_MINUTE_STEP = TestNorms(
+TWO_MINUTE_STEP = NormEntry(
     code="two_minute_step",
     name="2-minute step",
     unit="steps",
@@ -113,7 +113,7 @@ TWO_MINUTE_STEP = TestNorms(
 
 _COMFORTABLE = ("pace", "Comfortable")
 
-GAIT_SPEED = TestNorms(
+GAIT_SPEED = NormEntry(
     code="ten_metre_walk",
     name="Gait speed",
     unit="m/s",
@@ -150,7 +150,7 @@ GAIT_SPEED = TestNorms(
     ),
 )
 
-TWO_MINUTE_WALK = TestNorms(
+TWO_MINUTE_WALK = NormEntry(
     code="two_minute_walk",
     name="2MWT",
     unit="m",

@@ -8,7 +8,7 @@ cites them); the result reads as % of that value.
 
 from decimal import Decimal
 
-from .model import Population, Row, Table, TestNorms, sex_centres
+from .model import NormEntry, Population, Row, Table, sex_centres
 from .sources import NORKIN_WHITE_ROM, RIKLI_JONES_MEDIANS, VA_ROM
 from .types import Source
 
@@ -23,11 +23,11 @@ def _rom(
     *,
     ama: int | None = None,
     ratio: bool = True,
-) -> TestNorms:
+) -> NormEntry:
     """One goniometric motion: its normal value and, for the upper limb, the
     AMA's lower limit of normal that Norkin & White print beside it."""
     upper = ama is not None
-    return TestNorms(
+    return NormEntry(
         code=f"rom_{code}",
         name=f"ROM {code.replace('_', ' ')}",
         unit="degrees",
@@ -76,7 +76,7 @@ ROM = (
 
 # Rikli & Jones 1999 medians in inches per 5-year band (+ beyond the toes or
 # overlapping, − short of them).
-SIT_AND_REACH = TestNorms(
+SIT_AND_REACH = NormEntry(
     code="chair_sit_and_reach",
     name="Chair sit-and-reach",
     unit="in",
@@ -101,7 +101,7 @@ SIT_AND_REACH = TestNorms(
     ),
 )
 
-BACK_SCRATCH = TestNorms(
+BACK_SCRATCH = NormEntry(
     code="back_scratch",
     name="Back scratch",
     unit="in",

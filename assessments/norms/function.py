@@ -7,7 +7,7 @@ sources give is the involved side at least 90 % of the other (the LSI of
 
 from decimal import Decimal
 
-from .model import Cutoff, TestNorms
+from .model import Cutoff, NormEntry
 from .sources import THOMEE_LSI
 
 _LSI = Cutoff(
@@ -22,8 +22,8 @@ _BY_SYMMETRY = (
 )
 
 
-def _hop(code: str, name: str, unit: str, *, higher_is_better: bool) -> TestNorms:
-    return TestNorms(
+def _hop(code: str, name: str, unit: str, *, higher_is_better: bool) -> NormEntry:
+    return NormEntry(
         code=code,
         name=name,
         unit=unit,

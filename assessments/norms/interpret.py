@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from . import balance, dexterity, endurance, flexibility, function, strength
-from .model import Equation, Row, Table, TestNorms
+from .model import Equation, NormEntry, Row, Table
 from .types import (
     FEMALE,
     Change,
@@ -35,9 +35,9 @@ _DATE = "%m/%d/%Y"
 _MINUS = "\N{MINUS SIGN}"
 
 
-def _index(*families: tuple[TestNorms, ...]) -> Mapping[str, TestNorms]:
+def _index(*families: tuple[NormEntry, ...]) -> Mapping[str, NormEntry]:
     """Index every family's norms by catalog code, refusing a code given twice."""
-    by_code: dict[str, TestNorms] = {}
+    by_code: dict[str, NormEntry] = {}
     for family in families:
         for norms in family:
             if norms.code in by_code:
@@ -46,7 +46,7 @@ def _index(*families: tuple[TestNorms, ...]) -> Mapping[str, TestNorms]:
     return MappingProxyType(by_code)
 
 
-BY_CODE: Mapping[str, TestNorms] = _index(
+BY_CODE: Mapping[str, NormEntry] = _index(
     strength.NORMS,
     endurance.NORMS,
     flexibility.NORMS,
@@ -184,7 +184,7 @@ def guides(
 
 
 def _standing(
-    norms: TestNorms,
+    norms: NormEntry,
     value: Decimal,
     person: Person,
     side: str,
@@ -215,7 +215,7 @@ def _standing(
 
 
 def _row(
-    norms: TestNorms,
+    norms: NormEntry,
     person: Person,
     side: str,
     dominant: bool | None,
@@ -256,11 +256,13 @@ def _unrecorded(
             lacking.append(key.replace("_", " "))
     if not lacking:
         return ""
-    listed = " and ".join(lacking) if len(lacking) < 3 else ", ".join(lacking)
+    listed = " and ".join(
+        [", ".join(lacking[:-1]), lacking[-1]] if lacking[:-1] else lacking
+    )
     return f"{_capital(listed)} not recorded."
 
 
-def _stand(norms: TestNorms, table: Table, row: Row, value: Decimal) -> Standing:
+def _stand(norms: NormEntry, table: Table, row: Row, value: Decimal) -> Standing:
     """Return where ``value`` stands in one row of a table."""
     unit = norms.unit
     who = _lower(row.population.label)
@@ -298,7 +300,7 @@ def _stand(norms: TestNorms, table: Table, row: Row, value: Decimal) -> Standing
 
 
 def _percent(
-    norms: TestNorms, table: Table, centre: Decimal | None, value: Decimal
+    norms: NormEntry, table: Table, centre: Decimal | None, value: Decimal
 ) -> Decimal | None:
     """Return % of the centre, the right way up; None where it means nothing."""
     if centre is None or not table.ratio or centre <= 0 or value < 0:
@@ -362,7 +364,7 @@ def _distance(value: Decimal, reference: Decimal, unit: str, what: str) -> str:
 # --- ordinal grades ----------------------------------------------------------------
 
 
-def _graded(norms: TestNorms, value: Decimal) -> Standing:
+def _graded(norms: NormEntry, value: Decimal) -> Standing:
     """Say what a grade means, and where a +/− grade lies between two grades."""
     grades = norms.grades
     normal, normal_meaning = grades[-1]
@@ -399,7 +401,7 @@ def _whole(value: Decimal) -> str:
 
 
 def _predicted(
-    norms: TestNorms,
+    norms: NormEntry,
     equation: Equation,
     value: Decimal,
     person: Person,
@@ -484,7 +486,7 @@ def _measure(conditions: Mapping[str, str], key: str) -> Decimal | None:
 
 
 def _equation_lines(
-    norms: TestNorms, person: Person, conditions: Mapping[str, str]
+    norms: NormEntry, person: Person, conditions: Mapping[str, str]
 ) -> list[tuple[Decimal, str]]:
     """Return the chart lines of a reference equation: predicted, lower limit."""
     if norms.equation is None:
@@ -509,7 +511,7 @@ def _equation_lines(
 
 
 def _flags(
-    norms: TestNorms,
+    norms: NormEntry,
     value: Decimal,
     person: Person,
     conditions: Mapping[str, str],
@@ -530,7 +532,7 @@ def _flags(
 
 
 def _change(
-    norms: TestNorms,
+    norms: NormEntry,
     value: Decimal,
     previous: tuple[date, Decimal] | None,
     on: date | None,

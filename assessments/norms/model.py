@@ -1,6 +1,6 @@
 """How a published norm is written down: populations, tables, cut-offs, thresholds.
 
-Each catalog test with a norm has one ``TestNorms``: the tables of reference
+Each catalog test with a norm has one ``NormEntry``: the tables of reference
 values (each row keyed by the population it describes), a predictive equation
 where the source gives one, the cut-offs a result may cross and the smallest
 change that is more than measurement error (MDC) or matters to patients (MCID).
@@ -205,7 +205,7 @@ class Equation:
 
 
 @dataclass(frozen=True)
-class TestNorms:
+class NormEntry:
     """Everything Perfnote knows about one catalog test's norms.
 
     ``name`` is the short name a flag starts with ("TUG"); ``unit`` is the

@@ -7,7 +7,7 @@ retrieved (see ``no_table_reason``).
 
 from decimal import Decimal
 
-from .model import Cutoff, Population, Row, Table, TestNorms, Threshold, sex_ranges
+from .model import Cutoff, NormEntry, Population, Row, Table, Threshold, sex_ranges
 from .sources import (
     BIERING_SORENSEN,
     BOHANNON_FTSST,
@@ -43,7 +43,7 @@ def _grip_rows(
 _LOW_GRIP = "low muscle strength (probable sarcopenia)"
 
 # Massy-Westropp 2011: Jamar, kg, mean (SD) by sex, age decade and dominance.
-GRIP = TestNorms(
+GRIP = NormEntry(
     code="grip_dynamometry",
     name="Grip",
     unit="kg",
@@ -83,7 +83,7 @@ GRIP = TestNorms(
 
 
 # Rikli & Jones 1999: 25th-75th percentile of 7,183 community-residing adults.
-CHAIR_STAND = TestNorms(
+CHAIR_STAND = NormEntry(
     code="chair_stand_30s",
     name="30-second chair stand",
     unit="stands",
@@ -122,7 +122,7 @@ CHAIR_STAND = TestNorms(
 
 # Bohannon 2006: "individuals with times for 5 repetitions ... exceeding the
 # following can be considered to have worse than average performance".
-FIVE_TIMES_SIT_TO_STAND = TestNorms(
+FIVE_TIMES_SIT_TO_STAND = NormEntry(
     code="five_times_sit_to_stand",
     name="5xSTS",
     unit="s",
@@ -151,7 +151,7 @@ FIVE_TIMES_SIT_TO_STAND = TestNorms(
     change=Threshold("MCID", D("2.3"), MERETTA_FTSST_MCID, "in vestibular disorders"),
 )
 
-ARM_CURL = TestNorms(
+ARM_CURL = NormEntry(
     code="arm_curl_30s",
     name="30-second arm curl",
     unit="curls",
@@ -178,7 +178,7 @@ ARM_CURL = TestNorms(
 
 # MRC grades; a +/- grade (stored between two ranks by the catalog) is read as
 # lying between the two grades.
-MANUAL_MUSCLE_TEST = TestNorms(
+MANUAL_MUSCLE_TEST = NormEntry(
     code="manual_muscle_test",
     name="MMT",
     unit="grade",
@@ -194,7 +194,7 @@ MANUAL_MUSCLE_TEST = TestNorms(
     grades_source=MRC_1976,
 )
 
-BIERING_SORENSEN_TEST = TestNorms(
+BIERING_SORENSEN_TEST = NormEntry(
     code="biering_sorensen",
     name="Biering-Sørensen",
     unit="s",
@@ -215,7 +215,7 @@ BIERING_SORENSEN_TEST = TestNorms(
     ),
 )
 
-ISOKINETIC = TestNorms(
+ISOKINETIC = NormEntry(
     code="isokinetic_peak_torque",
     name="Isokinetic peak torque",
     unit="Nm",
@@ -233,11 +233,11 @@ ISOKINETIC = TestNorms(
 )
 
 # Entries without a retrieved norm: their direction still reads a change.
-PINCH = TestNorms(code="pinch_strength", name="Pinch", unit="kg", higher_is_better=True)
-HAND_HELD = TestNorms(
+PINCH = NormEntry(code="pinch_strength", name="Pinch", unit="kg", higher_is_better=True)
+HAND_HELD = NormEntry(
     code="hand_held_dynamometry", name="HHD", unit="kg", higher_is_better=True
 )
-ONE_REP_MAX = TestNorms(
+ONE_REP_MAX = NormEntry(
     code="one_rep_max",
     name="1-RM",
     unit="kg",
