@@ -135,7 +135,7 @@ def interpret(
     return Interpretation(
         standing=standing,
         flags=_flags(norms, value, person, conditions),
-        change=_change(norms, value, previous, on, norms.unit_for(conditions)),
+        change=_change(norms, value, previous, on),
         missing=missing,
     )
 
@@ -536,14 +536,13 @@ def _change(
     value: Decimal,
     previous: tuple[date, Decimal] | None,
     on: date | None,
-    unit: str,
 ) -> Change | None:
     """Return the change since the previous result, judged by the MDC or MCID."""
     if previous is None:
         return None
     then, before = previous
     delta = value - before
-    text = f"{_signed(delta)} {unit} since {then.strftime(_DATE)}"
+    text = f"{_signed(delta)} {norms.unit} since {then.strftime(_DATE)}"
     if on is not None and on > then:
         text += f" ({(on - then).days} days)"
     if delta:
@@ -556,7 +555,7 @@ def _change(
     where = "beyond" if size > threshold.value else "within"
     if size == threshold.value:
         where = "equal to"
-    text += f"; {where} the {threshold.kind} of {_number(threshold.value)} {unit}"
+    text += f"; {where} the {threshold.kind} of {_number(threshold.value)} {norms.unit}"
     if threshold.population:
         text += f" {threshold.population}"
     text += f" ({threshold.source.short})"

@@ -230,23 +230,6 @@ class NormEntry:
     # the last is the normal grade.
     grades: tuple[tuple[Decimal, str], ...] = ()
     grades_source: Source | None = None
-    # (condition key, value): the result is then in that value's unit, e.g.
-    # ("load_unit", "lb") for a 1-RM recorded in pounds. Only for tests with
-    # no table or cut-off, which are all in ``unit``.
-    unit_condition: tuple[str, str] | None = None
-
-    def __post_init__(self) -> None:
-        """Refuse a second unit on a test whose values are all in ``unit``."""
-        if self.unit_condition and (self.tables or self.cutoffs or self.equation):
-            raise ValueError(f"{self.code}: norms must be in one unit.")
-
-    def unit_for(self, conditions: Mapping[str, str]) -> str:
-        """Return the unit the result was recorded in under ``conditions``."""
-        if self.unit_condition is not None:
-            key, unit = self.unit_condition
-            if conditions.get(key) == unit:
-                return unit
-        return self.unit
 
 
 def sex_ranges(

@@ -237,12 +237,9 @@ PINCH = NormEntry(code="pinch_strength", name="Pinch", unit="kg", higher_is_bett
 HAND_HELD = NormEntry(
     code="hand_held_dynamometry", name="HHD", unit="kg", higher_is_better=True
 )
+# A 1-RM recorded in pounds reaches interpret in kg, the catalog's unit.
 ONE_REP_MAX = NormEntry(
-    code="one_rep_max",
-    name="1-RM",
-    unit="kg",
-    higher_is_better=True,
-    unit_condition=("load_unit", "lb"),
+    code="one_rep_max", name="1-RM", unit="kg", higher_is_better=True
 )
 
 NORMS = (

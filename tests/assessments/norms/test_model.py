@@ -77,15 +77,3 @@ def test_everything_missing_is_listed_in_one_sentence():
 def test_an_unknown_cutoff_operator_is_refused_at_import():
     with pytest.raises(ValueError, match="Unknown cut-off operator"):
         Cutoff(D(1), "=<", "meaning", "label", SOURCE)
-
-
-def test_a_second_unit_is_refused_on_a_test_with_norms():
-    with pytest.raises(ValueError, match="one unit"):
-        NormEntry(
-            code="synthetic",
-            name="Synthetic",
-            unit="kg",
-            higher_is_better=True,
-            cutoffs=(Cutoff(D(1), "<", "meaning", "label", SOURCE),),
-            unit_condition=("load_unit", "lb"),
-        )
