@@ -23,6 +23,7 @@ from .types import (
     Guides,
     Interpretation,
     Person,
+    Source,
     Standing,
 )
 
@@ -407,35 +408,59 @@ def _predicted(
     person: Person,
     conditions: Mapping[str, str],
 ) -> tuple[Standing | None, str]:
-    """Return the standing against a reference equation, or why there is none."""
+    """Return the standing against a reference equation, or why there is none.
+
+    The lower limit of normal is a cut-off of its own (``_lower_limit_flag``),
+    cited to its own source, so the standing claims only what the equation says.
+    """
     prediction = _prediction(equation, person, conditions)
     if isinstance(prediction, str):
         return None, prediction
-    predicted, lower_limit = prediction
-    unit = norms.unit
+    predicted, _lower_limit = prediction
     percent = (value / predicted * 100).quantize(_PERCENT, rounding=ROUND_HALF_UP)
-    band = "" if lower_limit is None else ("below" if value < lower_limit else "within")
     who = "a woman" if person.sex == FEMALE else "a man"
-    norm = f"Predicted {_number(predicted)} {unit} for {who} aged {person.age}"
-    said = [f"{_number(percent)} % of predicted"]
-    if lower_limit is not None:
-        norm += f", lower limit of normal {_number(lower_limit)} {unit}"
-        said.append(
-            "below the lower limit of normal"
-            if band == "below"
-            else "at or above the lower limit of normal"
-        )
     return (
         Standing(
-            norm=norm,
+            norm=f"Predicted {_number(predicted)} {norms.unit} for {who} aged "
+            f"{person.age}",
             percent=percent,
             z=None,
-            band=band,
-            text=_capital("; ".join(said)),
+            band="",
+            text=f"{_number(percent)} % of predicted",
             source=equation.source,
         ),
         "",
     )
+
+
+def _lower_limit_flag(
+    norms: NormEntry, value: Decimal, person: Person, conditions: Mapping[str, str]
+) -> tuple[Flag, ...]:
+    """Return the flag of a result below the equation's lower limit of normal."""
+    if norms.equation is None:
+        return ()
+    prediction = _prediction(norms.equation, person, conditions)
+    if isinstance(prediction, str) or prediction[1] is None:
+        return ()
+    lower_limit = prediction[1]
+    if value >= lower_limit:
+        return ()
+    source = _lower_limit_source(norms.equation)
+    return (
+        Flag(
+            text=(
+                f"{norms.name} {_number(value)} {norms.unit} < "
+                f"{_number(lower_limit)} {norms.unit}: below the lower limit of "
+                f"normal ({source.short})"
+            ),
+            source=source,
+        ),
+    )
+
+
+def _lower_limit_source(equation: Equation) -> Source:
+    """Return where the lower limit of normal was read (else the equation's)."""
+    return equation.lower_limit_source or equation.source
 
 
 def _prediction(
@@ -498,10 +523,12 @@ def _equation_lines(
     short = norms.equation.source.short
     lines = [(predicted, f"Predicted {_number(predicted)} {norms.unit} ({short})")]
     if lower_limit is not None:
+        limit_short = _lower_limit_source(norms.equation).short
         lines.append(
             (
                 lower_limit,
-                f"Lower limit of normal {_number(lower_limit)} {norms.unit} ({short})",
+                f"Lower limit of normal {_number(lower_limit)} {norms.unit} "
+                f"({limit_short})",
             )
         )
     return lines
@@ -517,7 +544,7 @@ def _flags(
     conditions: Mapping[str, str],
 ) -> tuple[Flag, ...]:
     """Return every cut-off the result crosses, in clinical words with the source."""
-    return tuple(
+    crossed = tuple(
         Flag(
             text=(
                 f"{norms.name} {_number(value)} {norms.unit} {cutoff.symbol} "
@@ -529,6 +556,7 @@ def _flags(
         for cutoff in norms.cutoffs
         if cutoff.applies(person, conditions) and cutoff.crossed_by(value)
     )
+    return crossed + _lower_limit_flag(norms, value, person, conditions)
 
 
 def _change(

@@ -197,6 +197,8 @@ class Equation:
     youngest: int
     oldest: int
     by_sex: tuple[Coefficients, ...]
+    # Where the lower limit of normal (prediction minus a margin) comes from,
+    # if it was read elsewhere or checked less well than the equation.
     lower_limit_source: Source | None = None
 
     def for_sex(self, sex: str | None) -> Coefficients | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from assessments import norms
-from tests.assessments.norms.helpers import man, standing, woman
+from tests.assessments.norms.helpers import man, woman
 
 D = Decimal
 BODY = {"height_cm": "170", "weight_kg": "75"}
@@ -17,26 +17,31 @@ BODY = {"height_cm": "170", "weight_kg": "75"}
 
 
 def test_six_minute_walk_predicted_distance_for_a_man():
-    # 7.57 x 170 - 5.02 x 55 - 1.76 x 75 - 309 = 569.8 m; LLN 569.8 - 153
-    result = standing("six_minute_walk", "450", man(55), conditions=BODY)
-    assert result.norm == (
-        "Predicted 570 m for a man aged 55, lower limit of normal 417 m"
-    )
-    assert result.percent == D("78.9")
-    assert result.band == "within"
-    assert result.text == "78.9 % of predicted; at or above the lower limit of normal"
-    assert result.source.number == 14
+    # 7.57 x 170 - 5.02 x 55 - 1.76 x 75 - 309 = 569.8 m
+    result = norms.interpret("six_minute_walk", D(450), man(55), conditions=BODY)
+    assert result.standing.norm == "Predicted 570 m for a man aged 55"
+    assert result.standing.percent == D("78.9")
+    assert result.standing.band == ""
+    assert result.standing.text == "78.9 % of predicted"
+    assert result.standing.source.number == 14
+    assert result.standing.source.confirmed is True
+    # 417 m, the lower limit of normal (569.8 - 153), is not crossed
+    assert result.flags == ()
 
 
-def test_six_minute_walk_predicted_distance_for_a_woman_below_the_lower_limit():
+def test_six_minute_walk_below_the_lower_limit_is_a_flag_with_its_own_source():
     # 2.11 x 160 - 2.29 x 65 - 5.78 x 70 + 667 = 451.15 m; LLN 451 - 139
     body = {"height_cm": "160", "weight_kg": "65"}
-    result = standing("six_minute_walk", "280", woman(70), conditions=body)
-    assert result.norm == (
-        "Predicted 451 m for a woman aged 70, lower limit of normal 312 m"
-    )
-    assert result.percent == D("62.1")
-    assert result.band == "below"
+    result = norms.interpret("six_minute_walk", D(280), woman(70), conditions=body)
+    assert result.standing.norm == "Predicted 451 m for a woman aged 70"
+    assert result.standing.percent == D("62.1")
+    assert [flag.text for flag in result.flags] == [
+        "6MWT 280 m < 312 m: below the lower limit of normal (Enright & Sherrill 1998)"
+    ]
+    assert result.flags[0].source.number == 15
+    assert [source.number for source in result.sources] == [14, 15]
+    at_limit = norms.interpret("six_minute_walk", D(312), woman(70), conditions=body)
+    assert at_limit.flags == ()
     guides = norms.guides("six_minute_walk", woman(70), conditions=body)
     assert guides.band is None
     assert guides.cutoffs == (
