@@ -132,7 +132,10 @@ def interpret(
     if not value.is_finite():
         return Interpretation(None, (), None, "The result is not a number.")
     conditions = conditions or {}
-    standing, missing = _standing(norms, value, person, side, dominant, conditions)
+    if person.age is not None and person.age < 0:
+        standing, missing = None, "The date of birth is after the date of service."
+    else:
+        standing, missing = _standing(norms, value, person, side, dominant, conditions)
     return Interpretation(
         standing=standing,
         flags=_flags(norms, value, person, conditions),

@@ -123,6 +123,15 @@ def test_an_age_outside_every_band_is_never_guessed():
         assert result.missing == f"No published norm for age {age}."
 
 
+def test_a_birth_date_after_the_date_of_service_is_said_so_not_read_as_an_age():
+    age = norms.age_on(date(2027, 1, 5), date(2026, 12, 2))
+    assert age == -1
+    result = norms.interpret("timed_up_and_go", D("14.0"), woman(age))
+    assert result.standing is None
+    assert result.missing == "The date of birth is after the date of service."
+    assert len(result.flags) == 2  # the cut-offs do not depend on age
+
+
 def test_cutoffs_still_apply_without_a_norm_for_the_age():
     result = norms.interpret("timed_up_and_go", D("14.2"), man(45))
     assert result.standing is None
