@@ -211,7 +211,7 @@ VA_ROM = Source(
         "U.S. Department of Veterans Affairs, Schedule for Rating Disabilities, "
         "38 CFR § 4.71, Plates I–II (normal range of motion)."
     ),
-    confirmed=False,
+    confirmed=True,
     short="38 CFR 4.71",
 )
 RIKLI_JONES_MEDIANS = Source(
