@@ -9,6 +9,7 @@ from .sources import (
     BERG_1992,
     BOHANNON_SLS,
     BOHANNON_TUG,
+    DITE_TEMPLE_FSST,
     DUNCAN_FR_FALLS,
     EWGSOP2,
     JONES_RIKLI_2002,
@@ -216,11 +217,23 @@ FUNCTIONAL_REACH = NormEntry(
     ),
 )
 
+FOUR_SQUARE_STEP = NormEntry(
+    code="four_square_step_test",
+    name="FSST",
+    unit="s",
+    higher_is_better=False,
+    cutoffs=(
+        Cutoff(
+            D(15),
+            ">",
+            "in the range of older adults with multiple falls",
+            "Multiple fallers",
+            DITE_TEMPLE_FSST,
+        ),
+    ),
+)
 # Entries without a retrieved norm or cut-off: their direction reads a change.
 SPPB = NormEntry(code="sppb", name="SPPB", unit="points", higher_is_better=True)
-FOUR_SQUARE_STEP = NormEntry(
-    code="four_square_step_test", name="FSST", unit="s", higher_is_better=False
-)
 Y_BALANCE = NormEntry(
     code="y_balance_lower", name="Y-Balance", unit="%", higher_is_better=True
 )

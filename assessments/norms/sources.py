@@ -331,6 +331,16 @@ BOHANNON_2MWT_MDC = Source(
     confirmed=True,
     short="Bohannon 2015",
 )
+DITE_TEMPLE_FSST = Source(
+    number=33,
+    citation=(
+        "Dite W, Temple VA. A clinical test of stepping and change of direction to "
+        "identify multiple falling older adults. Arch Phys Med Rehabil "
+        "2002;83(11):1566–1571."
+    ),
+    confirmed=False,
+    short="Dite & Temple 2002",
+)
 
 _ALL = (
     RIKLI_JONES_CHAIR_STAND,
@@ -365,6 +375,7 @@ _ALL = (
     THOMEE_LSI,
     MRC_1976,
     BOHANNON_2MWT_MDC,
+    DITE_TEMPLE_FSST,
 )
 
 

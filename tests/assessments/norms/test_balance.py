@@ -174,6 +174,13 @@ def test_eight_foot_up_and_go_ranges_read_slower_as_worse(
             "use (Bohannon 2006)",
         ),
         (
+            "four_square_step_test",
+            "15.1",
+            "15.0",
+            "FSST 15.1 s > 15 s: in the range of older adults with multiple falls "
+            "(Dite & Temple 2002)",
+        ),
+        (
             "functional_reach",
             "6.0",
             "10.0",
@@ -229,6 +236,7 @@ def test_berg_and_dgi_changes_are_judged_by_their_mdc():
     ).change
     assert dgi.meaningful is False
     assert "dynamic_gait_index" not in norms.covered()
+    assert "four_square_step_test" in norms.covered()
 
 
 # --- single-leg stance: Bohannon 2006 means ------------------------------------------
