@@ -232,6 +232,7 @@ FOUR_SQUARE_STEP = NormEntry(
         ),
     ),
 )
+
 # Entries without a retrieved norm or cut-off: their direction reads a change.
 SPPB = NormEntry(code="sppb", name="SPPB", unit="points", higher_is_better=True)
 Y_BALANCE = NormEntry(
