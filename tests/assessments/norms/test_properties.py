@@ -139,3 +139,39 @@ def test_an_age_outside_every_band_never_gets_a_norm(code, age, sex):
     assert norms.guides(code, norms.Person(age, sex), dominant=True).band is None
     if norms.Person(age, sex).sex is not None or not any(p.sex for p in populations):
         assert result.missing.startswith(f"No published norm for age {age}")
+
+
+@given(results(), AGES, SEXES, st.data())
+def test_a_worse_result_crosses_every_cutoff_the_better_one_crosses(
+    drawn, age, sex, data
+):
+    """Cut-offs point the way the test reads: a typo such as ">" on a test
+    where more is better would flag the better result and not the worse."""
+    code, smaller, larger = drawn
+    worse, better = (
+        (smaller, larger) if BY_CODE[code].higher_is_better else (larger, smaller)
+    )
+    person = norms.Person(age, sex)
+    conditions = _conditions(data.draw)
+    flagged = {
+        flag.text.split(": ", 1)[1]
+        for flag in norms.interpret(code, better, person, conditions=conditions).flags
+    }
+    still = {
+        flag.text.split(": ", 1)[1]
+        for flag in norms.interpret(code, worse, person, conditions=conditions).flags
+    }
+    assert flagged <= still
+
+
+@given(results(), AGES, SEXES)
+def test_the_chart_band_is_the_range_the_standing_is_read_against(drawn, age, sex):
+    code, value, _ = drawn
+    person = norms.Person(age, sex)
+    band = norms.guides(code, person, dominant=True).band
+    standing = norms.interpret(code, value, person, dominant=True).standing
+    if band is None or standing is None:
+        return
+    low, high = band
+    expected = "below" if value < low else "above" if value > high else "within"
+    assert standing.band == expected
