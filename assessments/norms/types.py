@@ -1,6 +1,6 @@
 """What the norms package answers: plain frozen dataclasses of Decimals and text.
 
-These are the public types of NORMS_CONTRACT.md; the pages, the charts and the
+These are the package's public types; the pages, the charts and the
 sealed note read them and never the tables behind them, so a table can be
 corrected without touching a template.
 """
