@@ -59,6 +59,13 @@ class Clinic(models.Model):
         help_text="Sign a user out after this many minutes without a request; "
         "a warning comes before it.",
     )
+    requires_second_factor = models.BooleanField(
+        "requires a second factor",
+        default=False,
+        help_text="Clinicians and clinic administrators must also type a code "
+        "from an authenticator app (TOTP) after their password; the first time, "
+        "they set the app up.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -119,11 +119,18 @@ def _admin_object(route, clinic):
     label = (
         label.rsplit("_", 1)[0] if not route.name.endswith("password_change") else label
     )
-    app_label, _, model_name = label.partition("_")
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
+    # App labels may hold "_" themselves (otp_totp_totpdevice_change).
+    model = next(
+        (
+            model
+            for model in apps.get_models()
+            if label == f"{model._meta.app_label}_{model._meta.model_name}"
+        ),
+        None,
+    )
+    if model is None:
         return None
+    model_name = model._meta.model_name
     lookup = getattr(model, "clinic_lookup", None)
     if model is ClaimExport:
         row = model.objects.filter(claims__patient__clinic=clinic).first()
@@ -142,6 +149,8 @@ def _url(route, rows):
         values["id"] = _admin_object(route, rows["clinic"])
         if values["id"] is None:
             return None
+    if "pk" in route.kwargs:  # a device's QR code page of django-otp's admin
+        values["pk"] = _admin_object(route, rows["clinic"])
     if "object_id" in route.kwargs:
         if "content_type_id" in route.kwargs:  # "view on site": a session has a page
             values["content_type_id"] = ContentType.objects.get_for_model(

@@ -58,6 +58,9 @@ THIRD_PARTY_APPS = [
     "django_tasks_db",
     # Counts failed password prompts and locks a username out (django-axes).
     "axes",
+    # The TOTP second factor of clinics that require one (django-otp).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
     "clinic",
@@ -106,6 +109,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # No banner of its configuration on every start: `manage.py check` stays quiet.
 AXES_VERBOSE = False
 
+# SECOND FACTOR
+# ------------------------------------------------------------------------------
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+# Where the clinic requires it (Clinic.requires_second_factor), a clinician or
+# clinic admin types a TOTP code after the password; clinic.middleware keeps
+# every other page, the admin's included, from them until they have.
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "Perfnote"
+# After each wrong code the next is refused for 1, 2, 4, 8… seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin's device pages never show a device's secret once it exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/6.1/ref/middleware/#django.contrib.auth.middleware.LoginRequiredMiddleware
@@ -119,10 +135,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Puts user.is_verified() on the request: has a second factor been given?
+    "django_otp.middleware.OTPMiddleware",
     "clinic.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it says why a user was logged out.
     "clinic.middleware.IdleTimeoutMiddleware",
+    # After the idle check: an idle user is logged out, not asked for a code.
+    "clinic.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused password into the locked-out page.
     "axes.middleware.AxesMiddleware",
