@@ -23,8 +23,8 @@ def _production_env(**overrides):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "perfnote.example",
             "DATABASE_URL": "postgres://perfnote:secret@db.perfnote.example:5432/perfnote",
-            "PERFNOTE_SEAL_PKCS12": "/etc/perfnote/seal.p12",
-            "PERFNOTE_SEAL_PASSPHRASE": secrets.token_urlsafe(24),
+            "PERFNOTE_SEAL_DIR": "/etc/perfnote/seals",
+            "PERFNOTE_SEAL_PASSPHRASE_RIVERSIDE": secrets.token_urlsafe(24),
         }
     )
     env.update(overrides)

@@ -1,5 +1,6 @@
 """Settings shared by every environment; anything that differs comes from the environment."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
+# PERFNOTE_SEAL_PASSPHRASE_RIVERSIDE holds the passphrase of the seal named riverside.
+SEAL_PASSPHRASE_VARIABLE_PREFIX = "PERFNOTE_SEAL_PASSPHRASE_"  # noqa: S105 (a name)
 
 if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
     # OS environment variables take precedence over values in .env.
@@ -227,12 +230,25 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # SEALING
 # ------------------------------------------------------------------------------
-# Signed notes are sealed (PAdES) with this PKCS#12; `manage.py
-# create_seal_certificate` writes a self-signed one. Production sets both.
-PERFNOTE_SEAL_PKCS12 = env.path(
-    "PERFNOTE_SEAL_PKCS12", default=BASE_DIR / "var" / "seal" / "dev-seal.p12"
+# Each clinic seals its signed notes with its own document-signing certificate:
+# the PKCS#12 <PERFNOTE_SEAL_DIR>/<the clinic's seal name>.p12 (admin:
+# Clinics), opened with the passphrase in the environment variable
+# PERFNOTE_SEAL_PASSPHRASE_<SEAL NAME> (upper case, "-" as "_"), so neither the
+# key nor its passphrase is ever in the database. `manage.py
+# create_seal_certificate` writes self-signed ones for development.
+PERFNOTE_SEAL_DIR = env.path("PERFNOTE_SEAL_DIR", default=BASE_DIR / "var" / "seal")
+PERFNOTE_SEAL_PASSPHRASES = {
+    name.removeprefix(SEAL_PASSPHRASE_VARIABLE_PREFIX): value
+    for name, value in os.environ.items()
+    if name.startswith(SEAL_PASSPHRASE_VARIABLE_PREFIX)
+}
+# Development only: the passphrase of a clinic without a variable of its own.
+# Production sets None, so every clinic needs its own.
+PERFNOTE_SEAL_DEV_PASSPHRASE = env(
+    "PERFNOTE_SEAL_DEV_PASSPHRASE", default="perfnote-dev-seal"
 )
-PERFNOTE_SEAL_PASSPHRASE = env("PERFNOTE_SEAL_PASSPHRASE", default="perfnote-dev-seal")
+# Tests only: make a missing certificate (self-signed) when a clinic first seals.
+PERFNOTE_SEAL_CREATE_MISSING = False
 
 # CLAIMS
 # ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from assessments import catalog
 from assessments.models import PlanOfCare, TestSession
+from assessments.notes.sealing import clinic_seal_certificate_ensure
 from assessments.notes.signing import addendum_add, session_sign
 from assessments.plans import (
     GoalInput,
@@ -136,6 +137,8 @@ class PlanSpec:
 @dataclass(frozen=True)
 class ClinicSpec:
     name: str
+    # Names its seal certificate: var/seal/<seal_name>.p12 in development.
+    seal_name: str
     address: str
     phone: str
     npi: str
@@ -288,6 +291,7 @@ def _t(
 # fmt: off
 RIVERSIDE = ClinicSpec(
     name="Riverside Physical Therapy",
+    seal_name="riverside",
     address="1420 River Road, Suite 200\nSpringfield, IL 62704",
     phone="(217) 555-0142",
     npi="1643829173",
@@ -560,6 +564,7 @@ RIVERSIDE = ClinicSpec(
 
 LAKESIDE = ClinicSpec(
     name="Lakeside Hand & Rehab",
+    seal_name="lakeside",
     address="3100 W 38th Ave\nDenver, CO 80211",
     phone="(303) 555-0187",
     npi="1539207849",
@@ -677,8 +682,11 @@ class Command(BaseCommand):
                 "npi": spec.npi,
                 "tax_id": spec.tax_id,
                 "time_zone": spec.time_zone,
+                "seal_name": spec.seal_name,
             },
         )
+        # The demo signs notes, each sealed with its own clinic's certificate.
+        clinic_seal_certificate_ensure(clinic=clinic)
         logins = []
         clinicians = {}
         for person in spec.clinicians:
