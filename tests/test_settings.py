@@ -80,6 +80,29 @@ def test_production_refuses_sqlite():
     assert "Production runs on PostgreSQL" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_seal_folder():
+    result = _manage("check", env=_production_env(PERFNOTE_SEAL_DIR=None))
+
+    assert result.returncode == 1
+    assert "Set the PERFNOTE_SEAL_DIR environment variable" in result.stderr
+
+
+def test_production_reads_each_clinics_passphrase_and_no_shared_one():
+    # given
+    env = _production_env(PERFNOTE_SEAL_PASSPHRASE_LAKESIDE_HAND="lakeside-secret")
+    code = (
+        "from django.conf import settings as s; "
+        "print(sorted(s.PERFNOTE_SEAL_PASSPHRASES), s.PERFNOTE_SEAL_DEV_PASSPHRASE, "
+        "s.PERFNOTE_SEAL_CREATE_MISSING)"
+    )
+
+    # when
+    result = _manage("shell", "-c", code, env=env)
+
+    # then
+    assert result.stdout.splitlines()[-1] == "['LAKESIDE_HAND', 'RIVERSIDE'] None False"
+
+
 def test_pages_carry_a_strict_csp_and_a_permissions_policy(client, db):
     # when
     response = client.get("/accounts/login/")
