@@ -70,7 +70,14 @@ LOCAL_APPS = [
     "assessments",
     "billing",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# clinic comes first of all for its management commands to win over Django's:
+# its createsuperuser checks a --noinput password against the validators too.
+INSTALLED_APPS = [
+    "clinic",
+    *DJANGO_APPS,
+    *THIRD_PARTY_APPS,
+    *(app for app in LOCAL_APPS if app != "clinic"),
+]
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------

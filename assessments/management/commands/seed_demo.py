@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -786,6 +787,8 @@ class Command(BaseCommand):
             },
         )
         if created:
+            # Published, but held to the same validators as every other password.
+            validate_password(PASSWORD, user)
             user.password = self.password_hash
             user.save(update_fields=["password"])
         return user
