@@ -64,6 +64,10 @@ ADDED_TO = (
 NOT_OUR_CERTIFICATE = (
     "The document was sealed by a certificate that is not any of our clinics'."
 )
+SHARED_CERTIFICATE = (
+    "The document was sealed by a certificate that more than one of our clinics "
+    "hold, so it cannot tell which clinic sealed it."
+)
 NO_CERTIFICATE_FILE = (
     "{clinic} has no seal certificate at {path}: place its PKCS#12 there, or run "
     "`python manage.py create_seal_certificate` for a self-signed one."
@@ -235,10 +239,14 @@ def clinic_seal_path(clinic: Clinic) -> Path:
     return Path(os.fspath(settings.PERFNOTE_SEAL_DIR)) / f"{clinic.seal_name}.p12"
 
 
+def _passphrase_key(clinic: Clinic) -> str:
+    # The seal name as an environment variable's suffix: riverside-pt → RIVERSIDE_PT.
+    return clinic.seal_name.upper().replace("-", "_")
+
+
 def clinic_seal_passphrase_variable(clinic: Clinic) -> str:
     """Return the environment variable holding the clinic's seal passphrase."""
-    suffix = clinic.seal_name.upper().replace("-", "_")
-    return f"{settings.SEAL_PASSPHRASE_VARIABLE_PREFIX}{suffix}"
+    return settings.SEAL_PASSPHRASE_VARIABLE_PREFIX + _passphrase_key(clinic)
 
 
 def clinic_seal_passphrase(clinic: Clinic) -> str:
@@ -247,14 +255,14 @@ def clinic_seal_passphrase(clinic: Clinic) -> str:
     Development falls back on PERFNOTE_SEAL_DEV_PASSPHRASE; production has none,
     so a clinic without its own variable cannot seal, and is told which to set.
     """
-    variable = clinic_seal_passphrase_variable(clinic)
-    suffix = variable.removeprefix(settings.SEAL_PASSPHRASE_VARIABLE_PREFIX)
     passphrase = settings.PERFNOTE_SEAL_PASSPHRASES.get(
-        suffix, settings.PERFNOTE_SEAL_DEV_PASSPHRASE
+        _passphrase_key(clinic), settings.PERFNOTE_SEAL_DEV_PASSPHRASE
     )
     if not passphrase:
         raise ImproperlyConfigured(
-            NO_PASSPHRASE.format(clinic=clinic.name, variable=variable)
+            NO_PASSPHRASE.format(
+                clinic=clinic.name, variable=clinic_seal_passphrase_variable(clinic)
+            )
         )
     return passphrase
 
@@ -338,9 +346,14 @@ def _bytes_reserved(signer: signers.SimpleSigner) -> int:
 
 def _clinic_certificates(
     clinics: Iterable[Clinic],
-) -> dict[bytes, tuple[Clinic, asn1_x509.Certificate]]:
-    """Return each loadable clinic seal certificate by its SHA-256, with its clinic."""
+) -> dict[bytes, tuple[Clinic, asn1_x509.Certificate] | tuple[None, None]]:
+    """Return each loadable clinic seal certificate by its SHA-256, with its clinic.
+
+    A certificate that two clinics share names neither, (None, None): a seal
+    made with it cannot say which clinic made it, so it is trusted as none.
+    """
     found = {}
+    shared = set()
     for clinic in clinics:
         try:
             certificate = _clinic_signer(clinic, create_missing=False).signing_cert
@@ -351,8 +364,17 @@ def _clinic_certificates(
                 exc_info=True,
             )
             continue
+        if certificate.sha256 in found:
+            logger.error(
+                "%s and %s have the same seal certificate; it seals for neither.",
+                found[certificate.sha256][0].name,
+                clinic.name,
+            )
+            shared.add(certificate.sha256)
         found[certificate.sha256] = (clinic, certificate)
-    return found
+    return {
+        key: (None, None) if key in shared else value for key, value in found.items()
+    }
 
 
 def _check(pdf: bytes, digest: str, clinics: Iterable[Clinic]) -> SealCheck:
@@ -386,6 +408,7 @@ def _check(pdf: bytes, digest: str, clinics: Iterable[Clinic]) -> SealCheck:
         embedded = signature.signer_cert.sha256
     except Exception:
         embedded = None
+    shared = certificates.get(embedded) == (None, None)
     clinic, seal_certificate = certificates.get(embedded, (None, None))
     context = ValidationContext(
         trust_roots=[seal_certificate] if seal_certificate else [],
@@ -409,6 +432,8 @@ def _check(pdf: bytes, digest: str, clinics: Iterable[Clinic]) -> SealCheck:
         problem = CHANGED
     elif not whole_file:
         problem = ADDED_TO
+    elif shared:
+        problem = SHARED_CERTIFICATE
     elif not status.trusted:
         problem = NOT_OUR_CERTIFICATE if certificates else NO_SEAL_CERTIFICATE
     else:

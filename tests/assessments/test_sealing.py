@@ -33,6 +33,7 @@ from assessments.notes.sealing import (
     NO_SIGNATURE,
     NOT_A_PDF,
     NOT_OUR_CERTIFICATE,
+    SHARED_CERTIFICATE,
     UNREADABLE_CERTIFICATE_FILE,
     SealCheck,
     clinic_seal_certificate_create,
@@ -296,6 +297,23 @@ def test_each_clinic_seals_with_its_own_certificate(unsealed, seal_certificate):
     )
     # and a seal is trusted only against its own clinic's certificate
     assert check_seal(riverside, clinics=[LAKESIDE]).problem == NOT_OUR_CERTIFICATE
+
+
+def test_a_certificate_two_clinics_share_seals_for_neither(
+    unsealed, seal_certificate, seal_dir, settings
+):
+    # given Riverside's seal is a copy of Lakeside's
+    (seal_dir / "riverside.p12").write_bytes(seal_certificate.read_bytes())
+    settings.PERFNOTE_SEAL_PASSPHRASES = {
+        "LAKESIDE": PASSPHRASE,
+        "RIVERSIDE": PASSPHRASE,
+    }
+    sealed = seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
+    # when
+    check = check_seal(sealed)
+    # then
+    assert (check.intact, check.trusted, check.sealed_by) == (True, False, "")
+    assert check.problem == SHARED_CERTIFICATE
 
 
 def test_a_replaced_certificate_file_is_picked_up(unsealed, seal_certificate):
