@@ -14,6 +14,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -146,3 +147,14 @@ def test_the_verify_page_flags_it_too(client, lakeside_note_sealed_as_riverside)
 
     assert "Not verified" in page
     assert escape(SEALED_BY_ANOTHER_CLINIC) in page
+
+
+def test_verify_note_names_the_clinic_too(notes, tmp_path, capsys):
+    path = tmp_path / "lakeside.pdf"
+    path.write_bytes(notes[LAKESIDE])
+
+    call_command("verify_note", str(path))
+
+    out = capsys.readouterr().out
+    assert f"Sealed with:    {LAKESIDE}'s certificate" in out
+    assert out.rstrip().endswith("VERIFIED")
