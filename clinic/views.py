@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import SecondFactorCodeForm
 from .middleware import LAST_ACTIVITY_KEY
@@ -109,6 +110,30 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def _code_page(
+    request: HttpRequest,
+    *,
+    device: TOTPDevice,
+    template: str,
+    context: dict[str, object],
+    done: str = "",
+) -> HttpResponse:
+    """Ask for the device's code; a right one goes on to ?next=, a wrong one stays."""
+    form = SecondFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            totp_code_check(
+                request=request, device=device, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            if done:
+                messages.success(request, done)
+            return redirect(_next_url(request))
+    return render(request, template, {"form": form, **context})
+
+
 @require_http_methods(["GET", "POST"])
 def second_factor_setup_view(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: show its secret as a QR code, confirm with a code.
@@ -123,27 +148,17 @@ def second_factor_setup_view(request: HttpRequest) -> HttpResponse:
     if totp_device_confirmed(user=user):
         return redirect_to_login(_next_url(request), reverse("second-factor-verify"))
     device = totp_device_for_setup(user=user)
-    form = SecondFactorCodeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            totp_code_check(
-                request=request, device=device, code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            form.add_error("code", error)
-        else:
-            messages.success(request, SECOND_FACTOR_SET_UP)
-            return redirect(_next_url(request))
     secret = b32encode(device.bin_key).decode()
-    return render(
+    return _code_page(
         request,
-        "clinic/second_factor_setup.html",
-        {
-            "form": form,
+        device=device,
+        template="clinic/second_factor_setup.html",
+        context={
             "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "otpauth_uri": device.config_url,
         },
+        done=SECOND_FACTOR_SET_UP,
     )
 
 
@@ -156,14 +171,9 @@ def second_factor_verify_view(request: HttpRequest) -> HttpResponse:
     device = totp_device_confirmed(user=user)
     if device is None:
         return redirect_to_login(_next_url(request), reverse("second-factor-setup"))
-    form = SecondFactorCodeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            totp_code_check(
-                request=request, device=device, code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            form.add_error("code", error)
-        else:
-            return redirect(_next_url(request))
-    return render(request, "clinic/second_factor_verify.html", {"form": form})
+    return _code_page(
+        request,
+        device=device,
+        template="clinic/second_factor_verify.html",
+        context={},
+    )
