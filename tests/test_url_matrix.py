@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import NoteExport, PlanOfCare, TestSession
 from assessments.notes.export import note_export_start
@@ -73,6 +74,10 @@ def demo(django_db_setup, django_db_blocker):
     """The demo data, with every clinic's claims exported once."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
+        # An authenticator app, so django-otp's device pages are asked too.
+        TOTPDevice.objects.create(
+            user=get_user_model().objects.get(username="pt"), name="Phone"
+        )
         for clinic, username in ((RIVERSIDE, "admin"), (LAKESIDE, "lakeside-pt")):
             clinic = Clinic.objects.get(name=clinic)
             note_export_start(
