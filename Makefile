@@ -13,8 +13,9 @@ HOST ?= 127.0.0.1:8000
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py create_seal_certificate --common-name "Riverside Physical Therapy" --organization "Riverside Physical Therapy"
 	$(BIN)/python manage.py seed_demo
+	@# seed_demo made each demo clinic's seal (var/seal/<seal name>.p12); this shows them.
+	$(BIN)/python manage.py create_seal_certificate
 	@# The task worker (exports of many notes) runs beside the server and stops with it.
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker' EXIT; \
@@ -22,7 +23,7 @@ run: install
 
 # Production settings against DATABASE_URL behind gunicorn (gunicorn.conf.py);
 # the environment must name DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
-# DATABASE_URL and the seal (.env.example). Run `manage.py db_worker` beside
+# DATABASE_URL and the clinics' seals (.env.example). Run `manage.py db_worker` beside
 # it, as a service of its own, for background tasks (README, Production).
 serve: export DJANGO_SETTINGS_MODULE = config.settings.production
 serve: install

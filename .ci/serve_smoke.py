@@ -1,7 +1,9 @@
 """Ask the running production server for the login page, a clinician page and a static file.
 
 Run by .ci/run against `make serve` (gunicorn, production settings, PostgreSQL,
-seeded with the demo data). Given a second server's address, it signs in on
+seeded with the demo data). It signs a draft note as pt, so the production
+settings must open the clinic's own seal certificate, and has /verify/ name
+the clinic that sealed it. Given a second server's address, it signs in on
 the first and asks the second for the clinician page with the same cookies:
 the app servers keep no state of their own. The server sits behind no TLS proxy here, so each
 request says it came through one (X-Forwarded-Proto), and the Secure cookies
@@ -33,8 +35,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
-def request(path: str, data: dict | None = None, base: str = BASE) -> tuple[int, str]:
-    """Return status and body; remember the cookies set."""
+def request(
+    path: str,
+    data: dict | None = None,
+    base: str = BASE,
+    upload: tuple[str, bytes] | None = None,
+) -> tuple[int, str]:
+    """Return status and body; remember the cookies set.
+
+    ``upload`` is a (field, PDF bytes) sent as a multipart form with ``data``.
+    """
     headers = {
         "X-Forwarded-Proto": "https",
         "Origin": f"https://{HOST}",
@@ -42,6 +52,21 @@ def request(path: str, data: dict | None = None, base: str = BASE) -> tuple[int,
         "Cookie": "; ".join(f"{k}={v}" for k, v in COOKIES.items()),
     }
     body = urllib.parse.urlencode(data).encode() if data is not None else None
+    if upload is not None:
+        boundary = "perfnote-smoke-boundary"
+        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+            for name, value in (data or {}).items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{upload[0]}"; '
+            'filename="note.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + upload[1]
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        body = b"".join(parts)
     try:
         # BASE is the http:// address .ci/run started the server on.
         response = OPENER.open(urllib.request.Request(base + path, body, headers))  # noqa: S310
@@ -50,7 +75,9 @@ def request(path: str, data: dict | None = None, base: str = BASE) -> tuple[int,
     for header in response.headers.get_all("Set-Cookie") or []:
         cookie = http.cookies.SimpleCookie(header)
         COOKIES.update({key: morsel.value for key, morsel in cookie.items()})
-    return response.status, response.read().decode(errors="replace")
+    # Latin-1 maps every byte to one character, so a PDF survives the round
+    # trip; the text checked is ASCII.
+    return response.status, response.read().decode("latin-1")
 
 
 def expect(what: str, ok: bool) -> None:
@@ -67,6 +94,49 @@ def wait_for(base: str) -> None:
         except OSError:
             pass
         time.sleep(1)
+
+
+def signable_session() -> str | None:
+    """Return the page of a draft session the signed-in clinician may sign."""
+    _, patients = request("/patients/")
+    for patient in dict.fromkeys(
+        re.findall(r'href="(/patients/[0-9a-f-]{36}/)"', patients)
+    ):
+        _, chart = request(patient)
+        for session in dict.fromkeys(
+            re.findall(r'href="(/sessions/[0-9a-f-]{36}/)"', chart)
+        ):
+            if f'href="{session}sign/"' in request(session)[1]:
+                return session
+    return None
+
+
+def sign_and_verify() -> None:
+    """Sign a draft note as pt, download it, and have /verify/ name its clinic."""
+    session = signable_session()
+    expect("a draft note pt may sign", session is not None)
+    status, _ = request(
+        f"{session}sign/",
+        {"password": "perfnote-demo", "csrfmiddlewaretoken": COOKIES["csrftoken"]},
+    )
+    expect("sign it (sealed with the clinic's own certificate)", status == 302)
+    note = re.search(rf'href="({session}notes/1\.pdf)"', request(session)[1])
+    expect("its sealed note is listed", note is not None)
+    status, pdf = request(note.group(1))
+    expect("download the sealed note", status == 200 and pdf.startswith("%PDF"))
+    status, page = request(
+        "/verify/",
+        {"csrfmiddlewaretoken": COOKIES["csrftoken"]},
+        upload=("pdf", pdf.encode("latin-1")),
+    )
+    sealed_by = re.search(r'id="verify-sealed-by">([^<]*)<', page)
+    expect(
+        "/verify/ verifies it as sealed by Riverside Physical Therapy",
+        status == 200
+        and "Verified: genuine and unaltered" in page
+        and sealed_by is not None
+        and sealed_by.group(1) == "Riverside Physical Therapy",
+    )
 
 
 def main() -> None:
@@ -88,6 +158,7 @@ def main() -> None:
     expect("page links a static stylesheet", stylesheet is not None)
     status, css = request(stylesheet.group(1))
     expect(f"static file {stylesheet.group(1)}", status == 200 and len(css) > 1000)
+    sign_and_verify()
     if OTHER:
         wait_for(OTHER)
         status, page = request("/patients/", base=OTHER)

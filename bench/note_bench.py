@@ -6,8 +6,7 @@ Run from the repository root:
 
 No database is needed: the note's context is built here as the dict
 assessments.notes.content.note_context_build() returns (8 tests, 3 diagnoses, billing findings).
-The seal uses the PKCS#12 named by PERFNOTE_SEAL_PKCS12; when that file does not
-exist, a throw-away certificate is made in a temporary folder. After 3 warm-up
+The seal is a throw-away certificate of a bench clinic, made in a temporary folder. After 3 warm-up
 runs, it prints the median and p90 of render + seal, then of each step alone.
 Pass --write DIR to also write the sealed PDF there.
 """
@@ -33,6 +32,7 @@ from django.conf import settings  # noqa: E402
 from assessments.notes import sealing  # noqa: E402
 from assessments.notes.content import ATTESTATION  # noqa: E402
 from assessments.notes.rendering import note_pdf_render  # noqa: E402
+from clinic.models import Clinic  # noqa: E402
 
 WARM_UP = 3
 RUNS = 25
@@ -270,12 +270,9 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="write the sealed PDF here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        if not Path(settings.PERFNOTE_SEAL_PKCS12).exists():
-            settings.PERFNOTE_SEAL_PKCS12 = sealing.seal_certificate_create(
-                path=Path(folder) / "bench-seal.p12",
-                passphrase=settings.PERFNOTE_SEAL_PASSPHRASE,
-                common_name="Perfnote bench seal",
-            )
+        settings.PERFNOTE_SEAL_DIR = Path(folder)
+        clinic = Clinic(name="Perfnote bench clinic", seal_name="bench")
+        sealing.clinic_seal_certificate_create(clinic=clinic)
         context = note_context()
 
         def render() -> bytes:
@@ -283,12 +280,15 @@ def main() -> None:
 
         def seal(pdf: bytes) -> bytes:
             return sealing.seal_pdf(
-                pdf, signer_name=SIGNER["name"], reason="Signed CPT 97750 note"
+                pdf,
+                clinic=clinic,
+                signer_name=SIGNER["name"],
+                reason="Signed CPT 97750 note",
             )
 
         pdf = render()
         sealed = seal(pdf)
-        check = sealing.check_seal(sealed)
+        check = sealing.check_seal(sealed, clinics=[clinic])
         print(
             f"note: {len(pdf):,} bytes unsealed, {len(sealed):,} sealed; "
             f"intact={check.intact} trusted={check.trusted} id={check.document_id}"

@@ -23,7 +23,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -35,7 +34,6 @@ RUNS, WARM_UP = 50, 5
 def main():
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
-    from assessments.notes.sealing import seal_certificate_create
     from assessments.notes.signing import session_sign
     from assessments.services import session_billing_refresh
     from tests.factories import (
@@ -44,12 +42,7 @@ def main():
         TestSessionFactory,
     )
 
-    if not settings.PERFNOTE_SEAL_PKCS12.exists():
-        seal_certificate_create(
-            path=settings.PERFNOTE_SEAL_PKCS12,
-            passphrase=settings.PERFNOTE_SEAL_PASSPHRASE,
-            common_name="Perfnote bench clinic",
-        )
+    # The test settings make the bench clinic's seal when it first signs.
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1)
     session = TestSessionFactory(
         started_at=start, ended_at=start + dt.timedelta(minutes=60)

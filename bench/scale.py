@@ -121,7 +121,9 @@ def build(*, sessions: int) -> None:
 
     user_model = get_user_model()
     with transaction.atomic():
-        clinic = Clinic.objects.create(name=CLINIC, time_zone="America/Chicago")
+        clinic = Clinic.objects.create(
+            name=CLINIC, time_zone="America/Chicago", seal_name="scale"
+        )
         payer = PayerFactory(clinic=clinic, name="Medicare Part B")
         users = user_model.objects.bulk_create(
             user_model(
@@ -469,6 +471,7 @@ def notes(*, runs: int) -> None:
     from assessments.notes import sealing
     from assessments.notes.rendering import note_pdf_render
     from bench.note_bench import note_context
+    from clinic.models import Clinic
 
     base = note_context()
     addendum = {
@@ -481,12 +484,9 @@ def notes(*, runs: int) -> None:
     print("\n| note | render + seal p50 ms | p99 ms | CPU p50 ms | pages |")
     print("| --- | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as folder:
-        if not Path(settings.PERFNOTE_SEAL_PKCS12).exists():
-            settings.PERFNOTE_SEAL_PKCS12 = sealing.seal_certificate_create(
-                path=Path(folder) / "scale-seal.p12",
-                passphrase=settings.PERFNOTE_SEAL_PASSPHRASE,
-                common_name="Perfnote scale bench seal",
-            )
+        settings.PERFNOTE_SEAL_DIR = Path(folder)
+        clinic = Clinic(name="Perfnote scale bench clinic", seal_name="scale-bench")
+        sealing.clinic_seal_certificate_create(clinic=clinic)
         for count, addenda in ((4, 0), (8, 0), (32, 4)):
             context = copy.deepcopy(base)
             context["tests"] = [
@@ -501,7 +501,9 @@ def notes(*, runs: int) -> None:
                 pdf = note_pdf_render(
                     context=context, addenda=[addendum] * addenda, document_id="PN-1"
                 )
-                return sealing.seal_pdf(pdf, signer_name="Rosa Diaz", reason="bench")
+                return sealing.seal_pdf(
+                    pdf, clinic=clinic, signer_name="Rosa Diaz", reason="bench"
+                )
 
             pdf, timings, cpu = sealed(), [], []
             for _ in range(runs):

@@ -106,3 +106,19 @@ DiagnosisFormSet = forms.formset_factory(
     absolute_max=MAX_DIAGNOSES,
     validate_max=True,
 )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The 6-digit code of an authenticator app; clinic.second_factor checks it."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )

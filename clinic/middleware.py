@@ -1,4 +1,4 @@
-"""Per-request clinic settings: its time zone, and its idle timeout."""
+"""Per-request clinic settings: its time zone, its idle timeout, its second factor."""
 
 import time
 import zoneinfo
@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
 from .access import clinic_for_user
+from .second_factor import second_factor_required, totp_device_confirmed
 
 
 class ClinicTimezoneMiddleware:
@@ -86,3 +88,50 @@ class IdleTimeoutMiddleware:
                     request.session[LAST_ACTIVITY_KEY] = now
                     request.idle_seconds_left = timeout
         return self.get_response(request)
+
+
+# Pages a signed-in user still reaches before giving their second factor.
+SECOND_FACTOR_OPEN_VIEWS = frozenset(
+    {"second-factor-setup", "second-factor-verify", "logout", "session-status"}
+)
+
+
+class SecondFactorMiddleware:
+    """Keep every page from a user whose clinic requires a second factor until given.
+
+    After the password, such a user reaches only the second-factor pages,
+    logout, and pages open to anyone (``login_not_required``, such as
+    /verify/); everything else, the admin included, redirects to the setup
+    page (no authenticator app yet) or to the code prompt, and comes back
+    afterwards. Users of other clinics pay nothing: their clinic is already
+    loaded with them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponseBase | None:
+        user = request.user
+        if (
+            not getattr(view_func, "login_required", True)
+            or not user.is_authenticated
+            or not second_factor_required(user=user)
+            or user.is_verified()
+            or request.resolver_match.view_name in SECOND_FACTOR_OPEN_VIEWS
+        ):
+            return None
+        page = (
+            "second-factor-verify"
+            if totp_device_confirmed(user=user)
+            else "second-factor-setup"
+        )
+        return redirect_to_login(request.get_full_path(), reverse(page))

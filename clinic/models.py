@@ -32,6 +32,11 @@ def years_before(day: date, years: int) -> date:
 
 
 NOT_A_TIME_ZONE = "{zone} is not an IANA time zone such as America/Chicago."
+seal_name_validator = RegexValidator(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    "Lower-case letters and digits, words joined by single hyphens "
+    "(e.g. riverside-pt).",
+)
 
 
 class Clinic(models.Model):
@@ -58,6 +63,22 @@ class Clinic(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(720)],
         help_text="Sign a user out after this many minutes without a request; "
         "a warning comes before it.",
+    )
+    seal_name = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[seal_name_validator],
+        help_text="Names the clinic's document-signing certificate: the file "
+        "<PERFNOTE_SEAL_DIR>/<seal name>.p12, opened with the passphrase in the "
+        "environment variable PERFNOTE_SEAL_PASSPHRASE_<SEAL NAME> (upper case, "
+        "- as _). Neither is ever stored in the database.",
+    )
+    requires_second_factor = models.BooleanField(
+        "requires a second factor",
+        default=False,
+        help_text="Clinicians and clinic administrators must also type a code "
+        "from an authenticator app (TOTP) after their password; the first time, "
+        "they set the app up.",
     )
 
     class Meta:

@@ -8,7 +8,12 @@ from django.views.generic import RedirectView
 
 from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
-from clinic.views import PasswordChangePageView, session_status_view
+from clinic.views import (
+    PasswordChangePageView,
+    second_factor_setup_view,
+    second_factor_verify_view,
+    session_status_view,
+)
 
 from .views import ping_view
 
@@ -24,6 +29,16 @@ urlpatterns = [
         name="password-change",
     ),
     path("accounts/session/", session_status_view, name="session-status"),
+    path(
+        "accounts/second-factor/",
+        second_factor_verify_view,
+        name="second-factor-verify",
+    ),
+    path(
+        "accounts/second-factor/setup/",
+        second_factor_setup_view,
+        name="second-factor-setup",
+    ),
     # The admin's own password change checks the old password where django-axes
     # cannot count it; its link leads to the throttled page instead.
     path(

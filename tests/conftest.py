@@ -23,22 +23,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _seal_certificate():
-    """Create the suite's seal certificate once, so signing works in every test."""
-    from django.conf import settings
-
-    from assessments.notes.sealing import seal_certificate_create
-
-    path = settings.PERFNOTE_SEAL_PKCS12
-    if not path.exists():
-        seal_certificate_create(
-            path=path,
-            passphrase=settings.PERFNOTE_SEAL_PASSPHRASE,
-            common_name="Perfnote test clinic",
-        )
-
-
 @pytest.fixture
 def clinic(db):
     return ClinicFactory(name="Lakeside Physical Therapy")

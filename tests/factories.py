@@ -62,6 +62,8 @@ class ClinicFactory(DjangoModelFactory[Clinic]):
     phone = "217-555-0100"
     npi = factory.Sequence(lambda n: f"{1000000000 + n}")
     time_zone = "America/Chicago"
+    # The suite makes a throw-away seal certificate per seal name on first use.
+    seal_name = factory.Sequence(lambda n: f"clinic-{n}")
 
     class Meta:
         model = Clinic

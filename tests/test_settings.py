@@ -23,8 +23,8 @@ def _production_env(**overrides):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "perfnote.example",
             "DATABASE_URL": "postgres://perfnote:secret@db.perfnote.example:5432/perfnote",
-            "PERFNOTE_SEAL_PKCS12": "/etc/perfnote/seal.p12",
-            "PERFNOTE_SEAL_PASSPHRASE": secrets.token_urlsafe(24),
+            "PERFNOTE_SEAL_DIR": "/etc/perfnote/seals",
+            "PERFNOTE_SEAL_PASSPHRASE_RIVERSIDE": secrets.token_urlsafe(24),
         }
     )
     env.update(overrides)
@@ -78,6 +78,29 @@ def test_production_refuses_sqlite():
     # then
     assert result.returncode != 0
     assert "Production runs on PostgreSQL" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_seal_folder():
+    result = _manage("check", env=_production_env(PERFNOTE_SEAL_DIR=None))
+
+    assert result.returncode == 1
+    assert "Set the PERFNOTE_SEAL_DIR environment variable" in result.stderr
+
+
+def test_production_reads_each_clinics_passphrase_and_no_shared_one():
+    # given
+    env = _production_env(PERFNOTE_SEAL_PASSPHRASE_LAKESIDE_HAND="lakeside-secret")
+    code = (
+        "from django.conf import settings as s; "
+        "print(sorted(s.PERFNOTE_SEAL_PASSPHRASES), s.PERFNOTE_SEAL_DEV_PASSPHRASE, "
+        "s.PERFNOTE_SEAL_CREATE_MISSING)"
+    )
+
+    # when
+    result = _manage("shell", "-c", code, env=env)
+
+    # then
+    assert result.stdout.splitlines()[-1] == "['LAKESIDE_HAND', 'RIVERSIDE'] None False"
 
 
 def test_pages_carry_a_strict_csp_and_a_permissions_policy(client, db):

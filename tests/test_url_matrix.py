@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import NoteExport, PlanOfCare, TestSession
 from assessments.notes.export import note_export_start
@@ -73,6 +74,10 @@ def demo(django_db_setup, django_db_blocker):
     """The demo data, with every clinic's claims exported once."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
+        # An authenticator app, so django-otp's device pages are asked too.
+        TOTPDevice.objects.create(
+            user=get_user_model().objects.get(username="pt"), name="Phone"
+        )
         for clinic, username in ((RIVERSIDE, "admin"), (LAKESIDE, "lakeside-pt")):
             clinic = Clinic.objects.get(name=clinic)
             note_export_start(
@@ -119,11 +124,18 @@ def _admin_object(route, clinic):
     label = (
         label.rsplit("_", 1)[0] if not route.name.endswith("password_change") else label
     )
-    app_label, _, model_name = label.partition("_")
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
+    # App labels may hold "_" themselves (otp_totp_totpdevice_change).
+    model = next(
+        (
+            model
+            for model in apps.get_models()
+            if label == f"{model._meta.app_label}_{model._meta.model_name}"
+        ),
+        None,
+    )
+    if model is None:
         return None
+    model_name = model._meta.model_name
     lookup = getattr(model, "clinic_lookup", None)
     if model is ClaimExport:
         row = model.objects.filter(claims__patient__clinic=clinic).first()
@@ -142,6 +154,8 @@ def _url(route, rows):
         values["id"] = _admin_object(route, rows["clinic"])
         if values["id"] is None:
             return None
+    if "pk" in route.kwargs:  # a device's QR code page of django-otp's admin
+        values["pk"] = _admin_object(route, rows["clinic"])
     if "object_id" in route.kwargs:
         if "content_type_id" in route.kwargs:  # "view on site": a session has a page
             values["content_type_id"] = ContentType.objects.get_for_model(

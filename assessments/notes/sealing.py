@@ -1,12 +1,14 @@
-"""Seal signed notes with the clinic's certificate (PAdES) and check a seal.
+"""Seal signed notes with their clinic's certificate (PAdES) and check a seal.
 
 A payer or auditor can open a sealed note in any PDF reader and see that it is
 unchanged since signing (PEERS.md §6 item 4). The seal is a PAdES baseline
-signature (ETSI.CAdES.detached, SHA-256) made with the PKCS#12 named by
-settings.PERFNOTE_SEAL_PKCS12, whose certificate is embedded in the signature.
-check_seal() answers the questions the app asks of an uploaded or stored note:
-is it byte-for-byte what was sealed, and was it sealed by this clinic's
-certificate? It works offline: nothing is fetched to validate the certificate.
+signature (ETSI.CAdES.detached, SHA-256) made with the clinic's own PKCS#12,
+<PERFNOTE_SEAL_DIR>/<seal name>.p12, whose certificate is embedded in the
+signature; its passphrase comes from the environment (settings
+PERFNOTE_SEAL_PASSPHRASES), never from the database. check_seal() answers the
+questions the app asks of an uploaded or stored note: is it byte for byte what
+was sealed, and which clinic's certificate sealed it? It works offline:
+nothing is fetched to validate the certificate.
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ import functools
 import hashlib
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -34,6 +37,8 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+
+from clinic.models import Clinic
 
 logger = logging.getLogger(__name__)
 
@@ -57,18 +62,25 @@ ADDED_TO = (
     "signature."
 )
 NOT_OUR_CERTIFICATE = (
-    "The document was sealed by a certificate that is not this clinic's."
+    "The document was sealed by a certificate that is not any of our clinics'."
+)
+SHARED_CERTIFICATE = (
+    "The document was sealed by a certificate that more than one of our clinics "
+    "hold, so it cannot tell which clinic sealed it."
 )
 NO_CERTIFICATE_FILE = (
-    "There is no seal certificate at {path}: run `python manage.py "
-    "create_seal_certificate`, or set PERFNOTE_SEAL_PKCS12 to the clinic's PKCS#12."
+    "{clinic} has no seal certificate at {path}: place its PKCS#12 there, or run "
+    "`python manage.py create_seal_certificate` for a self-signed one."
+)
+NO_PASSPHRASE = (
+    "{clinic}'s seal certificate has no passphrase: set the environment variable "  # noqa: S105 (a message)
+    "{variable}."
 )
 UNREADABLE_CERTIFICATE_FILE = (
-    "The seal certificate at {path} cannot be opened with PERFNOTE_SEAL_PASSPHRASE."
+    "The seal certificate at {path} cannot be opened with its passphrase ({variable})."
 )
 NO_SEAL_CERTIFICATE = (
-    "This clinic's seal certificate could not be loaded, so the signer cannot be "
-    "confirmed."
+    "No clinic's seal certificate could be loaded, so the signer cannot be confirmed."
 )
 
 
@@ -78,8 +90,9 @@ class SealCheck:
 
     intact: the signature is cryptographically valid and covers every byte of
         the file, so nothing was changed or added after sealing.
-    trusted: the signing certificate is this clinic's seal certificate (or is
-        issued under it).
+    trusted: the signing certificate is one of our clinics' seal certificates.
+    sealed_by: the name of that clinic ("" when none), from the certificate
+        the seal verified against, not from what the file says of itself.
     signed_at: the signing time the signer wrote (/M), not a timestamp
         authority's.
     document_id: read from the file's current Info dictionary, so it is the
@@ -95,15 +108,21 @@ class SealCheck:
     signed_at: dt.datetime | None = None
     reason: str = ""
     document_id: str | None = None
+    sealed_by: str = ""
+    sealed_by_clinic_id: int | None = None
 
 
-def seal_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -> bytes:
-    """Return ``pdf`` with the clinic's PAdES seal appended as an incremental update.
+def seal_pdf(
+    pdf: bytes, *, clinic: Clinic, signer_name: str, reason: str, location: str = ""
+) -> bytes:
+    """Return ``pdf`` with ``clinic``'s PAdES seal appended as an incremental update.
 
     The signature dictionary's /Name is ``signer_name`` and its /Reason
     ``reason``, so PDF readers show who signed and why next to the seal.
     """
-    signer = _seal_signer()
+    signer = _clinic_signer(
+        clinic, create_missing=settings.PERFNOTE_SEAL_CREATE_MISSING
+    )
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
         name=signer_name,
@@ -119,16 +138,19 @@ def seal_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -
     return output.getvalue()
 
 
-def check_seal(pdf: bytes) -> SealCheck:
-    """Return whether ``pdf`` is intact and sealed by this clinic; never raises.
+def check_seal(pdf: bytes, *, clinics: Iterable[Clinic]) -> SealCheck:
+    """Return whether ``pdf`` is intact and which of ``clinics`` sealed it; never raises.
 
-    Garbage, truncated files, unsigned PDFs and damaged signatures all come back
-    with intact False and a problem, because the caller is usually showing the
+    The certificate embedded in the seal is matched against each clinic's own,
+    and the seal validated against that one alone, so a note is said to be
+    sealed by a clinic only when that clinic's key made the seal. Garbage,
+    truncated files, unsigned PDFs and damaged signatures all come back with
+    intact False and a problem, because the caller is usually showing the
     answer to a person who uploaded a file.
     """
     digest = hashlib.sha256(pdf).hexdigest()
     try:
-        return _check(pdf, digest)
+        return _check(pdf, digest, clinics)
     except Exception:
         logger.exception("Checking a seal failed unexpectedly.")
         return SealCheck(sha256=digest, problem=UNREADABLE_SIGNATURE)
@@ -212,32 +234,104 @@ def certificate_fingerprint(path: Path, passphrase: str) -> str:
     return certificate.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
+def clinic_seal_path(clinic: Clinic) -> Path:
+    """Return where the clinic's PKCS#12 is: <PERFNOTE_SEAL_DIR>/<seal name>.p12."""
+    return Path(os.fspath(settings.PERFNOTE_SEAL_DIR)) / f"{clinic.seal_name}.p12"
+
+
+def _passphrase_key(clinic: Clinic) -> str:
+    # The seal name as an environment variable's suffix: riverside-pt → RIVERSIDE_PT.
+    return clinic.seal_name.upper().replace("-", "_")
+
+
+def clinic_seal_passphrase_variable(clinic: Clinic) -> str:
+    """Return the environment variable holding the clinic's seal passphrase."""
+    return settings.SEAL_PASSPHRASE_VARIABLE_PREFIX + _passphrase_key(clinic)
+
+
+def clinic_seal_passphrase(clinic: Clinic) -> str:
+    """Return the clinic's seal passphrase from the environment.
+
+    Development falls back on PERFNOTE_SEAL_DEV_PASSPHRASE; production has none,
+    so a clinic without its own variable cannot seal, and is told which to set.
+    """
+    passphrase = settings.PERFNOTE_SEAL_PASSPHRASES.get(
+        _passphrase_key(clinic), settings.PERFNOTE_SEAL_DEV_PASSPHRASE
+    )
+    if not passphrase:
+        raise ImproperlyConfigured(
+            NO_PASSPHRASE.format(
+                clinic=clinic.name, variable=clinic_seal_passphrase_variable(clinic)
+            )
+        )
+    return passphrase
+
+
+def clinic_seal_certificate_create(*, clinic: Clinic, replace: bool = False) -> Path:
+    """Write a self-signed seal certificate for the clinic (development and tests).
+
+    Its subject names the clinic (CN "<name> document seal", O "<name>"), so PDF
+    readers show whose seal it is. An existing file is kept (FileExistsError)
+    unless ``replace``.
+    """
+    path = clinic_seal_path(clinic)
+    if replace:
+        path.unlink(missing_ok=True)
+    return seal_certificate_create(
+        path=path,
+        passphrase=clinic_seal_passphrase(clinic),
+        common_name=f"{clinic.name} document seal",
+        organization=clinic.name,
+    )
+
+
+def clinic_seal_certificate_ensure(*, clinic: Clinic) -> bool:
+    """Make the clinic's self-signed seal certificate unless it has one; True if made.
+
+    For development (`create_seal_certificate`, `seed_demo`): production places
+    each clinic's own certificate.
+    """
+    if clinic_seal_path(clinic).exists():
+        return False
+    try:
+        clinic_seal_certificate_create(clinic=clinic)
+    except FileExistsError:
+        return False  # made meanwhile by another process
+    return True
+
+
 def signer_cache_clear() -> None:
-    """Forget the loaded PKCS#12, e.g. after tests switch certificates."""
+    """Forget the loaded PKCS#12 files, e.g. after tests switch certificates."""
     _signer_load.cache_clear()
 
 
-def _seal_signer() -> signers.SimpleSigner:
-    path = Path(os.fspath(settings.PERFNOTE_SEAL_PKCS12))
+def _clinic_signer(clinic: Clinic, *, create_missing: bool) -> signers.SimpleSigner:
+    path = clinic_seal_path(clinic)
+    if create_missing:
+        clinic_seal_certificate_ensure(clinic=clinic)
     try:
         modified = path.stat().st_mtime_ns
     except FileNotFoundError:
-        raise ImproperlyConfigured(NO_CERTIFICATE_FILE.format(path=path)) from None
+        raise ImproperlyConfigured(
+            NO_CERTIFICATE_FILE.format(clinic=clinic.name, path=path)
+        ) from None
     # The modification time is part of the key, so a replaced file is reloaded.
-    return _signer_load(str(path), settings.PERFNOTE_SEAL_PASSPHRASE, modified)
+    try:
+        return _signer_load(str(path), clinic_seal_passphrase(clinic), modified)
+    except ValueError:
+        raise ImproperlyConfigured(
+            UNREADABLE_CERTIFICATE_FILE.format(
+                path=path, variable=clinic_seal_passphrase_variable(clinic)
+            )
+        ) from None
 
 
 @functools.cache
 def _signer_load(path: str, passphrase: str, _mtime_ns: int) -> signers.SimpleSigner:
     # Decrypting a PKCS#12 runs its key derivation; that is slow, so do it once.
-    try:
-        return signers.SimpleSigner.load_pkcs12_data(
-            Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode()
-        )
-    except ValueError:
-        raise ImproperlyConfigured(
-            UNREADABLE_CERTIFICATE_FILE.format(path=path)
-        ) from None
+    return signers.SimpleSigner.load_pkcs12_data(
+        Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode()
+    )
 
 
 @functools.cache
@@ -250,15 +344,40 @@ def _bytes_reserved(signer: signers.SimpleSigner) -> int:
     return -(-size // 1024) * 1024
 
 
-def _seal_certificate() -> asn1_x509.Certificate | None:
-    try:
-        return _seal_signer().signing_cert
-    except (ImproperlyConfigured, OSError):
-        logger.warning("The seal certificate could not be loaded.", exc_info=True)
-        return None
+def _clinic_certificates(
+    clinics: Iterable[Clinic],
+) -> dict[bytes, tuple[Clinic, asn1_x509.Certificate] | tuple[None, None]]:
+    """Return each loadable clinic seal certificate by its SHA-256, with its clinic.
+
+    A certificate that two clinics share names neither, (None, None): a seal
+    made with it cannot say which clinic made it, so it is trusted as none.
+    """
+    found = {}
+    shared = set()
+    for clinic in clinics:
+        try:
+            certificate = _clinic_signer(clinic, create_missing=False).signing_cert
+        except (ImproperlyConfigured, OSError):
+            logger.warning(
+                "The seal certificate of %s could not be loaded.",
+                clinic.name,
+                exc_info=True,
+            )
+            continue
+        if certificate.sha256 in found:
+            logger.error(
+                "%s and %s have the same seal certificate; it seals for neither.",
+                found[certificate.sha256][0].name,
+                clinic.name,
+            )
+            shared.add(certificate.sha256)
+        found[certificate.sha256] = (clinic, certificate)
+    return {
+        key: (None, None) if key in shared else value for key, value in found.items()
+    }
 
 
-def _check(pdf: bytes, digest: str) -> SealCheck:
+def _check(pdf: bytes, digest: str, clinics: Iterable[Clinic]) -> SealCheck:
     # Readers accept the header anywhere in the first 1024 bytes.
     if b"%PDF-" not in pdf[:1024]:
         return SealCheck(sha256=digest, problem=NOT_A_PDF)
@@ -284,7 +403,13 @@ def _check(pdf: bytes, digest: str) -> SealCheck:
         "signed_at": signed_at,
         "document_id": document_id,
     }
-    seal_certificate = _seal_certificate()
+    certificates = _clinic_certificates(clinics)
+    try:
+        embedded = signature.signer_cert.sha256
+    except Exception:
+        embedded = None
+    shared = certificates.get(embedded) == (None, None)
+    clinic, seal_certificate = certificates.get(embedded, (None, None))
     context = ValidationContext(
         trust_roots=[seal_certificate] if seal_certificate else [],
         allow_fetching=False,
@@ -307,15 +432,20 @@ def _check(pdf: bytes, digest: str) -> SealCheck:
         problem = CHANGED
     elif not whole_file:
         problem = ADDED_TO
+    elif shared:
+        problem = SHARED_CERTIFICATE
     elif not status.trusted:
-        problem = NOT_OUR_CERTIFICATE if seal_certificate else NO_SEAL_CERTIFICATE
+        problem = NOT_OUR_CERTIFICATE if certificates else NO_SEAL_CERTIFICATE
     else:
         problem = ""
+    trusted = bool(status.trusted)
     return SealCheck(
         intact=bool(status.intact and status.valid and whole_file),
-        trusted=bool(status.trusted),
+        trusted=trusted,
         sha256=digest,
         problem=problem,
+        sealed_by=clinic.name if trusted else "",
+        sealed_by_clinic_id=clinic.pk if trusted else None,
         **found,
     )
 

@@ -109,6 +109,7 @@ def _store_version(
         rendering.note_pdf_render(
             context=context, addenda=addenda, document_id=document_id
         ),
+        clinic=session.patient.clinic,
         signer_name=f"{signer['name']}, {signer['credentials']}".strip(", "),
         reason=reason,
         location=context.get("clinic", {}).get("name", ""),

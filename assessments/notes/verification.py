@@ -1,8 +1,9 @@
-"""Check a sealed note someone holds: is the seal intact and ours, and is it on record?"""
+"""Check a sealed note someone holds: is the seal intact, whose, and is it on record?"""
 
 from dataclasses import dataclass
 
 from assessments.models import NoteVersion
+from clinic.models import Clinic
 
 from . import sealing
 
@@ -10,11 +11,19 @@ NOT_ON_RECORD = "No note with this document id is on record."
 DIFFERS_FROM_RECORD = (
     "A note with this document id is on record, but this file is not that note."
 )
+SEALED_BY_ANOTHER_CLINIC = (
+    "This note is on record at another clinic than the one whose certificate sealed it."
+)
 
 
 @dataclass(frozen=True)
 class Verification:
-    """The seal check plus whether the file is, byte for byte, a note on record."""
+    """The seal check plus whether the file is, byte for byte, a note on record.
+
+    A note on record must also have been sealed by its own clinic's
+    certificate: a note of one clinic carrying another clinic's seal is not
+    verified, whatever the record holds.
+    """
 
     seal: sealing.SealCheck
     on_record: bool
@@ -22,7 +31,12 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return self.seal.intact and self.seal.trusted and self.on_record
+        return (
+            self.seal.intact
+            and self.seal.trusted
+            and self.on_record
+            and not self.record_problem
+        )
 
     @property
     def problems(self) -> list[str]:
@@ -33,14 +47,22 @@ class Verification:
 
 def note_verify(*, pdf: bytes) -> Verification:
     """Return the verification of uploaded PDF bytes; never raises on bad input."""
-    seal = sealing.check_seal(pdf)
+    seal = sealing.check_seal(pdf, clinics=Clinic.objects.all())
     version = None
     if seal.document_id:
-        version = NoteVersion.objects.filter(document_id=seal.document_id).first()
+        version = (
+            NoteVersion.objects.filter(document_id=seal.document_id)
+            .select_related("session__patient")
+            .first()
+        )
     if version is None:
         return Verification(seal=seal, on_record=False, record_problem=NOT_ON_RECORD)
     if version.sha256 != seal.sha256:
         return Verification(
             seal=seal, on_record=False, record_problem=DIFFERS_FROM_RECORD
+        )
+    if seal.trusted and seal.sealed_by_clinic_id != version.session.patient.clinic_id:
+        return Verification(
+            seal=seal, on_record=True, record_problem=SEALED_BY_ANOTHER_CLINIC
         )
     return Verification(seal=seal, on_record=True, record_problem="")

@@ -1,5 +1,6 @@
 """Settings shared by every environment; anything that differs comes from the environment."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
+# PERFNOTE_SEAL_PASSPHRASE_RIVERSIDE holds the passphrase of the seal named riverside.
+SEAL_PASSPHRASE_VARIABLE_PREFIX = "PERFNOTE_SEAL_PASSPHRASE_"  # noqa: S105 (a name)
 
 if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
     # OS environment variables take precedence over values in .env.
@@ -58,13 +61,23 @@ THIRD_PARTY_APPS = [
     "django_tasks_db",
     # Counts failed password prompts and locks a username out (django-axes).
     "axes",
+    # The TOTP second factor of clinics that require one (django-otp).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
     "clinic",
     "assessments",
     "billing",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# clinic comes first of all for its management commands to win over Django's:
+# its createsuperuser checks a --noinput password against the validators too.
+INSTALLED_APPS = [
+    "clinic",
+    *DJANGO_APPS,
+    *THIRD_PARTY_APPS,
+    *(app for app in LOCAL_APPS if app != "clinic"),
+]
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
@@ -106,6 +119,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # No banner of its configuration on every start: `manage.py check` stays quiet.
 AXES_VERBOSE = False
 
+# SECOND FACTOR
+# ------------------------------------------------------------------------------
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+# Where the clinic requires it (Clinic.requires_second_factor), a clinician or
+# clinic admin types a TOTP code after the password; clinic.middleware keeps
+# every other page, the admin's included, from them until they have.
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "Perfnote"
+# After each wrong code the next is refused for 1, 2, 4, 8… seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin's device pages never show a device's secret once it exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/6.1/ref/middleware/#django.contrib.auth.middleware.LoginRequiredMiddleware
@@ -119,10 +145,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Puts user.is_verified() on the request: has a second factor been given?
+    "django_otp.middleware.OTPMiddleware",
     "clinic.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it says why a user was logged out.
     "clinic.middleware.IdleTimeoutMiddleware",
+    # After the idle check: an idle user is logged out, not asked for a code.
+    "clinic.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused password into the locked-out page.
     "axes.middleware.AxesMiddleware",
@@ -207,12 +237,25 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # SEALING
 # ------------------------------------------------------------------------------
-# Signed notes are sealed (PAdES) with this PKCS#12; `manage.py
-# create_seal_certificate` writes a self-signed one. Production sets both.
-PERFNOTE_SEAL_PKCS12 = env.path(
-    "PERFNOTE_SEAL_PKCS12", default=BASE_DIR / "var" / "seal" / "dev-seal.p12"
+# Each clinic seals its signed notes with its own document-signing certificate:
+# the PKCS#12 <PERFNOTE_SEAL_DIR>/<the clinic's seal name>.p12 (admin:
+# Clinics), opened with the passphrase in the environment variable
+# PERFNOTE_SEAL_PASSPHRASE_<SEAL NAME> (upper case, "-" as "_"), so neither the
+# key nor its passphrase is ever in the database. `manage.py
+# create_seal_certificate` writes self-signed ones for development.
+PERFNOTE_SEAL_DIR = env.path("PERFNOTE_SEAL_DIR", default=BASE_DIR / "var" / "seal")
+PERFNOTE_SEAL_PASSPHRASES = {
+    name.removeprefix(SEAL_PASSPHRASE_VARIABLE_PREFIX): value
+    for name, value in os.environ.items()
+    if name.startswith(SEAL_PASSPHRASE_VARIABLE_PREFIX)
+}
+# Development only: the passphrase of a clinic without a variable of its own.
+# Production sets None, so every clinic needs its own.
+PERFNOTE_SEAL_DEV_PASSPHRASE = env(
+    "PERFNOTE_SEAL_DEV_PASSPHRASE", default="perfnote-dev-seal"
 )
-PERFNOTE_SEAL_PASSPHRASE = env("PERFNOTE_SEAL_PASSPHRASE", default="perfnote-dev-seal")
+# Tests only: make a missing certificate (self-signed) when a clinic first seals.
+PERFNOTE_SEAL_CREATE_MISSING = False
 
 # CLAIMS
 # ------------------------------------------------------------------------------

@@ -19,10 +19,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # no
 
 # SEALING
 # ------------------------------------------------------------------------------
-# The clinic's document-signing certificate (PKCS#12) seals every signed note;
-# production must name its own, never the development default.
-PERFNOTE_SEAL_PKCS12 = env.path("PERFNOTE_SEAL_PKCS12")
-PERFNOTE_SEAL_PASSPHRASE = env("PERFNOTE_SEAL_PASSPHRASE")
+# Each clinic's document-signing certificate (PKCS#12) seals its notes:
+# <PERFNOTE_SEAL_DIR>/<seal name>.p12, each opened with its own
+# PERFNOTE_SEAL_PASSPHRASE_<SEAL NAME> (base.py reads those). Production names
+# the folder, and has no shared development passphrase and makes no
+# certificate: a clinic without its own cannot sign, and says why.
+PERFNOTE_SEAL_DIR = env.path("PERFNOTE_SEAL_DIR")
+PERFNOTE_SEAL_DEV_PASSPHRASE = None
+PERFNOTE_SEAL_CREATE_MISSING = False
 
 # STATIC
 # ------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Serve static files from the apps through WhiteNoise, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# The suite seals notes with its own throw-away certificate (tests/conftest.py
-# creates it once per run), never with a developer's.
-PERFNOTE_SEAL_PKCS12 = BASE_DIR / "var" / "seal" / "test-seal.p12"  # noqa: F405
-PERFNOTE_SEAL_PASSPHRASE = "perfnote-test-seal"  # noqa: S105
+# The suite seals notes with throw-away certificates of its own, one per test
+# clinic, made when the clinic first seals; never with a developer's.
+PERFNOTE_SEAL_DIR = BASE_DIR / "var" / "seal" / "test"  # noqa: F405
+PERFNOTE_SEAL_PASSPHRASES = {}
+PERFNOTE_SEAL_DEV_PASSPHRASE = "perfnote-test-seal"  # noqa: S105
+PERFNOTE_SEAL_CREATE_MISSING = True
 # Files the suite stores (claim exports) live in memory, never in media/.
 STORAGES["default"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.InMemoryStorage"

@@ -1,4 +1,4 @@
-"""The PAdES seal: made with the clinic's certificate, checked offline, never fooled."""
+"""The PAdES seal: made with each clinic's own certificate, checked offline, never fooled."""
 
 import datetime as dt
 import hashlib
@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -28,16 +28,18 @@ from assessments.notes.sealing import (
     CHANGED,
     DOCUMENT_ID_INFO_KEY,
     NO_CERTIFICATE_FILE,
+    NO_PASSPHRASE,
     NO_SEAL_CERTIFICATE,
     NO_SIGNATURE,
     NOT_A_PDF,
     NOT_OUR_CERTIFICATE,
+    SHARED_CERTIFICATE,
     UNREADABLE_CERTIFICATE_FILE,
     SealCheck,
-    check_seal,
+    clinic_seal_certificate_create,
     seal_certificate_create,
-    seal_pdf,
 )
+from tests.factories import ClinicFactory
 
 DOCUMENT_ID = "PN-5EA1ED000001-V1"
 SIGNER_NAME = "Rosa Diaz, PT, DPT"
@@ -60,20 +62,39 @@ def unsealed():
     return note_pdf_render(context=CONTEXT, addenda=[], document_id=DOCUMENT_ID)
 
 
+# Unsaved clinics: sealing needs only their name, seal name and id.
+LAKESIDE = ClinicFactory.build(
+    pk=1, name="Lakeside Physical Therapy", seal_name="lakeside"
+)
+RIVERSIDE = ClinicFactory.build(
+    pk=2, name="Riverside Physical Therapy", seal_name="riverside"
+)
+
+
 @pytest.fixture
-def seal_certificate(tmp_path, settings):
-    """This clinic's seal: a fresh certificate in tmp_path, named in settings."""
-    path = seal_certificate_create(
-        path=tmp_path / "seal" / "clinic.p12",
-        passphrase=PASSPHRASE,
-        common_name="Lakeside Physical Therapy seal",
-        organization="Lakeside Physical Therapy",
-    )
-    settings.PERFNOTE_SEAL_PKCS12 = path
-    settings.PERFNOTE_SEAL_PASSPHRASE = PASSPHRASE
+def seal_dir(tmp_path, settings):
+    """A seal folder of this test's own, with production's rules: no made-up seals."""
+    settings.PERFNOTE_SEAL_DIR = tmp_path / "seal"
+    settings.PERFNOTE_SEAL_PASSPHRASES = {"LAKESIDE": PASSPHRASE, "RIVERSIDE": "other"}
+    settings.PERFNOTE_SEAL_DEV_PASSPHRASE = None
+    settings.PERFNOTE_SEAL_CREATE_MISSING = False
     sealing.signer_cache_clear()
-    yield path
+    yield settings.PERFNOTE_SEAL_DIR
     sealing.signer_cache_clear()
+
+
+@pytest.fixture
+def seal_certificate(seal_dir):
+    """Lakeside's seal: a fresh certificate at <seal dir>/lakeside.p12."""
+    return clinic_seal_certificate_create(clinic=LAKESIDE)
+
+
+def seal_pdf(pdf, clinic=LAKESIDE, **kwargs):
+    return sealing.seal_pdf(pdf, clinic=clinic, **kwargs)
+
+
+def check_seal(pdf, clinics=(LAKESIDE, RIVERSIDE)):
+    return sealing.check_seal(pdf, clinics=clinics)
 
 
 @pytest.fixture
@@ -124,6 +145,8 @@ def test_sealed_note_is_intact_trusted_and_names_signer_reason_and_id(
         document_id=DOCUMENT_ID,
         sha256=hashlib.sha256(sealed).hexdigest(),
         problem="",
+        sealed_by="Lakeside Physical Therapy",
+        sealed_by_clinic_id=1,
     )
     assert before <= check.signed_at <= dt.datetime.now(dt.UTC)
 
@@ -169,7 +192,10 @@ def test_pdfsig_reports_the_signature_valid(sealed, tmp_path):
     # then
     assert "Signature is Valid." in report
     assert "Signature Type: ETSI.CAdES.detached" in report
-    assert "Signer Certificate Common Name: Lakeside Physical Therapy seal" in report
+    assert (
+        "Signer Certificate Common Name: Lakeside Physical Therapy document seal"
+        in report
+    )
     assert "Total document signed" in report
     # pdfsig's trust line reads "Certificate Validation: Certificate issuer is
     # unknown." (poppler with NSS): the self-signed clinic certificate is in no
@@ -219,14 +245,20 @@ def test_an_incremental_update_after_the_seal_is_detected(sealed):
 
 
 def test_a_seal_by_another_certificate_is_intact_but_not_trusted(
-    unsealed, seal_certificate, tmp_path, settings
+    unsealed, seal_certificate, seal_dir, settings
 ):
-    # given a note sealed with someone else's certificate
-    settings.PERFNOTE_SEAL_PKCS12 = seal_certificate_create(
-        path=tmp_path / "other.p12", passphrase=PASSPHRASE, common_name="Impostor"
+    # given a note sealed with a certificate of no clinic here
+    impostor = ClinicFactory.build(pk=3, name="Impostor", seal_name="impostor")
+    seal_certificate_create(
+        path=seal_dir / "impostor.p12", passphrase=PASSPHRASE, common_name="Impostor"
     )
-    foreign = seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
-    settings.PERFNOTE_SEAL_PKCS12 = seal_certificate
+    settings.PERFNOTE_SEAL_PASSPHRASES = {
+        "LAKESIDE": PASSPHRASE,
+        "IMPOSTOR": PASSPHRASE,
+    }
+    foreign = seal_pdf(
+        unsealed, clinic=impostor, signer_name=SIGNER_NAME, reason=REASON
+    )
     # when
     check = check_seal(foreign)
     # then
@@ -235,16 +267,59 @@ def test_a_seal_by_another_certificate_is_intact_but_not_trusted(
         False,
         NOT_OUR_CERTIFICATE,
     )
+    assert (check.sealed_by, check.sealed_by_clinic_id) == ("", None)
     assert check.signer_name == SIGNER_NAME
+
+
+def test_each_clinic_seals_with_its_own_certificate(unsealed, seal_certificate):
+    # given
+    clinic_seal_certificate_create(clinic=RIVERSIDE)
+    # when
+    lakeside = seal_pdf(
+        unsealed, clinic=LAKESIDE, signer_name=SIGNER_NAME, reason=REASON
+    )
+    riverside = seal_pdf(
+        unsealed, clinic=RIVERSIDE, signer_name=SIGNER_NAME, reason=REASON
+    )
+    # then each embeds its own clinic's certificate and is named for it
+    signers = [
+        PdfFileReader(BytesIO(pdf)).embedded_signatures[0].signer_cert
+        for pdf in (lakeside, riverside)
+    ]
+    assert signers[0].sha256 != signers[1].sha256
+    assert [signer.subject.native["organization_name"] for signer in signers] == [
+        "Lakeside Physical Therapy",
+        "Riverside Physical Therapy",
+    ]
+    assert (check_seal(lakeside).sealed_by, check_seal(riverside).sealed_by) == (
+        "Lakeside Physical Therapy",
+        "Riverside Physical Therapy",
+    )
+    # and a seal is trusted only against its own clinic's certificate
+    assert check_seal(riverside, clinics=[LAKESIDE]).problem == NOT_OUR_CERTIFICATE
+
+
+def test_a_certificate_two_clinics_share_seals_for_neither(
+    unsealed, seal_certificate, seal_dir, settings
+):
+    # given Riverside's seal is a copy of Lakeside's
+    (seal_dir / "riverside.p12").write_bytes(seal_certificate.read_bytes())
+    settings.PERFNOTE_SEAL_PASSPHRASES = {
+        "LAKESIDE": PASSPHRASE,
+        "RIVERSIDE": PASSPHRASE,
+    }
+    sealed = seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
+    # when
+    check = check_seal(sealed)
+    # then
+    assert (check.intact, check.trusted, check.sealed_by) == (True, False, "")
+    assert check.problem == SHARED_CERTIFICATE
 
 
 def test_a_replaced_certificate_file_is_picked_up(unsealed, seal_certificate):
     # given a sealed note, then a new certificate at the same path
     old = seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
-    seal_certificate.unlink()
-    seal_certificate_create(
-        path=seal_certificate, passphrase=PASSPHRASE, common_name="Renewed seal"
-    )
+    clinic_seal_certificate_create(clinic=LAKESIDE, replace=True)
     # when
     new = seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
     # then
@@ -252,32 +327,56 @@ def test_a_replaced_certificate_file_is_picked_up(unsealed, seal_certificate):
     assert check_seal(old).trusted is False
 
 
-def test_sealing_without_a_certificate_file_says_how_to_make_one(
-    unsealed, tmp_path, settings
+def test_sealing_without_a_certificate_file_says_how_to_make_one(unsealed, seal_dir):
+    # when / then
+    with pytest.raises(ImproperlyConfigured) as error:
+        seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
+    assert str(error.value) == NO_CERTIFICATE_FILE.format(
+        clinic="Lakeside Physical Therapy", path=seal_dir / "lakeside.p12"
+    )
+
+
+def test_sealing_with_a_wrong_passphrase_says_which_variable(
+    unsealed, seal_certificate, settings
 ):
     # given
-    path = tmp_path / "missing.p12"
-    settings.PERFNOTE_SEAL_PKCS12 = path
+    settings.PERFNOTE_SEAL_PASSPHRASES = {"LAKESIDE": "not-the-passphrase"}
     # when / then
     with pytest.raises(ImproperlyConfigured) as error:
         seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
-    assert str(error.value) == NO_CERTIFICATE_FILE.format(path=path)
+    assert str(error.value) == UNREADABLE_CERTIFICATE_FILE.format(
+        path=seal_certificate, variable="PERFNOTE_SEAL_PASSPHRASE_LAKESIDE"
+    )
 
 
-def test_sealing_with_a_wrong_passphrase_says_so(unsealed, seal_certificate, settings):
-    # given
-    settings.PERFNOTE_SEAL_PASSPHRASE = "not-the-passphrase"
+def test_without_its_passphrase_a_clinic_cannot_seal(
+    unsealed, seal_certificate, settings
+):
+    # given production's rule: no shared development passphrase
+    settings.PERFNOTE_SEAL_PASSPHRASES = {}
     # when / then
     with pytest.raises(ImproperlyConfigured) as error:
         seal_pdf(unsealed, signer_name=SIGNER_NAME, reason=REASON)
-    assert str(error.value) == UNREADABLE_CERTIFICATE_FILE.format(path=seal_certificate)
+    assert str(error.value) == NO_PASSPHRASE.format(
+        clinic="Lakeside Physical Therapy",
+        variable="PERFNOTE_SEAL_PASSPHRASE_LAKESIDE",
+    )
+
+
+def test_a_hyphenated_seal_name_reads_an_underscored_variable():
+    clinic = ClinicFactory.build(seal_name="lakeside-hand-2")
+
+    assert (
+        sealing.clinic_seal_passphrase_variable(clinic)
+        == "PERFNOTE_SEAL_PASSPHRASE_LAKESIDE_HAND_2"
+    )
 
 
 def test_without_the_clinic_certificate_a_seal_is_intact_but_unconfirmed(
-    sealed, tmp_path, settings
+    sealed, seal_certificate
 ):
     # given
-    settings.PERFNOTE_SEAL_PKCS12 = tmp_path / "missing.p12"
+    seal_certificate.unlink()
     # when
     check = check_seal(sealed)
     # then
@@ -373,42 +472,74 @@ def test_certificate_is_never_overwritten(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_command_creates_the_certificate_once(tmp_path, settings, capsys):
+@pytest.fixture
+def seal_command_dir(seal_dir, settings, db):
+    """Two clinics in the database, whose seals the command makes."""
+    settings.PERFNOTE_SEAL_DEV_PASSPHRASE = PASSPHRASE
+    lakeside = ClinicFactory(name="Lakeside Physical Therapy", seal_name="lakeside")
+    riverside = ClinicFactory(name="Riverside Physical Therapy", seal_name="riverside")
+    return lakeside, riverside
+
+
+def test_command_creates_each_clinics_certificate_once(
+    seal_command_dir, seal_dir, capsys
+):
     # given
-    path = tmp_path / "var" / "seal" / "dev-seal.p12"
-    settings.PERFNOTE_SEAL_PKCS12 = path
-    settings.PERFNOTE_SEAL_PASSPHRASE = PASSPHRASE
+    lakeside, riverside = seal_dir / "lakeside.p12", seal_dir / "riverside.p12"
     # when
-    call_command("create_seal_certificate", "--common-name", "Lakeside seal")
+    call_command("create_seal_certificate")
     created = capsys.readouterr().out
-    first = path.read_bytes()
+    first = lakeside.read_bytes()
     call_command("create_seal_certificate")
     again = capsys.readouterr().out
     # then
-    fingerprint = sealing.certificate_fingerprint(path, PASSPHRASE)
+    fingerprints = [
+        sealing.certificate_fingerprint(lakeside, PASSPHRASE),
+        sealing.certificate_fingerprint(riverside, "other"),
+    ]
     assert created == (
-        f"Created seal certificate: {path}\nSHA-256 fingerprint: {fingerprint}\n"
+        f"Lakeside Physical Therapy: created seal certificate: {lakeside}\n"
+        f"Lakeside Physical Therapy: SHA-256 fingerprint: {fingerprints[0]}\n"
+        f"Riverside Physical Therapy: created seal certificate: {riverside}\n"
+        f"Riverside Physical Therapy: SHA-256 fingerprint: {fingerprints[1]}\n"
     )
-    assert again == (
-        f"Seal certificate already exists: {path}\nSHA-256 fingerprint: {fingerprint}\n"
+    assert again == created.replace("created seal", "seal").replace(
+        ": seal certificate:", ": seal certificate already exists:"
     )
-    assert path.read_bytes() == first
-    assert _certificate(path).subject.rfc4514_string() == "CN=Lakeside seal"
-    assert len(fingerprint) == 95
+    assert lakeside.read_bytes() == first
+    assert _certificate(lakeside).subject.rfc4514_string() == (
+        "O=Lakeside Physical Therapy,CN=Lakeside Physical Therapy document seal"
+    )
+    assert fingerprints[0] != fingerprints[1]
 
 
-def test_command_replaces_the_certificate_with_force(tmp_path, settings, capsys):
+def test_command_makes_one_clinics_certificate(seal_command_dir, seal_dir):
+    call_command("create_seal_certificate", "--clinic", "Riverside Physical Therapy")
+
+    assert sorted(path.name for path in seal_dir.iterdir()) == ["riverside.p12"]
+
+
+def test_command_names_an_unknown_clinic(seal_command_dir):
+    with pytest.raises(CommandError, match="There is no clinic named 'Hilltop'"):
+        call_command("create_seal_certificate", "--clinic", "Hilltop")
+
+
+def test_command_replaces_the_certificate_with_force(seal_command_dir, seal_dir):
     # given
-    path = seal_certificate_create(
-        path=tmp_path / "seal.p12", passphrase=PASSPHRASE, common_name="Old"
-    )
-    settings.PERFNOTE_SEAL_PKCS12 = path
-    settings.PERFNOTE_SEAL_PASSPHRASE = PASSPHRASE
+    path = seal_dir / "lakeside.p12"
+    call_command("create_seal_certificate", "--clinic", "Lakeside Physical Therapy")
     old = sealing.certificate_fingerprint(path, PASSPHRASE)
     # when
-    call_command("create_seal_certificate", "--force")
+    call_command(
+        "create_seal_certificate", "--clinic", "Lakeside Physical Therapy", "--force"
+    )
     # then
-    new = sealing.certificate_fingerprint(path, PASSPHRASE)
-    assert new != old
-    assert capsys.readouterr().out.endswith(f"SHA-256 fingerprint: {new}\n")
-    assert _certificate(path).subject.rfc4514_string() == "CN=Perfnote document seal"
+    assert sealing.certificate_fingerprint(path, PASSPHRASE) != old
+
+
+def test_command_says_which_passphrase_is_missing(seal_command_dir, settings):
+    settings.PERFNOTE_SEAL_DEV_PASSPHRASE = None
+    settings.PERFNOTE_SEAL_PASSPHRASES = {}
+
+    with pytest.raises(CommandError, match="PERFNOTE_SEAL_PASSPHRASE_LAKESIDE"):
+        call_command("create_seal_certificate")

@@ -11,12 +11,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from assessments import catalog
 from assessments.models import PlanOfCare, TestSession
+from assessments.notes.sealing import clinic_seal_certificate_ensure
 from assessments.notes.signing import addendum_add, session_sign
 from assessments.plans import (
     GoalInput,
@@ -136,6 +138,8 @@ class PlanSpec:
 @dataclass(frozen=True)
 class ClinicSpec:
     name: str
+    # Names its seal certificate: var/seal/<seal_name>.p12 in development.
+    seal_name: str
     address: str
     phone: str
     npi: str
@@ -288,6 +292,7 @@ def _t(
 # fmt: off
 RIVERSIDE = ClinicSpec(
     name="Riverside Physical Therapy",
+    seal_name="riverside",
     address="1420 River Road, Suite 200\nSpringfield, IL 62704",
     phone="(217) 555-0142",
     npi="1643829173",
@@ -560,6 +565,7 @@ RIVERSIDE = ClinicSpec(
 
 LAKESIDE = ClinicSpec(
     name="Lakeside Hand & Rehab",
+    seal_name="lakeside",
     address="3100 W 38th Ave\nDenver, CO 80211",
     phone="(303) 555-0187",
     npi="1539207849",
@@ -677,8 +683,11 @@ class Command(BaseCommand):
                 "npi": spec.npi,
                 "tax_id": spec.tax_id,
                 "time_zone": spec.time_zone,
+                "seal_name": spec.seal_name,
             },
         )
+        # The demo signs notes, each sealed with its own clinic's certificate.
+        clinic_seal_certificate_ensure(clinic=clinic)
         logins = []
         clinicians = {}
         for person in spec.clinicians:
@@ -778,6 +787,8 @@ class Command(BaseCommand):
             },
         )
         if created:
+            # Published, but held to the same validators as every other password.
+            validate_password(PASSWORD, user)
             user.password = self.password_hash
             user.save(update_fields=["password"])
         return user

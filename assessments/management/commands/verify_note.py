@@ -29,11 +29,13 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
         result = note_verify(pdf=data)
         seal = result.seal
+        sealed_with = f"{seal.sealed_by}'s certificate" if seal.sealed_by else "-"
         lines = [
             f"File:           {file}",
             f"SHA-256:        {seal.sha256}",
             f"Seal intact:    {yes_no(seal.intact)}",
             f"Seal trusted:   {yes_no(seal.trusted)}",
+            f"Sealed with:    {sealed_with}",
             f"Signed by:      {seal.signer_name or '-'}",
             f"Signed at:      {seal.signed_at.isoformat() if seal.signed_at else '-'}",
             f"Reason:         {seal.reason or '-'}",
