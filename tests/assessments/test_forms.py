@@ -159,7 +159,7 @@ def test_invalid_session_form_gives_no_input():
 
 
 def test_times_typed_as_on_a_tablet_are_read_on_the_server():
-    """"0815A", "8:15 am" and "915" need no script: the field parses them."""
+    """ "0815A", "8:15 am" and "915" need no script: the field parses them."""
     # given
     data = _post(
         _tug(start="9:05 am", stop="0915A"), time_in="0900a", time_out="10:00:00 AM"

@@ -100,17 +100,15 @@ def test_every_clock_reads_back_in_12_hour_form(clock, space, am):
     meridiem = am if clock.hour < 12 else am.replace("a", "p").replace("A", "P")
     typed = f"{hour}:{clock:%M:%S}{space}{meridiem}"
     assert parse_clock(typed) == clock
-    assert parse_clock(f"{hour}{clock:%M}{space}{meridiem}") == clock.replace(
-        second=0
-    )
+    assert parse_clock(f"{hour}{clock:%M}{space}{meridiem}") == clock.replace(second=0)
 
 
 @given(st.text(max_size=12))
-def test_any_text_gives_a_clock_or_the_message(text):
+def test_any_text_gives_a_whole_second_clock_or_the_message(text):
+    messages = []
+    clock = None
     try:
         clock = parse_clock(text)
     except ValueError as refused:
-        assert str(refused) == INVALID_CLOCK
-    else:
-        assert isinstance(clock, dt.time)
-        assert clock.microsecond == 0
+        messages.append(str(refused))
+    assert messages == [INVALID_CLOCK] if clock is None else clock.microsecond == 0
