@@ -484,6 +484,7 @@ class BasePerformedTestFormSet(KeptFormsMixin, forms.BaseFormSet):
     """The tests of one session, in the order the form shows them."""
 
     required_field = "catalog_code"
+    row_name = "Test"
 
     def test_inputs(self, day: dt.date) -> tuple[TestInput, ...] | None:
         inputs = [form.test_input(day) for form in self.kept_forms()]
@@ -542,6 +543,7 @@ class SameDayProcedureForm(forms.Form):
 
 class BaseSameDayProcedureFormSet(KeptFormsMixin, forms.BaseFormSet):
     required_field = "code"
+    row_name = "Procedure"
 
     def procedure_inputs(self) -> tuple[ProcedureInput, ...]:
         return tuple(form.procedure_input() for form in self.kept_forms())
