@@ -127,7 +127,6 @@ class ClockInput(forms.TimeInput):
             "autocomplete": "off",
             "spellcheck": "false",
             "autocapitalize": "off",
-            "placeholder": "8:15 am",
             **(attrs or {}),
         }
         super().__init__(attrs=attrs, format=CLOCK_FORMAT)
