@@ -47,35 +47,7 @@
   // One key per user and session (or per user and patient for a new session).
   const draftKey = form.dataset.draftKey;
 
-  // A typed time read as assessments/timeparse.py reads it ("0815A", "8:15 am",
-  // "20:15:30"), as seconds of the day, or null: the minutes shown while typing
-  // match what the server will count. The server's reading is the one saved.
-  const MERIDIEM = String.raw`(?:\s*([ap])\.?(?:\s*m\.?)?)?`;
-  const RUN_TOGETHER = new RegExp(String.raw`^(\d{3,6})` + MERIDIEM + "$", "i");
-  const SEPARATED = new RegExp(String.raw`^(\d{1,2})(?:[:.](\d{2})(?:[:.](\d{2}))?)?` + MERIDIEM + "$", "i");
-
-  function seconds(value) {
-    const typed = (value || "").trim().split(/\s+/).join(" ");
-    let parts;
-    let match = RUN_TOGETHER.exec(typed);
-    if (match) {
-      const digits = match[1];
-      const hourEnd = digits.length - (digits.length <= 4 ? 2 : 4);
-      parts = [digits.slice(0, hourEnd), digits.slice(hourEnd, hourEnd + 2), digits.slice(hourEnd + 2) || "0", match[2]];
-    } else if ((match = SEPARATED.exec(typed)) && (match[2] !== undefined || match[4] !== undefined)) {
-      parts = [match[1], match[2] || "0", match[3] || "0", match[4]];
-    } else {
-      return null;
-    }
-    let [hour, minute, second] = parts.slice(0, 3).map(Number);
-    const meridiem = parts[3];
-    if (meridiem) {
-      if (hour < 1 || hour > 12) return null;
-      hour = (hour % 12) + (meridiem.toLowerCase() === "p" ? 12 : 0);
-    }
-    if (hour > 23 || minute > 59 || second > 59) return null;
-    return hour * 3600 + minute * 60 + second;
-  }
+  const seconds = window.perfnoteClock.seconds;
 
   function field(row, name) {
     return row.querySelector(`[name$='-${name}']`);
@@ -381,7 +353,9 @@
   const DRAFT_HOURS = 24;
   const draftStoreKey = `perfnote:draft:${draftKey}`;
   const bound = form.dataset.bound === "true";
-  const SKIPPED = new Set(["csrfmiddlewaretoken", "version"]);
+  // The draft keeps the version of the session it was typed over: restored
+  // after someone else saved, it is refused as a conflict, never written over.
+  const SKIPPED = new Set(["csrfmiddlewaretoken"]);
 
   function typedValues() {
     return [...new FormData(form).entries()]
