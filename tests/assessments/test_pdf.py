@@ -443,3 +443,22 @@ def test_billing_box_and_signature_never_split_across_pages(note, lines):
     }
     assert len(billing) == 1
     assert len(signature) == 1
+
+
+@pytest.mark.parametrize("lines", [6, 15, 24])
+def test_a_test_row_and_its_own_lines_stay_on_one_page(note, lines):
+    """A longer reason moves the tests table down; no page opens on a test's protocol.
+
+    Measured without note.css's rule, these reasons left the protocol line of
+    the Berg, the 10-metre walk and the 30-second chair stand alone at the top
+    of the next page.
+    """
+    # given
+    reason = "\n".join(f"Reason line {number}." for number in range(lines))
+    longer = {**note, "session": {**note["session"], "reason": reason}}
+    # when
+    pages = _pages(_render(longer))
+    # then
+    for test in note["tests"]:
+        protocol = f"Protocol: {test['source'][:20]}"
+        assert _page_of(pages, test["name"]) == _page_of(pages, protocol), test["name"]
