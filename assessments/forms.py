@@ -25,6 +25,7 @@ from .models import PerformedTest, PlanOfCare, SameDayProcedure, TestSession
 from .recording import CLOCK_FORMAT, ProcedureInput, SessionInput, TestInput
 from .selectors import patient_coverage, plan_of_care_default
 from .services import ChartInput
+from .timeparse import INVALID_CLOCK, parse_clock
 
 MAX_TRIALS = max(test.trials for test in catalog.CATALOG.values())
 MAX_ITEMS = max(len(test.items) for test in catalog.CATALOG.values())
@@ -114,11 +115,44 @@ def _local_clock(value: dt.datetime) -> dt.time:
     return timezone.localtime(value).time().replace(microsecond=0)
 
 
-class TimeInput(forms.TimeInput):
-    input_type = "time"
+class ClockInput(forms.TimeInput):
+    """A plain text box for a clock time, shown as CLOCK_FORMAT.
+
+    Not ``type="time"``: the browser's time picker cannot take "0815A" or
+    "8:15 am" typed on a tablet, and leaves the field empty instead.
+    """
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"step": "1", **(attrs or {})}, format=CLOCK_FORMAT)
+        attrs = {
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "autocapitalize": "off",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format=CLOCK_FORMAT)
+
+
+class ClockField(forms.TimeField):
+    """A clock time typed as the clinician likes it (timeparse.parse_clock).
+
+    Parsed here, on the server, so typing works without the page's script.
+    """
+
+    widget = ClockInput
+    default_error_messages = {"invalid": INVALID_CLOCK}
+
+    def to_python(self, value: object) -> dt.time | None:
+        if isinstance(value, dt.time):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_clock(text)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
 
 
 def clinician_discipline(clinician: Clinician | None) -> str:
@@ -145,8 +179,8 @@ class SessionForm(forms.Form):
     date = forms.DateField(
         label="Date of service", widget=forms.DateInput(attrs={"type": "date"})
     )
-    time_in = forms.TimeField(label="Time in", widget=TimeInput())
-    time_out = forms.TimeField(label="Time out", widget=TimeInput())
+    time_in = ClockField(label="Time in")
+    time_out = ClockField(label="Time out")
     discipline = forms.ChoiceField(
         label="Plan-of-care discipline", choices=TestSession.Discipline.choices
     )
@@ -226,8 +260,8 @@ class PerformedTestForm(forms.Form):
     side = forms.ChoiceField(
         choices=[("", "Choose side…"), *PerformedTest.Side.choices]
     )
-    start = forms.TimeField(widget=TimeInput(attrs={"class": "js-start"}))
-    stop = forms.TimeField(widget=TimeInput(attrs={"class": "js-stop"}))
+    start = ClockField()
+    stop = ClockField()
     notes = forms.CharField(
         label="Notes and other conditions",
         required=False,
@@ -449,6 +483,7 @@ class BasePerformedTestFormSet(KeptFormsMixin, forms.BaseFormSet):
     """The tests of one session, in the order the form shows them."""
 
     required_field = "catalog_code"
+    row_name = "Test"
 
     def test_inputs(self, day: dt.date) -> tuple[TestInput, ...] | None:
         inputs = [form.test_input(day) for form in self.kept_forms()]
@@ -507,6 +542,7 @@ class SameDayProcedureForm(forms.Form):
 
 class BaseSameDayProcedureFormSet(KeptFormsMixin, forms.BaseFormSet):
     required_field = "code"
+    row_name = "Procedure"
 
     def procedure_inputs(self) -> tuple[ProcedureInput, ...]:
         return tuple(form.procedure_input() for form in self.kept_forms())

@@ -112,6 +112,7 @@ class BasePlanDiagnosisFormSet(KeptFormsMixin, forms.BaseFormSet):
     """The plan's diagnoses in the order shown: the first is the primary one."""
 
     required_field = "code"
+    row_name = "Diagnosis"
 
     def plan_diagnosis_inputs(self) -> tuple[PlanDiagnosisInput, ...]:
         return tuple(
@@ -122,6 +123,7 @@ class BasePlanDiagnosisFormSet(KeptFormsMixin, forms.BaseFormSet):
 
 class BaseGoalFormSet(KeptFormsMixin, forms.BaseFormSet):
     required_field = "text"
+    row_name = "Goal"
 
     def goal_inputs(self) -> tuple[GoalInput, ...]:
         return tuple(

@@ -277,6 +277,26 @@ class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     fields = ["clinic", "code", "charge"]
     search_fields = ["code"]
 
+    def get_changelist_form(
+        self, request: HttpRequest, **kwargs: object
+    ) -> type[ModelForm]:
+        """The list's charge boxes, each named by its code for screen readers.
+
+        The column header is not a label; without one axe-core reports every
+        box (label, critical).
+        """
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledFeeForm(base):
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, **kwargs)
+                code = self.instance.code if self.instance.pk else ""
+                self.fields["charge"].widget.attrs["aria-label"] = (
+                    f"Charge for {code}" if code else "Charge"
+                )
+
+        return LabelledFeeForm
+
     def save_model(
         self, request: HttpRequest, obj: ClinicFee, form: ModelForm, change: bool
     ) -> None:

@@ -74,6 +74,8 @@ class DiagnosisForm(forms.Form):
 class BaseDiagnosisFormSet(forms.BaseFormSet):
     """The patient's diagnoses in the order the form shows them; blank rows are skipped."""
 
+    row_name = "Diagnosis"
+
     def diagnosis_inputs(self) -> tuple[DiagnosisInput, ...]:
         return tuple(
             input_from(DiagnosisInput, form.cleaned_data)

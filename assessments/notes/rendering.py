@@ -7,6 +7,9 @@ machine: nothing is fetched while rendering, and the URL fetcher refuses
 anything outside the project, because a note holds patient data and a remote
 image would tell a third party that the note was opened, and when.
 
+The note is tagged as PDF/UA-1 (PDF_VARIANT), which pyHanko's seal keeps: the
+seal is an incremental update that adds a signature and changes no page.
+
 The document id goes into the PDF's Info dictionary twice: in /Keywords, which
 PDF readers show, and under /perfnotedocumentid, from which sealing.check_seal()
 reads it back.
@@ -29,6 +32,11 @@ STYLESHEET = "assessments/pdf/note.css"
 # keeping only the letters and digits of the name: this one becomes
 # /perfnotedocumentid (sealing.DOCUMENT_ID_INFO_KEY).
 DOCUMENT_ID_META = "perfnote-document-id"
+# PDF/UA-1 (ISO 14289-1): a tagged PDF whose structure (headings, tables and
+# their header cells, reading order), language and title a screen reader
+# announces, so the note a payer or patient opens is accessible. WeasyPrint
+# writes the tags and the XMP metadata that names the standard.
+PDF_VARIANT = "pdf/ua-1"
 REFUSED_URL = (
     "The note may not load {url}: only data: URLs and project files are allowed."
 )
@@ -94,6 +102,7 @@ def note_pdf_render(*, context: dict, addenda: list[dict], document_id: str) -> 
             stylesheets=[_stylesheet()],
             font_config=FONT_CONFIG,
             custom_metadata=True,
+            pdf_variant=PDF_VARIANT,
         )
 
 

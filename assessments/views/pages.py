@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from clinic.error_summary import error_links
+
 
 class Entry(Protocol):
     """A page's forms: the typed input, and a place for a service's problems."""
@@ -33,6 +35,8 @@ def entry_page[T](
     ``saved`` turns what ``save`` returned into (message, URL) for the redirect.
     A ValidationError from the service goes back next to the fields it names, so
     the user loses nothing they typed and never sees a server error for it.
+    A refused page also gets ``error_summary``: every problem, linked to its
+    field, for the list at the top of the form (_error_summary.html).
     """
     if request.method == "POST" and (data := entry.cleaned_input()) is not None:
         try:
@@ -43,4 +47,6 @@ def entry_page[T](
             message, url = saved(result)
             messages.success(request, message)
             return redirect(url)
-    return render(request, template, {**context, **entry.context()})
+    forms = entry.context()
+    summary = error_links(forms.values()) if request.method == "POST" else []
+    return render(request, template, {**context, **forms, "error_summary": summary})

@@ -6,6 +6,8 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_clinician, access_patient_by_uuid
@@ -29,6 +31,9 @@ SESSION_SAVED = "Session saved."
 SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
 
 
+# never_cache: the page carries the server's clock (below); a copy from the
+# browser's cache would set the stopwatch's correction hours off.
+@never_cache
 def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     clinician = access_clinician(user=request.user)
@@ -47,6 +52,7 @@ def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
     )
 
 
+@never_cache
 def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     access_clinician(user=request.user)
@@ -98,5 +104,9 @@ def _session_form_page(
             "session": session,
             "catalog": catalog.script_data(),
             "batteries": clinic_batteries(clinic=patient.clinic),
+            # The stopwatch stamps the clinic's time from the device's clock
+            # corrected by this one (a tablet set to UTC, or minutes off).
+            "server_now_ms": int(timezone.now().timestamp() * 1000),
+            "time_zone": timezone.get_current_timezone_name(),
         },
     )

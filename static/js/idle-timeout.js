@@ -33,7 +33,9 @@
     deadline = Date.now() + secondsLeft * 1000;
     window.clearTimeout(timer);
     if (secondsLeft <= 0) {
-      // The server has logged the user out: reloading shows the login page.
+      // The server has logged the user out: reloading shows the login page,
+      // and a form's "leave unsaved changes?" must not hold it (forms.js).
+      document.dispatchEvent(new Event("perfnote:logged-out"));
       window.location.reload();
     } else if (secondsLeft > warnAhead) {
       warning.hidden = true;

@@ -1,6 +1,7 @@
-// Session form: add and remove test rows without a reload, fill times from the
-// device clock with Start/Stop, label trial fields from the catalog, and show
-// minutes as the clinician works. Typing times by hand always works too.
+// Session form: add and remove test rows without a reload, time each test with
+// a stopwatch, label trial fields from the catalog, show minutes as the
+// clinician works, and keep a draft of what was typed in this browser. Typing
+// times by hand always works too (the server reads "0815A" or "8:15 am").
 (function () {
   "use strict";
   const form = document.getElementById("session-form");
@@ -8,17 +9,45 @@
   const catalog = JSON.parse(document.getElementById("catalog-data").textContent);
   const rows = document.getElementById("test-rows");
 
-  function now() {
-    const d = new Date();
-    return [d.getHours(), d.getMinutes(), d.getSeconds()]
-      .map((n) => String(n).padStart(2, "0")).join(":");
+  // The clinic's clock: the device's, corrected once by the server's time the
+  // page carries, and written in the clinic's zone whatever zone or time the
+  // tablet is set to (a tablet on UTC used to stamp times hours off).
+  const serverNow = Number(form.dataset.serverNow);
+  const offset = serverNow ? serverNow - Date.now() : 0;
+  const clockFormat = new Intl.DateTimeFormat("en-GB", {
+    timeZone: form.dataset.timeZone || undefined,
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  });
+
+  function clinicNow() {
+    return Date.now() + offset;
   }
 
-  function seconds(value) {
-    if (!value) return null;
-    const parts = value.split(":").map(Number);
-    return parts[0] * 3600 + parts[1] * 60 + (parts[2] || 0);
+  function clockText(moment) {
+    return clockFormat.format(new Date(moment));
   }
+
+  function now() {
+    return clockText(clinicNow());
+  }
+
+  // localStorage may be full or switched off (private browsing): the form
+  // works without it, only the stopwatch and the draft do not survive a reload.
+  const store = {
+    get(key) {
+      try { return JSON.parse(window.localStorage.getItem(key)); } catch { return null; }
+    },
+    set(key, value) {
+      try { window.localStorage.setItem(key, JSON.stringify(value)); } catch { /* not kept */ }
+    },
+    remove(key) {
+      try { window.localStorage.removeItem(key); } catch { /* nothing kept */ }
+    },
+  };
+  // One key per user and session (or per user and patient for a new session).
+  const draftKey = form.dataset.draftKey;
+
+  const seconds = window.perfnoteClock.seconds;
 
   function field(row, name) {
     return row.querySelector(`[name$='-${name}']`);
@@ -174,6 +203,61 @@
     document.getElementById("total-minutes").textContent = Math.floor(total / 60);
   }
 
+  // A stopwatch per test: Start stamps the start and keeps counting (mm:ss),
+  // through a reload too, since its start is kept in localStorage; Stop
+  // stamps the stop. Both stamps are the clinic's time (clinicNow).
+  function watchKey(row) {
+    return `perfnote:watch:${draftKey}:${field(row, "start").name.replace(/-start$/, "")}`;
+  }
+
+  function elapsedText(milliseconds) {
+    const total = Math.max(0, Math.floor(milliseconds / 1000));
+    return [Math.floor(total / 60), total % 60].map((n) => String(n).padStart(2, "0")).join(":");
+  }
+
+  function showWatch(row) {
+    const display = row.querySelector("[data-elapsed]");
+    const watch = store.get(watchKey(row));
+    const start = seconds(field(row, "start").value);
+    const stop = seconds(field(row, "stop").value);
+    display.classList.toggle("running", Boolean(watch));
+    if (watch) {
+      display.textContent = elapsedText(clinicNow() - watch.started);
+    } else if (start !== null && stop !== null && stop > start) {
+      display.textContent = elapsedText((stop - start) * 1000);
+    }
+    display.hidden = !watch && display.textContent === "";
+  }
+
+  function startWatch(row) {
+    const started = clinicNow();
+    field(row, "start").value = clockText(started);
+    field(row, "stop").value = "";
+    store.set(watchKey(row), { started });
+    showWatch(row);
+  }
+
+  function stopWatch(row) {
+    field(row, "stop").value = now();
+    store.remove(watchKey(row));
+    showWatch(row);
+  }
+
+  // After a reload the running watch goes on; its start is filled in again if
+  // the page came back without it (a new session reloaded before saving).
+  function resumeWatch(row) {
+    const watch = store.get(watchKey(row));
+    if (!watch) return;
+    if (!field(row, "start").value) field(row, "start").value = clockText(watch.started);
+    showWatch(row);
+  }
+
+  window.setInterval(() => {
+    rows.querySelectorAll("[data-elapsed].running").forEach((display) => {
+      showWatch(display.closest("[data-test-row]"));
+    });
+  }, 1000);
+
   function wire(row) {
     labelTrials(row);
     field(row, "catalog_code").addEventListener("change", () => labelTrials(row));
@@ -182,17 +266,26 @@
     const distance = field(row, "condition_distance_m");
     if (distance) distance.addEventListener("input", () => labelTrials(row));
     row.querySelector("[data-items]").addEventListener("input", () => updateTotal(row, catalog[field(row, "catalog_code").value]));
-    row.querySelectorAll("[data-clock]").forEach((button) => {
-      button.addEventListener("click", () => {
-        field(row, button.dataset.clock).value = now();
-        updateMinutes();
-      });
+    row.querySelector("[data-clock='start']").addEventListener("click", () => {
+      startWatch(row);
+      updateMinutes();
+    });
+    row.querySelector("[data-clock='stop']").addEventListener("click", () => {
+      stopWatch(row);
+      updateMinutes();
+    });
+    // A stop typed by hand ends the running watch: the typed time counts.
+    field(row, "stop").addEventListener("change", () => {
+      if (field(row, "stop").value) store.remove(watchKey(row));
+      showWatch(row);
     });
     row.querySelector("[data-remove-test]").addEventListener("click", () => {
       field(row, "DELETE").checked = true;
+      store.remove(watchKey(row));
       row.classList.add("removed");
       updateMinutes();
     });
+    resumeWatch(row);
     row.addEventListener("input", updateMinutes);
   }
 
@@ -251,6 +344,146 @@
     });
   });
 
+  // The draft: everything typed, kept in this browser as it is typed, so a
+  // reload, a closed tab or a dropped connection loses nothing. A fresh page
+  // offers it back; a page the server refused already shows what was typed.
+  // It is dropped once a save of it went through (the server answers a
+  // refused save with this form again, so a submitted draft that comes back
+  // to a fresh form was saved) and after DRAFT_HOURS.
+  const DRAFT_HOURS = 24;
+  const draftStoreKey = `perfnote:draft:${draftKey}`;
+  const bound = form.dataset.bound === "true";
+  // The draft keeps the version of the session it was typed over: restored
+  // after someone else saved, it is refused as a conflict, never written over.
+  const SKIPPED = new Set(["csrfmiddlewaretoken"]);
+
+  function typedValues() {
+    return [...new FormData(form).entries()]
+      .filter(([name, value]) => !SKIPPED.has(name) && typeof value === "string");
+  }
+
+  let saveTimer = null;
+  let submitting = false;
+  function saveDraft() {
+    window.clearTimeout(saveTimer);
+    saveTimer = null;
+    store.set(draftStoreKey, { savedAt: Date.now(), values: typedValues(), submitted: false });
+  }
+  function saveSoon() {
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(saveDraft, 400);
+  }
+
+  function restoreDraft(values) {
+    const wanted = new Map(values);
+    const grow = (prefix, container, templateId, wireRow, selector) => {
+      const total = Number(wanted.get(`${prefix}-TOTAL_FORMS`) || 0);
+      while (container.querySelectorAll(selector).length < total) {
+        wireRow(addRow(container, templateId, prefix));
+      }
+    };
+    grow("tests", rows, "empty-test-row", wire, "[data-test-row]");
+    grow("procedures", procedures, "empty-procedure-row", wireProcedure, "[data-procedure-row]");
+    [...form.elements].forEach((element) => {
+      if (!element.name || SKIPPED.has(element.name) || element.type === "button") return;
+      if (element.type === "checkbox") {
+        element.checked = wanted.has(element.name);
+      } else if (wanted.has(element.name)) {
+        element.value = wanted.get(element.name);
+      }
+    });
+    rows.querySelectorAll("[data-test-row]").forEach((row) => {
+      row.classList.toggle("removed", isRemoved(row));
+      labelTrials(row);
+      resumeWatch(row);
+      showWatch(row);
+    });
+    procedures.querySelectorAll("[data-procedure-row]").forEach((row) => {
+      row.classList.toggle("d-none", field(row, "DELETE").checked);
+    });
+    updateMinutes();
+    // What came back is unsaved input: leaving now asks first (forms.js).
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function offerDraft(draft) {
+    const prompt = document.createElement("div");
+    prompt.className = "alert alert-info d-flex flex-wrap align-items-center gap-2";
+    prompt.setAttribute("role", "status");
+    prompt.id = "draft-prompt";
+    const text = document.createElement("span");
+    text.textContent = `Restore unsaved input from ${clockText(draft.savedAt + offset).slice(0, 5)}?`;
+    const restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "btn btn-primary";
+    restore.textContent = "Restore";
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "btn btn-outline-secondary";
+    discard.textContent = "Discard";
+    prompt.append(text, restore, discard);
+    form.before(prompt);
+    restore.addEventListener("click", () => {
+      prompt.remove();
+      restoreDraft(draft.values);
+      saveDraft();
+    });
+    discard.addEventListener("click", () => {
+      prompt.remove();
+      store.remove(draftStoreKey);
+    });
+  }
+
+  // Drafts and watches of other sessions, once older than DRAFT_HOURS, go.
+  function forgetOld() {
+    const oldest = Date.now() - DRAFT_HOURS * 3600 * 1000;
+    Object.keys(window.localStorage || {}).forEach((key) => {
+      const kept = key.startsWith("perfnote:") && store.get(key);
+      const at = kept && (kept.savedAt || kept.started);
+      if (kept && at < oldest) store.remove(key);
+    });
+  }
+
+  function forgetDraft() {
+    store.remove(draftStoreKey);
+    rows.querySelectorAll("[data-test-row]").forEach((row) => store.remove(watchKey(row)));
+  }
+
+  function draftOnLoad() {
+    try { forgetOld(); } catch { /* storage switched off */ }
+    const draft = store.get(draftStoreKey);
+    if (!draft || bound) return;
+    const navigation = performance.getEntriesByType("navigation")[0];
+    const backForward = navigation && navigation.type === "back_forward";
+    const stale = Date.now() - draft.savedAt > DRAFT_HOURS * 3600 * 1000;
+    const same = JSON.stringify(draft.values) === JSON.stringify(typedValues());
+    if (draft.submitted && !backForward) {
+      forgetDraft();
+      return;
+    }
+    if (stale || same) {
+      store.remove(draftStoreKey);
+      return;
+    }
+    offerDraft(draft);
+  }
+
   rows.querySelectorAll("[data-test-row]").forEach(wire);
   updateMinutes();
+  draftOnLoad();
+  if (bound) saveDraft();
+  form.addEventListener("input", saveSoon);
+  form.addEventListener("change", saveSoon);
+  form.addEventListener("click", (event) => {
+    if (event.target.closest("button[type='button']")) saveSoon();
+  });
+  window.addEventListener("pagehide", () => {
+    if (saveTimer !== null && !submitting) saveDraft();
+  });
+  form.addEventListener("submit", () => {
+    submitting = true;
+    saveDraft();
+    const draft = store.get(draftStoreKey);
+    if (draft) store.set(draftStoreKey, { ...draft, submitted: true });
+  });
 })();

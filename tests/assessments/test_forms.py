@@ -31,6 +31,7 @@ from assessments.recording import (
     session_problems,
 )
 from assessments.services import SESSION_NOT_DRAFT, SessionRulesError
+from assessments.timeparse import INVALID_CLOCK
 from clinic.models import Clinician
 from tests.factories import PerformedTestFactory, TestSessionFactory
 
@@ -155,6 +156,35 @@ def test_invalid_session_form_gives_no_input():
     # then
     assert cleaned is None
     assert entry.form.errors == {"time_in": ["This field is required."]}
+
+
+def test_times_typed_as_on_a_tablet_are_read_on_the_server():
+    """ "0815A", "8:15 am" and "915" need no script: the field parses them."""
+    # given
+    data = _post(
+        _tug(start="9:05 am", stop="0915A"), time_in="0900a", time_out="10:00:00 AM"
+    )
+
+    # when
+    _entry, cleaned = _cleaned(data)
+
+    # then
+    assert (cleaned.started_at, cleaned.ended_at) == (_utc(15, 0), _utc(16, 0))
+    test = cleaned.tests[0]
+    assert (test.started_at, test.ended_at) == (_utc(15, 5), _utc(15, 15))
+
+
+def test_a_time_that_cannot_be_read_is_kept_as_typed_with_examples():
+    """Nothing typed is lost: the field shows "8:75" again with what it accepts."""
+    # when
+    entry, cleaned = _cleaned(_post(_tug(start="8:75")))
+
+    # then
+    row = entry.tests.forms[0]
+    assert cleaned is None
+    assert row.errors == {"start": [INVALID_CLOCK]}
+    assert 'value="8:75"' in str(row["start"])
+    assert 'type="text"' in str(row["start"])
 
 
 @pytest.mark.parametrize(

@@ -938,3 +938,27 @@ def test_patient_list_pages_by_fifty(clinician_client, clinic):
     assert "Page 1 of 2 · 51 patients" in first.content.decode()
     assert beyond.status_code == HTTPStatus.OK
     assert beyond.context["patients"].number == 1
+
+
+def test_refused_patient_opens_on_the_summary_of_its_problems(
+    clinician_client, form_values
+):
+    """The patient form lists each problem at its top, a diagnosis row by its number."""
+    # given: no last name, and a second diagnosis without its code
+    data = _patient_data(
+        last_name="",
+        diagnoses=[("R26.81", "Unsteadiness on feet"), ("", "History of falling")],
+    )
+
+    # when
+    response = clinician_client.post(reverse("assessments:patient-create"), data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert [(link.href, link.label) for link in response.context["error_summary"]] == [
+        ("#id_last_name", "Last name"),
+        ("#id_diagnoses-1-code", "Diagnosis 2 · ICD-10 code"),
+    ]
+    assert 'id="error-summary" role="alert"' in response.content.decode()
+    shown = form_values(response)
+    assert {name: shown.get(name) for name in data} == data

@@ -411,3 +411,54 @@ def _old_entry(test):
         "battery_reason",
     )  # fmt: skip
     return {key: test[key] for key in keys}
+
+
+def _page_of(pages, text):
+    found = [number for number, page in enumerate(pages, start=1) if text in page]
+    assert found, text
+    return found[0]
+
+
+@pytest.mark.parametrize("lines", range(20, 32, 2))
+def test_billing_box_and_signature_never_split_across_pages(note, lines):
+    """However long the report, each block lands on one page whole.
+
+    A longer written report moves the billing box and the signature down past
+    the end of page 2 (measured: 24 lines split the box without note.css's
+    break rules, leaving its arithmetic alone on page 3).
+    """
+    # given
+    report = "\n".join(f"Line {number} of the report." for number in range(lines))
+    longer = {**note, "session": {**note["session"], "interpretation": report}}
+    # when
+    pages = _pages(_render(longer))
+    # then
+    billing = {
+        _page_of(pages, text)
+        for text in ("Billing summary", "Counting method", "Timed code", "Arithmetic:")
+    }
+    signature = {
+        _page_of(pages, text)
+        for text in ("Attestation and signature", "I attest", "Electronically signed")
+    }
+    assert len(billing) == 1
+    assert len(signature) == 1
+
+
+@pytest.mark.parametrize("lines", [6, 15, 24])
+def test_a_test_row_and_its_own_lines_stay_on_one_page(note, lines):
+    """A longer reason moves the tests table down; no page opens on a test's protocol.
+
+    Measured without note.css's rule, these reasons left the protocol line of
+    the Berg, the 10-metre walk and the 30-second chair stand alone at the top
+    of the next page.
+    """
+    # given
+    reason = "\n".join(f"Reason line {number}." for number in range(lines))
+    longer = {**note, "session": {**note["session"], "reason": reason}}
+    # when
+    pages = _pages(_render(longer))
+    # then
+    for test in note["tests"]:
+        protocol = f"Protocol: {test['source'][:20]}"
+        assert _page_of(pages, test["name"]) == _page_of(pages, protocol), test["name"]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 import shutil
 import stat
 import subprocess
@@ -543,3 +544,27 @@ def test_command_says_which_passphrase_is_missing(seal_command_dir, settings):
 
     with pytest.raises(CommandError, match="PERFNOTE_SEAL_PASSPHRASE_LAKESIDE"):
         call_command("create_seal_certificate")
+
+
+@pdfsig
+def test_sealed_note_is_tagged_pdf_ua_and_its_seal_still_verifies(sealed, tmp_path):
+    """The seal is an incremental update: the PDF/UA tags and metadata survive it."""
+    # given
+    path = tmp_path / "note.pdf"
+    path.write_bytes(sealed)
+    # when
+    info = subprocess.run(  # noqa: S603
+        ["pdfinfo", str(path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # then
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    catalog = PdfFileReader(BytesIO(sealed)).root
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "en"
+    assert "/StructTreeRoot" in catalog
+    assert b'pdfuaid:part="1"' in catalog["/Metadata"].data
+    assert "Signature is Valid." in _pdfsig(tmp_path, sealed)
+    assert check_seal(sealed).intact

@@ -11,6 +11,9 @@ ends.
 
 import datetime as dt
 import io
+import re
+import shutil
+import subprocess
 import zoneinfo
 from decimal import Decimal
 from io import StringIO
@@ -464,3 +467,49 @@ def test_the_demo_claims_export_as_an_837p_that_pyx12_accepts(seeded):
     # then
     assert x12_accepted(x12_out.getvalue().decode())
     assert csv_out.getvalue().decode().count("\r\n") - 1 == ClaimLine.objects.count()
+
+
+# Pages of each demo note, measured after the note's break rules (note.css) and
+# PDF/UA tagging: (MRN, tests, version) -> pages. The 4-test note of RPT-10002
+# takes two pages whole (its plan of care and goals fill most of page 1); an
+# addendum starts a page of its own. A change here is a layout change: look at
+# the pages (pdftoppm) before changing a number.
+DEMO_NOTE_PAGES = {
+    ("RPT-10001", 5, 1): 2,
+    ("RPT-10001", 5, 2): 3,
+    ("RPT-10002", 4, 1): 2,
+    ("RPT-10003", 3, 1): 2,
+    ("RPT-10004", 5, 1): 2,
+    ("RPT-10008", 2, 1): 2,
+}
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdfinfo") and shutil.which("pdfsig")), reason="needs poppler"
+)
+def test_demo_notes_are_tagged_sealed_and_of_known_length(seeded, tmp_path):
+    """Every stored demo note says "Tagged: yes", its seal verifies, and its pages are as measured."""
+    # given
+    versions = NoteVersion.objects.select_related("session__patient").order_by("pk")
+    pages = {}
+    for version in versions:
+        path = tmp_path / f"{version.document_id}.pdf"
+        path.write_bytes(bytes(version.pdf))
+        # when
+        info = _run("pdfinfo", path)
+        # then
+        assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), version
+        assert "Signature is Valid." in _run("pdfsig", path), version
+        key = (
+            version.session.patient.mrn,
+            version.session.tests.count(),
+            version.number,
+        )
+        pages[key] = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)[1])
+    assert pages == DEMO_NOTE_PAGES
+
+
+def _run(command, path):
+    return subprocess.run(  # noqa: S603
+        [command, str(path)], capture_output=True, text=True, check=False
+    ).stdout

@@ -32,6 +32,7 @@ from assessments.recording import (
     TOO_MANY_TRIALS,
 )
 from assessments.services import session_billing_refresh
+from assessments.timeparse import INVALID_CLOCK
 from assessments.views.sessions import session_create_view
 from billing.models import BillingDecision
 from clinic.access import NOT_A_CLINICIAN
@@ -1284,6 +1285,59 @@ def test_a_clock_time_skipped_by_daylight_saving_is_refused(
         "Give the time the clock showed."
     )
     assert TestSession.objects.count() == 0
+
+
+def test_refused_session_opens_on_a_summary_linking_each_problem(
+    clinician_client, create_url, form_values
+):
+    """The list at the top names each problem and links to its field; nothing typed is lost."""
+    # given: no reason, and a second test whose start cannot be read
+    data = _session_data(
+        _tug(),
+        _tug(start="8:75", stop="0925A", notes="Cane in right hand."),
+        reason="",
+    )
+
+    # when
+    response = clinician_client.post(create_url, data)
+
+    # then
+    assert response.status_code == HTTPStatus.OK
+    assert [
+        (link.href, link.label, link.message)
+        for link in response.context["error_summary"]
+    ] == [
+        ("#id_reason", "Reason for testing", "This field is required."),
+        ("#id_tests-1-start", "Test 2 · Start", INVALID_CLOCK),
+    ]
+    page = response.content.decode()
+    assert 'id="error-summary" role="alert" tabindex="-1"' in page
+    assert "Nothing was saved: 2 problems to fix" in page
+    assert '<a class="alert-link" href="#id_tests-1-start">' in page
+    shown = form_values(response)
+    assert {name: shown.get(name) for name in data} == data
+    assert TestSession.objects.count() == 0
+
+
+def test_session_form_carries_the_server_clock_and_is_never_cached(
+    clinician_client, create_url
+):
+    """The stopwatch corrects the device's clock by the server's, in the clinic's zone."""
+    # when
+    before = timezone.now()
+    response = clinician_client.get(create_url)
+    after = timezone.now()
+
+    # then
+    form = response.context
+    assert before.timestamp() * 1000 - 1 <= form["server_now_ms"]
+    assert form["server_now_ms"] <= after.timestamp() * 1000 + 1
+    assert form["time_zone"] == "America/Chicago"
+    page = response.content.decode()
+    assert f'data-server-now="{form["server_now_ms"]}"' in page
+    assert 'data-time-zone="America/Chicago"' in page
+    assert "no-store" in response["Cache-Control"]
+    assert response.context["error_summary"] == []
 
 
 def test_session_without_tests_is_refused(clinician_client, create_url, form_values):

@@ -1,5 +1,6 @@
 """Browser fixtures: Debian's chromium driven by Playwright against live_server."""
 
+import datetime as dt
 import os
 import shutil
 
@@ -53,3 +54,38 @@ def flushable_signed_notes(transactional_db):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM perfnote_lock")
+
+
+class ServerClock:
+    """The live server's clock, moved as page.clock moves the browser's."""
+
+    def __init__(self, real_now):
+        self._real_now = real_now
+        self.shift = dt.timedelta(0)
+
+    def now(self):
+        return self._real_now() + self.shift
+
+    def at(self, moment):
+        """Make the server's clock read ``moment`` now, and run on from there."""
+        self.shift = moment - self._real_now()
+
+    def reset(self):
+        self.shift = dt.timedelta(0)
+
+
+@pytest.fixture
+def server_clock(monkeypatch):
+    """Set the live server's time (django.utils.timezone.now) for this test.
+
+    The session form corrects the device's clock by the server's, so a test
+    that runs the page 40 minutes in the past (page.clock.install) puts the
+    server there too while the session is recorded, then back to the present
+    (``reset``) to save it, as a clinician saves once the session is over.
+    The live server runs in a thread of this process, so the patch reaches it.
+    """
+    from django.utils import timezone
+
+    clock = ServerClock(timezone.now)
+    monkeypatch.setattr(timezone, "now", clock.now)
+    return clock

@@ -24,7 +24,7 @@ def _time(page, row, minutes):
     page.clock.fast_forward("00:30")
 
 
-def test_battery_and_berg_item_by_item(live_server, browser):
+def test_battery_and_berg_item_by_item(live_server, browser, server_clock):
     # given a clinic with a fall-risk battery, one of its therapists and a patient
     now = dt.datetime.now(dt.UTC)
     zone = midday_zone(now)
@@ -41,6 +41,7 @@ def test_battery_and_berg_item_by_item(live_server, browser):
     )
     page = context.new_page()
     page.clock.install(time=now - dt.timedelta(minutes=40))
+    server_clock.at(now - dt.timedelta(minutes=40))
     page.goto(f"{live_server.url}/")
     page.get_by_label("Username").fill("therapist")
     page.get_by_label("Password").fill(PASSWORD)
@@ -78,6 +79,7 @@ def test_battery_and_berg_item_by_item(live_server, browser):
         berg.locator(f"[name$='-item_{number}']").fill(str(score))
     expect(berg.locator("[data-item-total]")).to_have_text("43 points")
     page.locator("[data-session-clock='time_out']").click()
+    server_clock.reset()
     page.get_by_role("button", name="Save session").click()
 
     # then the session stores the battery's tests and the Berg's items and total

@@ -18,8 +18,8 @@ PASSWORD = "perfnote-e2e"
 def midday_zone(now):
     """Return a fixed-offset zone where it is now between 09:00 and 15:00.
 
-    Start/Stop read the device clock; a clinic at midday keeps the session on
-    one date and in the past whenever the suite runs.
+    Start/Stop stamp the clinic's clock; a clinic at midday keeps the session
+    on one date and in the past whenever the suite runs.
     """
     for offset in range(-12, 15):
         # Etc/GMT signs are inverted: Etc/GMT-3 is UTC+3.
@@ -30,7 +30,7 @@ def midday_zone(now):
     raise AssertionError("no zone at midday")
 
 
-def test_record_session_with_two_timed_tests(live_server, browser):
+def test_record_session_with_two_timed_tests(live_server, browser, server_clock):
     """The new patient keeps their coverage; the session shows each test's minutes.
 
     The session also lists a same-day procedure added with "Add procedure".
@@ -45,8 +45,10 @@ def test_record_session_with_two_timed_tests(live_server, browser):
         timezone_id=zone, viewport={"width": 768, "height": 1024}
     )
     page = context.new_page()
-    # The page clock starts 40 minutes ago so a whole session fits before now.
+    # The page's and the server's clocks start 40 minutes ago so a whole
+    # session fits before now.
     page.clock.install(time=now - dt.timedelta(minutes=40))
+    server_clock.at(now - dt.timedelta(minutes=40))
 
     # when they log in
     page.goto(f"{live_server.url}/")
@@ -110,6 +112,7 @@ def test_record_session_with_two_timed_tests(live_server, browser):
     page.get_by_label("Interpretation / written report").fill(
         "TUG 14.2 s is above the 12 s STEADI cut-off: increased fall risk."
     )
+    server_clock.reset()
     page.get_by_role("button", name="Save session").click()
 
     # then the session shows each test's minutes and the total timed minutes
