@@ -4,7 +4,6 @@ Sessions are recorded by clinicians through ``session_save``, so the admin never
 adds them, shows their tests read-only and cannot change or delete a signed one.
 """
 
-import datetime as dt
 import tempfile
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +27,7 @@ from clinic.admin_scoping import (
 from clinic.forms import input_from
 from clinic.models import Clinician
 from clinic.services import ClinicianInput
+from clinic.time_display import local_clock, local_stamp
 
 from . import catalog
 from .goals import goal_problems
@@ -49,7 +49,6 @@ from .plans import (
     plan_of_care_inputs,
     plan_of_care_save,
 )
-from .recording import clock
 from .selectors import session_input_get, session_summary
 from .services import (
     BatteryInput,
@@ -62,10 +61,6 @@ from .services import (
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
 EXPORT_NEEDS_A_CLINIC = "Exports are made for a clinic; sign in as one of its users."
-
-
-def _clock(value: dt.datetime) -> str:
-    return clock(timezone.localtime(value))
 
 
 def _by_side(values: Mapping[str, object], unit: str) -> str:
@@ -126,11 +121,11 @@ class PerformedTestInline(
 
     @admin.display(description="start")
     def start(self, obj: PerformedTest) -> str:
-        return _clock(obj.started_at)
+        return local_clock(obj.started_at, seconds=True)
 
     @admin.display(description="stop")
     def stop(self, obj: PerformedTest) -> str:
-        return _clock(obj.ended_at)
+        return local_clock(obj.ended_at, seconds=True)
 
     @admin.display(description="trials")
     def trial_values(self, obj: PerformedTest) -> str:
@@ -287,8 +282,7 @@ class TestSessionAdmin(
 
     @admin.display(description="date of service", ordering="started_at")
     def date_of_service(self, obj: TestSession) -> str:
-        started = timezone.localtime(obj.started_at)
-        return f"{started:%Y-%m-%d} {started:%H:%M}–{_clock(obj.ended_at)[:5]}"
+        return f"{local_stamp(obj.started_at)}–{local_clock(obj.ended_at)}"
 
     @admin.display(description="tests")
     def test_count(self, obj: TestSession) -> int:

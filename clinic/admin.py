@@ -25,7 +25,7 @@ from .services import (
 class ClinicModelAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     """A clinic administrator sees their own clinic only; superusers manage clinics."""
 
-    list_display = ["name", "npi", "phone", "time_zone"]
+    list_display = ["name", "npi", "phone", "time_zone", "time_format"]
     search_fields = ["name", "npi"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

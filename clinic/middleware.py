@@ -1,4 +1,4 @@
-"""Per-request clinic settings: its time zone, and its idle timeout."""
+"""Per-request clinic settings: its time zone and time format, and its idle timeout."""
 
 import time
 import zoneinfo
@@ -12,11 +12,16 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
+from . import time_display
 from .access import clinic_for_user
 
 
 class ClinicTimezoneMiddleware:
-    """Activate the clinic's zone so typed times mean what the clinician's clock said."""
+    """Activate the clinic's zone and time format.
+
+    The zone makes typed times mean what the clinician's clock said; the format
+    makes every page write times as the clinic reads them (clinic.time_display).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -25,8 +30,10 @@ class ClinicTimezoneMiddleware:
         clinic = clinic_for_user(user=request.user)
         if clinic is not None:
             timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
+            time_display.activate(clinic.time_format)
         else:
             timezone.deactivate()
+            time_display.deactivate()
         return self.get_response(request)
 
 

@@ -1,5 +1,6 @@
 """Signed-note pages: sign a draft, add an addendum, download a note, verify one."""
 
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -12,7 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from billing.selectors import decision_panel_get
+from clinic import time_display
 from clinic.access import access_clinician
+from clinic.clock import TWENTY_FOUR_HOUR
 from clinic.models import Clinician
 
 from ..access import access_session_by_uuid
@@ -118,7 +121,15 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         result = note_verify(pdf=form.cleaned_data["pdf"].read())
-    return render(request, "assessments/verify.html", {"form": form, "result": result})
+    # The verifier has no clinic: the signing time is shown in the zone and
+    # format of the clinic whose note it is, as the note itself prints it.
+    zone, time_format = (
+        (result.time_zone, result.time_format) if result else ("UTC", TWENTY_FOUR_HOUR)
+    )
+    with timezone.override(zoneinfo.ZoneInfo(zone)), time_display.override(time_format):
+        return render(
+            request, "assessments/verify.html", {"form": form, "result": result}
+        )
 
 
 def _sign_refusal(session: TestSession, clinician: Clinician) -> str | None:

@@ -170,6 +170,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Every template, the admin's too, writes times through the
+            # clinic's format: |clock and |stamp (clinic.time_display).
+            "builtins": ["clinic.templatetags.clinic_time"],
         },
     }
 ]
