@@ -175,6 +175,7 @@ class TestSessionAdmin(
         "interpretation",
         "status",
         ("created_at", "updated_at"),
+        ("last_edited_by", "last_edited_at"),
     ]
     # Times in and out frame the tests' own times, and the status moves only by
     # signing, so both change only through the session form and its services.
@@ -187,6 +188,8 @@ class TestSessionAdmin(
         "status",
         "created_at",
         "updated_at",
+        "last_edited_by",
+        "last_edited_at",
     ]
 
     def list_queryset(self, queryset: QuerySet[TestSession]) -> QuerySet[TestSession]:
@@ -198,7 +201,11 @@ class TestSessionAdmin(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: object
     ) -> ModelChoiceField | None:
         if db_field.name == "clinician":
-            kwargs["queryset"] = Clinician.objects.select_related("user")
+            # Assistants do not perform formal testing (WPS A53309): the
+            # service would refuse one as the session's clinician.
+            kwargs["queryset"] = Clinician.objects.select_related("user").exclude(
+                role__in=Clinician.ASSISTANT_ROLES
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
@@ -210,6 +217,7 @@ class TestSessionAdmin(
         session_update(
             session=obj,
             clinician=form.cleaned_data["clinician"],
+            editor=request.user,
             data=session_input_get(session=obj),
         )
 

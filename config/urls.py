@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from assessments.views.home import home_view
 from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
 from clinic.views import PasswordChangePageView, session_status_view
@@ -13,9 +14,7 @@ from clinic.views import PasswordChangePageView, session_status_view
 from .views import ping_view
 
 urlpatterns = [
-    path(
-        "", RedirectView.as_view(pattern_name="assessments:patient-list"), name="home"
-    ),
+    path("", home_view, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

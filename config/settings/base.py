@@ -70,7 +70,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/6.1/ref/settings/#login-url
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "assessments:patient-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Axes comes first: it refuses a locked-out username before any password is
 # checked. The clinic backend loads the user with their clinic: two queries per

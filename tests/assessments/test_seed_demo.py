@@ -279,7 +279,9 @@ def test_creates_sessions_of_every_category(seeded):
     ]
     assert sessions.filter(status="draft").count() == 12
     assert categories == set(catalog.Category)
-    assert sessions.filter(clinician__role="pta").count() == 2
+    # Assistants do not perform formal testing (WPS A53309): the demo's PTA
+    # records none, and meets the refusals instead.
+    assert not sessions.filter(clinician__role__in=["pta", "ota"]).exists()
     routine_only = [
         session
         for session in sessions

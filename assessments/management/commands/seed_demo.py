@@ -378,14 +378,14 @@ RIVERSIDE = ClinicSpec(
             sign=True,
         ),
         SessionSpec(
-            "RPT-10002", "pta", 12, dt.time(10, 15), "PT",
-            "Re-test of mobility and lower-extremity endurance per the supervising PT's plan.",
+            "RPT-10002", "pt", 12, dt.time(10, 15), "PT",
+            "Re-test of mobility and lower-extremity endurance per the plan of care.",
             (
                 _t("timed_up_and_go", 3, "15.2"),
                 _t("five_times_sit_to_stand", 3, "16.4"),
                 _t("two_minute_step", 4, "58"),
             ),
-            "TUG and 5xSTS improved slightly; results forwarded to the supervising PT.",
+            "TUG and 5xSTS improved slightly; continue balance training.",
         ),
         SessionSpec(
             "RPT-10003", "pt", 29, dt.time(11, 0), "PT",
@@ -498,8 +498,8 @@ RIVERSIDE = ClinicSpec(
             ),
         ),
         SessionSpec(
-            "RPT-10010", "pta", 4, dt.time(8, 0), "PT",
-            "Re-test of endurance and flexibility per the supervising PT's plan.",
+            "RPT-10010", "pt", 4, dt.time(8, 0), "PT",
+            "Re-test of endurance and flexibility per the plan of care.",
             (
                 _t("six_minute_walk", 8, "290"),
                 _t("chair_stand_30s", 3, "8"),
