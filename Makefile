@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1:8000
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py create_seal_certificate --common-name "Riverside Physical Therapy" --organization "Riverside Physical Therapy"
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --url http://$(HOST)/
 	@# The task worker (exports of many notes) runs beside the server and stops with it.
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker' EXIT; \

@@ -11,7 +11,7 @@ from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
 from clinic.views import PasswordChangePageView, session_status_view
 
-from .views import ping_view
+from .views import favicon_view, ping_view
 
 urlpatterns = [
     path("", home_view, name="home"),
@@ -38,6 +38,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("verify/", verify_view, name="verify"),
     path("ping/", ping_view, name="ping"),
+    path("favicon.ico", favicon_view, name="favicon"),
     path("", include("assessments.urls", namespace="assessments")),
 ]
 
