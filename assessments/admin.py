@@ -10,10 +10,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from clinic import admin as clinic_admin
@@ -60,6 +62,16 @@ from .services import (
 )
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
+NO_SIGNED_NOTES = (
+    "None of the selected sessions has a sealed note: {count} are drafts, "
+    "signed by their clinician first."
+)
+DRAFTS_LEFT_OUT = (
+    "{count} of the selected sessions are drafts and have no sealed note: "
+    "they are left out of this export."
+)
+# Sent by the page that says which selected sessions are drafts.
+CONFIRMED = "signed_only"
 EXPORT_NEEDS_A_CLINIC = "Exports are made for a clinic; sign in as one of its users."
 
 
@@ -234,14 +246,35 @@ class TestSessionAdmin(
     def download_notes_zip(
         self, request: HttpRequest, queryset: QuerySet[TestSession]
     ) -> HttpResponse | None:
+        """Send the sealed notes of the selection as one zip.
+
+        A file download shows no page, so a message would wait for the next
+        page opened. Drafts in the selection are therefore said on a page of
+        their own first, which sends the signed ones on; a selection of drafts
+        only goes back to the list, and the message with it.
+        """
         versions = latest_note_versions(sessions=queryset)
         unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
-        if unsigned:
-            messages.warning(
-                request, f"{unsigned} selected session(s) are drafts and have no note."
-            )
         if not versions.exists():
+            messages.warning(request, NO_SIGNED_NOTES.format(count=unsigned))
             return None
+        if unsigned and CONFIRMED not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/assessments/testsession/notes_zip_skips_drafts.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Download the signed notes only?",
+                    "unsigned": unsigned,
+                    "signed": versions.count(),
+                    "action": "download_notes_zip",
+                    "confirmed": CONFIRMED,
+                    "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                    "select_across": request.POST.get("select_across", "0"),
+                    "checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
         # A temporary file, not memory: "Select all" may pick 10,000 notes.
         # FileResponse closes it once sent.
         archive = tempfile.TemporaryFile()  # noqa: SIM115
@@ -266,7 +299,11 @@ class TestSessionAdmin(
         if clinic is None:
             messages.error(request, EXPORT_NEEDS_A_CLINIC)
             return None
+        unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
         export = note_export_start(user=request.user, clinic=clinic, sessions=queryset)
+        if unsigned:
+            # Said on the export's page, which this action opens.
+            messages.info(request, DRAFTS_LEFT_OUT.format(count=unsigned))
         return redirect(export)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -339,10 +376,46 @@ class AddendumAdmin(ReadOnlyAdmin):
 
 @admin.register(NoteAccessEvent)
 class NoteAccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "note_version", "user", "detail"]
+    """Who downloaded, printed or exported which patient's note, and when."""
+
+    list_display = [
+        "at",
+        "action",
+        "patient_name",
+        "mrn",
+        "note_version",
+        "user",
+        "detail",
+    ]
     list_filter = ["action", "at"]
-    list_select_related = ["note_version", "user"]
-    search_fields = ["note_version__document_id", "user__username"]
+    # The patient is read with the row: one query for the page, never one a row.
+    list_select_related = ["note_version__session__patient", "user"]
+    search_fields = [
+        "note_version__document_id",
+        "note_version__session__patient__mrn",
+        "note_version__session__patient__last_name",
+        "user__username",
+    ]
+    search_help_text = "Document id, patient MRN or last name, or username."
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NoteAccessEvent]:
+        # A row names its note; the sealed PDF and its content stay unread.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .defer("note_version__pdf", "note_version__context")
+        )
+
+    @admin.display(
+        description="patient", ordering="note_version__session__patient__last_name"
+    )
+    def patient_name(self, event: NoteAccessEvent) -> str:
+        return event.note_version.session.patient.last_first
+
+    @admin.display(description="MRN", ordering="note_version__session__patient__mrn")
+    def mrn(self, event: NoteAccessEvent) -> str:
+        return event.note_version.session.patient.mrn
 
 
 def _by_position(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
