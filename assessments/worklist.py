@@ -94,11 +94,14 @@ def admin_queues(*, clinic: Clinic) -> list[Queue]:
             url=_admin_list("billing_billingdecision", "status__exact=draft"),
         ),
         Queue(
-            title="Decisions that block billing",
-            help="Findings stop 97750 from being billed; the session page says why.",
-            count=decisions.filter(has_blocking_findings=True).count(),
+            title="Drafts that cannot be billed",
+            help="Findings stop 97750 before the note is signed; each says why.",
+            count=decisions.filter(
+                status=BillingDecision.Status.DRAFT, has_blocking_findings=True
+            ).count(),
             url=_admin_list(
-                "billing_billingdecision", "has_blocking_findings__exact=1"
+                "billing_billingdecision",
+                "has_blocking_findings__exact=1&status__exact=draft",
             ),
         ),
         Queue(

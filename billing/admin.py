@@ -164,8 +164,8 @@ class BillingReviewAdmin(
 
     Nine columns, so a row fits 1280 px beside the filters: the patient's MRN
     under their name, and what is billed (units, modifiers, or why nothing is)
-    in one cell. At tablet width css/admin.css hides payer, clinician and
-    claim, which the filters and each decision's page still show.
+    in one cell. At tablet width static/css/admin.css hides payer, clinician
+    and claim, which the filters and each decision's page still show.
     """
 
     list_display = [
@@ -214,9 +214,6 @@ class BillingReviewAdmin(
         "inputs",
     ]
     fields = readonly_fields
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
 
     def list_queryset(
         self, queryset: QuerySet[BillingDecision]

@@ -13,6 +13,10 @@ from clinic.views import PasswordChangePageView, session_status_view
 
 from .views import favicon_view, ping_view
 
+# The admin's navigation sidebar took 280 px of every list, cutting a 1280 px
+# screen's billing list off; its index and breadcrumbs lead everywhere it did.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("", home_view, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
