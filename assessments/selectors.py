@@ -300,8 +300,11 @@ def session_note_versions(*, session: TestSession) -> list[NoteVersion]:
     """Return the session's sealed versions, newest first, without their bytes.
 
     The page lists them and offers the newest at the top; the PDF and the
-    stored note content are read only when a version is downloaded.
+    stored note content are read only when a version is downloaded. A draft
+    has none, and costs no query.
     """
+    if session.is_draft:
+        return []
     return list(session.note_versions.defer("pdf", "context").order_by("-number"))
 
 

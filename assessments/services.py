@@ -26,6 +26,7 @@ from clinic.services import (
     patient_diagnoses_set,
     patient_save,
 )
+from clinic.time_display import local_clock
 
 from .models import (
     PerformedTest,
@@ -52,8 +53,7 @@ class StaleEditError(ValidationError):
     """Someone saved the record after this editor opened it; ``version`` is theirs."""
 
     def __init__(self, saved_at: datetime) -> None:
-        saved = timezone.localtime(saved_at)
-        super().__init__(STALE_EDIT.format(time=f"{saved:%H:%M:%S}"))
+        super().__init__(STALE_EDIT.format(time=local_clock(saved_at, seconds=True)))
         self.version = saved_at
 
 

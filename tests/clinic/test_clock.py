@@ -1,11 +1,15 @@
 """clinic.clock: one rule for writing a time, 24-hour or 12-hour (no database)."""
 
+import ast
 import datetime as dt
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clinic import clock
 from clinic.clock import (
     TWELVE_HOUR,
     TWENTY_FOUR_HOUR,
@@ -97,3 +101,15 @@ def test_without_seconds_the_seconds_are_left_off(moment):
         short = clock_text(moment, time_format=time_format, seconds=False)
         full = clock_text(moment, time_format=time_format, seconds=True)
         assert short.split(" ")[0] == full.split(" ")[0][: -len(":00")]
+
+
+def test_clock_imports_only_the_standard_library():
+    """The format rule stays plain Python: the note content and pages share it."""
+    source = Path(clock.__file__).read_text(encoding="utf-8")
+    roots = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            roots.add((node.module or "").split(".")[0])
+    assert roots <= sys.stdlib_module_names
