@@ -115,9 +115,10 @@ def note_download_view(
     )
 
 
-# The browser's own PDF viewer shows the note: a policy that forbids plugins
-# (object-src) would stop it, and a PDF runs none of this site's scripts.
-@csp_override({"default-src": [CSP.NONE], "frame-ancestors": [CSP.NONE]})
+# The browser's own PDF viewer shows the note: the site's policy forbids
+# plugins (object-src 'none'), which would stop it, and a PDF runs none of
+# this site's scripts; it still may not be framed.
+@csp_override({"frame-ancestors": [CSP.NONE]})
 def note_print_view(
     request: HttpRequest, session_uuid: UUID, number: int
 ) -> HttpResponse:
