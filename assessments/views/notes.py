@@ -1,4 +1,4 @@
-"""Signed-note pages: sign a draft, add an addendum, download a note, verify one."""
+"""Signed-note pages: sign a draft, add an addendum, download or print a note, verify one."""
 
 import zoneinfo
 from collections.abc import Callable
