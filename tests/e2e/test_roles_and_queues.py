@@ -230,3 +230,29 @@ def test_a_clinic_admin_goes_from_the_queues_to_a_billing_list_that_fits(
     sessions.click()
     expect(page).to_have_url(re.compile(r"testsession/\?status__exact=draft"))
     expect(page.locator("#result_list")).to_contain_text("Okafor, Ada")
+
+
+def test_the_sign_button_shows_progress_and_cannot_be_pressed_twice(
+    live_server, browser, clinic_day
+):
+    therapist = clinic_day["draft"].clinician.user
+    therapist.username = "therapist"
+    therapist.set_password(PASSWORD)
+    therapist.save()
+    page = browser.new_context(viewport=VIEWPORTS["tablet"]).new_page()
+    _log_in(page, live_server.url, "therapist")
+    url = reverse("assessments:session-sign", args=[clinic_day["draft"].uuid])
+    page.goto(live_server.url + url)
+    # Hold the form on the page, as a slow seal would, to watch the button.
+    page.evaluate(
+        "document.querySelector('form[data-signing]')"
+        ".addEventListener('submit', event => event.preventDefault())"
+    )
+
+    page.get_by_label("Your password").fill(PASSWORD)
+    button = page.locator("form[data-signing] button[type=submit]")
+    button.click()
+
+    expect(button).to_be_disabled()
+    expect(button).to_have_text("Signing and sealing the note…")
+    expect(page.get_by_role("status")).to_have_text("Signing and sealing the note…")
