@@ -349,13 +349,14 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin
 
 @admin.register(NoteVersion)
 class NoteVersionAdmin(ReadOnlyAdmin):
-    list_display = ["document_id", "session", "number", "created_at", "sha256"]
+    list_display = ["document_id", "session", "number", "sealed_at", "sha256"]
     list_select_related = ["session__patient"]
     search_fields = [
         "document_id",
         "session__patient__mrn",
         "session__patient__last_name",
     ]
+    sealed_at = clinic_admin.stamp_column("created_at", "sealed at")
     fields = [
         "document_id",
         "session",
@@ -369,8 +370,9 @@ class NoteVersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Addendum)
 class AddendumAdmin(ReadOnlyAdmin):
-    list_display = ["session", "author", "signed_at"]
+    list_display = ["session", "author", "signed"]
     list_select_related = ["session__patient", "author__user"]
+    signed = clinic_admin.stamp_column("signed_at", "signed at")
     fields = ["session", "author", "text", "signed_at"]
 
 
@@ -379,7 +381,7 @@ class NoteAccessEventAdmin(ReadOnlyAdmin):
     """Who downloaded, printed or exported which patient's note, and when."""
 
     list_display = [
-        "at",
+        "when",
         "action",
         "patient_name",
         "mrn",
@@ -397,6 +399,7 @@ class NoteAccessEventAdmin(ReadOnlyAdmin):
         "user__username",
     ]
     search_help_text = "Document id, patient MRN or last name, or username."
+    when = clinic_admin.stamp_column("at", "at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[NoteAccessEvent]:
         # A row names its note; the sealed PDF and its content stay unread.

@@ -19,6 +19,7 @@ from .services import (
     patient_diagnoses_set,
     patient_save,
 )
+from .time_display import local_stamp
 
 
 @admin.register(Clinic)
@@ -107,6 +108,20 @@ class PatientColumnsMixin:
     @admin.display(description="MRN", ordering="patient__mrn")
     def mrn(self, obj: Model) -> str:
         return obj.patient.mrn
+
+
+def stamp_column(field: str, description: str) -> Callable[[object, Model], str]:
+    """Return a list column writing a moment in the clinic's zone and time format.
+
+    The admin's own date display follows the server's locale (12-hour "p.m."),
+    which is not the clinic's choice (clinic.time_display).
+    """
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: object, obj: Model) -> str:
+        return local_stamp(getattr(obj, field))
+
+    return column
 
 
 type InlineSaver = Callable[[Model, list[dict[str, Any]]], object]

@@ -71,6 +71,8 @@ def _list_queries(client):
 def test_access_events_name_the_patient_and_mrn(
     front_office, clinic, clinician, clinic_admin
 ):
+    clinic.time_format = "12"
+    clinic.save()
     patient = PatientFactory(
         clinic=clinic, first_name="Ada", last_name="Okafor", mrn="RV-7007"
     )
@@ -86,6 +88,8 @@ def test_access_events_name_the_patient_and_mrn(
 
     assert "Okafor, Ada" in page
     assert "RV-7007" in page
+    # when it happened, in the clinic's zone and format (18:30 UTC in Chicago)
+    assert "11/20/2026 12:30 PM" in page
     found = front_office.get(EVENTS, {"q": "RV-7007"})
     assert len(found.context["cl"].result_list) == 1
 
