@@ -153,6 +153,19 @@ class TestSession(models.Model):
                 ],
                 name="session_newest_first",
             ),
+            # The home page: a clinician's unsigned notes, oldest first, and
+            # the clinic's count of them, read off the drafts alone (few of
+            # 100,000 sessions), not the table.
+            models.Index(
+                fields=["clinician", "started_at"],
+                condition=models.Q(status=SessionStatus.DRAFT),
+                name="session_drafts_by_clinician",
+            ),
+            models.Index(
+                fields=["patient"],
+                condition=models.Q(status=SessionStatus.DRAFT),
+                name="session_drafts_by_patient",
+            ),
         ]
 
     def __str__(self) -> str:
