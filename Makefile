@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1:8000
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --url http://$(HOST)/
 	@# seed_demo made each demo clinic's seal (var/seal/<seal name>.p12); this shows them.
 	$(BIN)/python manage.py create_seal_certificate
 	@# The task worker (exports of many notes) runs beside the server and stops with it.

@@ -16,7 +16,10 @@ def access_session_by_uuid(
     """Return the session if its patient belongs to the user's clinic, else Http404."""
     return get_in_users_clinic(
         TestSession.objects.select_related(
-            "patient__clinic", "clinician__user", "billing_decision__payer"
+            "patient__clinic",
+            "clinician__user",
+            "billing_decision__payer",
+            "last_edited_by",
         ),
         user=user,
         uuid=session_uuid,

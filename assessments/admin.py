@@ -4,17 +4,18 @@ Sessions are recorded by clinicians through ``session_save``, so the admin never
 adds them, shows their tests read-only and cannot change or delete a signed one.
 """
 
-import datetime as dt
 import tempfile
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from clinic import admin as clinic_admin
@@ -28,6 +29,7 @@ from clinic.admin_scoping import (
 from clinic.forms import input_from
 from clinic.models import Clinician
 from clinic.services import ClinicianInput
+from clinic.time_display import local_clock, local_stamp
 
 from . import catalog
 from .goals import goal_problems
@@ -49,7 +51,6 @@ from .plans import (
     plan_of_care_inputs,
     plan_of_care_save,
 )
-from .recording import clock
 from .selectors import session_input_get, session_summary
 from .services import (
     BatteryInput,
@@ -61,11 +62,17 @@ from .services import (
 )
 
 SIDE_LABELS = {"left": "Left", "right": "Right", "na": ""}
+NO_SIGNED_NOTES = (
+    "None of the selected sessions has a sealed note: {count} are drafts, "
+    "signed by their clinician first."
+)
+DRAFTS_LEFT_OUT = (
+    "{count} of the selected sessions are drafts and have no sealed note: "
+    "they are left out of this export."
+)
+# Sent by the page that says which selected sessions are drafts.
+CONFIRMED = "signed_only"
 EXPORT_NEEDS_A_CLINIC = "Exports are made for a clinic; sign in as one of its users."
-
-
-def _clock(value: dt.datetime) -> str:
-    return clock(timezone.localtime(value))
 
 
 def _by_side(values: Mapping[str, object], unit: str) -> str:
@@ -126,11 +133,11 @@ class PerformedTestInline(
 
     @admin.display(description="start")
     def start(self, obj: PerformedTest) -> str:
-        return _clock(obj.started_at)
+        return local_clock(obj.started_at, seconds=True)
 
     @admin.display(description="stop")
     def stop(self, obj: PerformedTest) -> str:
-        return _clock(obj.ended_at)
+        return local_clock(obj.ended_at, seconds=True)
 
     @admin.display(description="trials")
     def trial_values(self, obj: PerformedTest) -> str:
@@ -180,6 +187,7 @@ class TestSessionAdmin(
         "interpretation",
         "status",
         ("created_at", "updated_at"),
+        ("last_edited_by", "last_edited_at"),
     ]
     # Times in and out frame the tests' own times, and the status moves only by
     # signing, so both change only through the session form and its services.
@@ -192,6 +200,8 @@ class TestSessionAdmin(
         "status",
         "created_at",
         "updated_at",
+        "last_edited_by",
+        "last_edited_at",
     ]
 
     def list_queryset(self, queryset: QuerySet[TestSession]) -> QuerySet[TestSession]:
@@ -203,7 +213,11 @@ class TestSessionAdmin(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: object
     ) -> ModelChoiceField | None:
         if db_field.name == "clinician":
-            kwargs["queryset"] = Clinician.objects.select_related("user")
+            # Assistants do not perform formal testing (WPS A53309): the
+            # service would refuse one as the session's clinician.
+            kwargs["queryset"] = Clinician.objects.select_related("user").exclude(
+                role__in=Clinician.ASSISTANT_ROLES
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
@@ -215,6 +229,7 @@ class TestSessionAdmin(
         session_update(
             session=obj,
             clinician=form.cleaned_data["clinician"],
+            editor=request.user,
             data=session_input_get(session=obj),
         )
 
@@ -231,14 +246,35 @@ class TestSessionAdmin(
     def download_notes_zip(
         self, request: HttpRequest, queryset: QuerySet[TestSession]
     ) -> HttpResponse | None:
+        """Send the sealed notes of the selection as one zip.
+
+        A file download shows no page, so a message would wait for the next
+        page opened. Drafts in the selection are therefore said on a page of
+        their own first, which sends the signed ones on; a selection of drafts
+        only goes back to the list, and the message with it.
+        """
         versions = latest_note_versions(sessions=queryset)
         unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
-        if unsigned:
-            messages.warning(
-                request, f"{unsigned} selected session(s) are drafts and have no note."
-            )
         if not versions.exists():
+            messages.warning(request, NO_SIGNED_NOTES.format(count=unsigned))
             return None
+        if unsigned and CONFIRMED not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/assessments/testsession/notes_zip_skips_drafts.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Download the signed notes only?",
+                    "unsigned": unsigned,
+                    "signed": versions.count(),
+                    "action": "download_notes_zip",
+                    "confirmed": CONFIRMED,
+                    "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                    "select_across": request.POST.get("select_across", "0"),
+                    "checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
         # A temporary file, not memory: "Select all" may pick 10,000 notes.
         # FileResponse closes it once sent.
         archive = tempfile.TemporaryFile()  # noqa: SIM115
@@ -263,7 +299,11 @@ class TestSessionAdmin(
         if clinic is None:
             messages.error(request, EXPORT_NEEDS_A_CLINIC)
             return None
+        unsigned = queryset.filter(status=TestSession.Status.DRAFT).count()
         export = note_export_start(user=request.user, clinic=clinic, sessions=queryset)
+        if unsigned:
+            # Said on the export's page, which this action opens.
+            messages.info(request, DRAFTS_LEFT_OUT.format(count=unsigned))
         return redirect(export)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -287,8 +327,7 @@ class TestSessionAdmin(
 
     @admin.display(description="date of service", ordering="started_at")
     def date_of_service(self, obj: TestSession) -> str:
-        started = timezone.localtime(obj.started_at)
-        return f"{started:%Y-%m-%d} {started:%H:%M}–{_clock(obj.ended_at)[:5]}"
+        return f"{local_stamp(obj.started_at)}–{local_clock(obj.ended_at)}"
 
     @admin.display(description="tests")
     def test_count(self, obj: TestSession) -> int:
@@ -310,13 +349,14 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin
 
 @admin.register(NoteVersion)
 class NoteVersionAdmin(ReadOnlyAdmin):
-    list_display = ["document_id", "session", "number", "created_at", "sha256"]
+    list_display = ["document_id", "session", "number", "sealed_at", "sha256"]
     list_select_related = ["session__patient"]
     search_fields = [
         "document_id",
         "session__patient__mrn",
         "session__patient__last_name",
     ]
+    sealed_at = clinic_admin.stamp_column("created_at", "sealed at")
     fields = [
         "document_id",
         "session",
@@ -330,17 +370,55 @@ class NoteVersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Addendum)
 class AddendumAdmin(ReadOnlyAdmin):
-    list_display = ["session", "author", "signed_at"]
+    list_display = ["session", "author", "signed"]
     list_select_related = ["session__patient", "author__user"]
+    signed = clinic_admin.stamp_column("signed_at", "signed at")
     fields = ["session", "author", "text", "signed_at"]
 
 
 @admin.register(NoteAccessEvent)
 class NoteAccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "note_version", "user", "detail"]
+    """Who downloaded, printed or exported which patient's note, and when."""
+
+    list_display = [
+        "when",
+        "action",
+        "patient_name",
+        "mrn",
+        "note_version",
+        "user",
+        "detail",
+    ]
     list_filter = ["action", "at"]
-    list_select_related = ["note_version", "user"]
-    search_fields = ["note_version__document_id", "user__username"]
+    # The patient is read with the row: one query for the page, never one a row.
+    list_select_related = ["note_version__session__patient", "user"]
+    search_fields = [
+        "note_version__document_id",
+        "note_version__session__patient__mrn",
+        "note_version__session__patient__last_name",
+        "user__username",
+    ]
+    search_help_text = "Document id, patient MRN or last name, or username."
+    when = clinic_admin.stamp_column("at", "at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NoteAccessEvent]:
+        # A row names its note; the sealed PDF and its content stay unread.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .defer("note_version__pdf", "note_version__context")
+        )
+
+    @admin.display(
+        description="patient", ordering="note_version__session__patient__last_name"
+    )
+    def patient_name(self, event: NoteAccessEvent) -> str:
+        return event.note_version.session.patient.last_first
+
+    @admin.display(description="MRN", ordering="note_version__session__patient__mrn")
+    def mrn(self, event: NoteAccessEvent) -> str:
+        return event.note_version.session.patient.mrn
 
 
 def _by_position(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

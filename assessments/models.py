@@ -102,6 +102,17 @@ class TestSession(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved the draft last, and when (session_create/session_update): the
+    # performer on their pages, or the front office correcting it in the admin.
+    # Null for sessions saved before edits were attributed.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -141,6 +152,19 @@ class TestSession(models.Model):
                     "clinician",
                 ],
                 name="session_newest_first",
+            ),
+            # The home page: a clinician's unsigned notes, oldest first, and
+            # the clinic's count of them, read off the drafts alone (few of
+            # 100,000 sessions), not the table.
+            models.Index(
+                fields=["clinician", "started_at"],
+                condition=models.Q(status=SessionStatus.DRAFT),
+                name="session_drafts_by_clinician",
+            ),
+            models.Index(
+                fields=["patient"],
+                condition=models.Q(status=SessionStatus.DRAFT),
+                name="session_drafts_by_patient",
             ),
         ]
 
@@ -415,6 +439,7 @@ class NoteAccessEvent(models.Model):
         DOWNLOAD = "download", "Downloaded"
         EXPORT = "export", "Exported"
         ZIP = "zip", "Downloaded in a zip"
+        PRINT = "print", "Opened to print"
 
     note_version = models.ForeignKey(
         NoteVersion, on_delete=models.PROTECT, related_name="access_events"

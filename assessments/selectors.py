@@ -15,7 +15,7 @@ from clinic.models import Clinic, Patient
 
 from . import catalog
 from .goals import DATE_FORMAT, goal_met, goal_result_text, number
-from .models import PerformedTest, PlanOfCare, TestBattery, TestSession
+from .models import NoteVersion, PerformedTest, PlanOfCare, TestBattery, TestSession
 from .recording import ProcedureInput, SessionInput, TestInput
 
 
@@ -294,6 +294,18 @@ def patient_sessions(*, patient: Patient) -> QuerySet[TestSession]:
     return patient.sessions.select_related("clinician__user").annotate(
         test_count=_count_of(PerformedTest.objects.filter(session=OuterRef("pk")))
     )
+
+
+def session_note_versions(*, session: TestSession) -> list[NoteVersion]:
+    """Return the session's sealed versions, newest first, without their bytes.
+
+    The page lists them and offers the newest at the top; the PDF and the
+    stored note content are read only when a version is downloaded. A draft
+    has none, and costs no query.
+    """
+    if session.is_draft:
+        return []
+    return list(session.note_versions.defer("pdf", "context").order_by("-number"))
 
 
 def _count_of(rows: QuerySet) -> Subquery:

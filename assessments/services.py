@@ -3,6 +3,7 @@
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,6 +26,7 @@ from clinic.services import (
     patient_diagnoses_set,
     patient_save,
 )
+from clinic.time_display import local_clock
 
 from .models import (
     PerformedTest,
@@ -34,6 +36,7 @@ from .models import (
     TestSession,
 )
 from .recording import Problem, SessionInput, session_problems
+from .roles import check_may_edit, check_may_record
 from .selectors import DayKey, day_of, day_sessions, visit_facts_get
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
@@ -50,8 +53,7 @@ class StaleEditError(ValidationError):
     """Someone saved the record after this editor opened it; ``version`` is theirs."""
 
     def __init__(self, saved_at: datetime) -> None:
-        saved = timezone.localtime(saved_at)
-        super().__init__(STALE_EDIT.format(time=f"{saved:%H:%M:%S}"))
+        super().__init__(STALE_EDIT.format(time=local_clock(saved_at, seconds=True)))
         self.version = saved_at
 
 
@@ -136,9 +138,14 @@ def session_create(
     data: SessionInput,
     now: datetime | None = None,
 ) -> TestSession:
-    """Record a new draft session of the patient, performed by the clinician."""
+    """Record a new draft session of the patient, performed (and saved) by the clinician.
+
+    An assistant is refused: formal testing is not within their scope.
+    """
     session = TestSession(patient=patient, clinician=clinician)
-    return _session_write(session=session, data=data, now=now or timezone.now())
+    return _session_write(
+        session=session, data=data, editor=clinician.user, now=now or timezone.now()
+    )
 
 
 @transaction.atomic
@@ -146,11 +153,16 @@ def session_update(
     *,
     session: TestSession,
     data: SessionInput,
+    editor: AbstractBaseUser,
     clinician: Clinician | None = None,
     now: datetime | None = None,
     expected_version: datetime | None = None,
 ) -> TestSession:
     """Replace a draft's fields, tests and procedures; change its clinician if given.
+
+    ``editor`` saves it and is named as its last editor: the performer, or a
+    front-office user in the admin; another clinician is refused (only the
+    performer writes and signs the note), and so is an assistant as performer.
 
     Tests and procedures are replaced as a whole because every caller sends the
     full lists. A signed session is refused: it changes only by addendum. The
@@ -162,11 +174,14 @@ def session_update(
     current = TestSession.objects.select_for_update().get(pk=session.pk)
     if not current.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
+    check_may_edit(session=current, user=editor)
     if expected_version is not None and current.updated_at != expected_version:
         raise StaleEditError(current.updated_at)
     if clinician is not None:
         session.clinician = clinician
-    return _session_write(session=session, data=data, now=now or timezone.now())
+    return _session_write(
+        session=session, data=data, editor=editor, now=now or timezone.now()
+    )
 
 
 @transaction.atomic
@@ -235,8 +250,9 @@ def day_billing_refresh(
 
 @transaction.atomic
 def _session_write(
-    *, session: TestSession, data: SessionInput, now: datetime
+    *, session: TestSession, data: SessionInput, editor: AbstractBaseUser, now: datetime
 ) -> TestSession:
+    check_may_record(clinician=session.clinician)
     problems = session_problems(data, now=now) + _plan_problems(session, data)
     if problems:
         raise SessionRulesError(problems)
@@ -248,6 +264,8 @@ def _session_write(
     session.reason = data.reason
     session.interpretation = data.interpretation
     session.distinct_service_reason = data.distinct_service_reason
+    session.last_edited_by = editor
+    session.last_edited_at = now
     session.full_clean(exclude=["billing_decision"])
     session.save()
     session.tests.all().delete()

@@ -57,6 +57,11 @@ urlpatterns = [
         name="note-download",
     ),
     path(
+        "sessions/<uuid:session_uuid>/notes/<int:number>/print.pdf",
+        notes.note_print_view,
+        name="note-print",
+    ),
+    path(
         "exports/<uuid:export_uuid>/",
         exports.note_export_view,
         name="note-export",

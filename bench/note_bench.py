@@ -209,7 +209,7 @@ def note_context() -> dict:
                         "KX added: year-to-date therapy charges $2,310.00 plus this "
                         "session's $200.00 exceed the 2025 threshold of $2,410.00."
                     ),
-                    "source": "DOMAIN.md §4.2; CMS KX threshold",
+                    "source": "Bipartisan Budget Act of 2018 §50202; Social Security Act §1833(g)",
                 },
                 {
                     "code": "routine_measures_only",
@@ -219,7 +219,7 @@ def note_context() -> dict:
                         "Goniometric ROM is a routine measure; it is reported with the "
                         "formal tests above, not on its own."
                     ),
-                    "source": "DOMAIN.md §1.1, §2.5",
+                    "source": "WPS Billing and Coding Article A53309",
                 },
             ],
             "estimated_payment": "200.00",

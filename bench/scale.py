@@ -302,6 +302,8 @@ def measure(*, runs: int) -> None:
         ("bare view (/ping/), anonymous", "anonymous", reverse("ping"), {}),
         ("bare view (/ping/), clinician", "clinician", reverse("ping"), {}),
         ("bare view (/ping/), front office", "front office", reverse("ping"), {}),
+        ("home: worklist", "clinician", reverse("home"), {}),
+        ("home: review queues", "front office", reverse("home"), {}),
         ("patient list", "clinician", reverse("assessments:patient-list"), {}),
         (
             "patient list, search",

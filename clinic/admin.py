@@ -19,13 +19,21 @@ from .services import (
     patient_diagnoses_set,
     patient_save,
 )
+from .time_display import local_stamp
 
 
 @admin.register(Clinic)
 class ClinicModelAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     """A clinic administrator sees their own clinic only; superusers manage clinics."""
 
-    list_display = ["name", "npi", "phone", "time_zone", "requires_second_factor"]
+    list_display = [
+        "name",
+        "npi",
+        "phone",
+        "time_zone",
+        "time_format",
+        "requires_second_factor",
+    ]
     search_fields = ["name", "npi"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -107,6 +115,20 @@ class PatientColumnsMixin:
     @admin.display(description="MRN", ordering="patient__mrn")
     def mrn(self, obj: Model) -> str:
         return obj.patient.mrn
+
+
+def stamp_column(field: str, description: str) -> Callable[[object, Model], str]:
+    """Return a list column writing a moment in the clinic's zone and time format.
+
+    The admin's own date display follows the server's locale (12-hour "p.m."),
+    which is not the clinic's choice (clinic.time_display).
+    """
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: object, obj: Model) -> str:
+        return local_stamp(getattr(obj, field))
+
+    return column
 
 
 type InlineSaver = Callable[[Model, list[dict[str, Any]]], object]

@@ -1,4 +1,4 @@
-"""Per-request clinic settings: its time zone, its idle timeout, its second factor."""
+"""Per-request clinic settings: its time zone and time format, its idle timeout, its second factor."""
 
 import time
 import zoneinfo
@@ -13,12 +13,17 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
+from . import time_display
 from .access import clinic_for_user
 from .second_factor import second_factor_required, totp_device_confirmed
 
 
 class ClinicTimezoneMiddleware:
-    """Activate the clinic's zone so typed times mean what the clinician's clock said."""
+    """Activate the clinic's zone and time format.
+
+    The zone makes typed times mean what the clinician's clock said; the format
+    makes every page write times as the clinic reads them (clinic.time_display).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -27,8 +32,10 @@ class ClinicTimezoneMiddleware:
         clinic = clinic_for_user(user=request.user)
         if clinic is not None:
             timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
+            time_display.activate(clinic.time_format)
         else:
             timezone.deactivate()
+            time_display.deactivate()
         return self.get_response(request)
 
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from . import clock
+
 npi_validator = RegexValidator(r"^\d{10}$", "An NPI is exactly 10 digits.")
 icd10_validator = RegexValidator(
     r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$",
@@ -39,6 +41,13 @@ seal_name_validator = RegexValidator(
 )
 
 
+class TimeFormat(models.TextChoices):
+    """How the clinic's pages, notes and /verify/ write a time of day."""
+
+    TWENTY_FOUR_HOUR = clock.TWENTY_FOUR_HOUR, "24-hour (14:05)"
+    TWELVE_HOUR = clock.TWELVE_HOUR, "12-hour (2:05 PM)"
+
+
 class Clinic(models.Model):
     """A practice: the tenant every patient, session and payer belongs to."""
 
@@ -56,6 +65,13 @@ class Clinic(models.Model):
         max_length=64,
         default="America/New_York",
         help_text="Times are typed and printed in this zone.",
+    )
+    time_format = models.CharField(
+        max_length=2,
+        choices=TimeFormat.choices,
+        default=TimeFormat.TWENTY_FOUR_HOUR,
+        help_text="How pages, sealed notes and /verify/ write times, always in "
+        "the clinic's time zone.",
     )
     idle_timeout_minutes = models.PositiveSmallIntegerField(
         "idle timeout (minutes)",

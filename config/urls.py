@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from assessments.views.home import home_view
 from assessments.views.notes import verify_view
 from clinic.admin_scoping import view_on_site_view
 from clinic.views import (
@@ -15,12 +16,14 @@ from clinic.views import (
     session_status_view,
 )
 
-from .views import ping_view
+from .views import favicon_view, ping_view
+
+# The admin's navigation sidebar took 280 px of every list, cutting a 1280 px
+# screen's billing list off; its index and breadcrumbs lead everywhere it did.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
-    path(
-        "", RedirectView.as_view(pattern_name="assessments:patient-list"), name="home"
-    ),
+    path("", home_view, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -54,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("verify/", verify_view, name="verify"),
     path("ping/", ping_view, name="ping"),
+    path("favicon.ico", favicon_view, name="favicon"),
     path("", include("assessments.urls", namespace="assessments")),
 ]
 

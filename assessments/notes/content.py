@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from assessments import catalog
 from assessments.models import PerformedTest, TestSession
-from assessments.recording import CLOCK_FORMAT
 from assessments.selectors import (
     TestRow,
     patient_coverage,
@@ -24,6 +23,7 @@ from assessments.selectors import (
 )
 from billing.models import BillingDecision, Payer
 from billing.rules.codes import PHYSICAL_PERFORMANCE_TEST
+from clinic.clock import clock_text, stamp_text
 from clinic.models import Patient
 
 NOTE_TITLE = "Physical Performance Test Report"
@@ -38,7 +38,6 @@ ATTESTATION = (
 SIGNED_BY = "Electronically signed by {signer} on {signed_at} ({zone})"
 
 DATE_FORMAT = "%m/%d/%Y"
-SIGNED_AT_FORMAT = "%m/%d/%Y %H:%M"
 
 # Sides in the order the note lists them, whatever order JSON storage kept.
 _SIDE_ORDER = ("left", "right", "both", "na")
@@ -69,6 +68,7 @@ def note_context_build(
     patient = session.patient
     clinic = patient.clinic
     zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    time_format = clinic.time_format
     started = session.started_at.astimezone(zone)
     ended = session.ended_at.astimezone(zone)
     summary = session_summary(session=session)
@@ -79,8 +79,10 @@ def note_context_build(
     return {
         "title": NOTE_TITLE,
         "cpt": PHYSICAL_PERFORMANCE_TEST,
-        # Addenda are written in the zone the original note was signed in.
+        # Addenda are written in the zone and format the original note was
+        # signed in.
         "time_zone": clinic.time_zone,
+        "time_format": time_format,
         "clinic": {
             "name": clinic.name,
             "address_lines": _lines(clinic.address),
@@ -102,8 +104,8 @@ def note_context_build(
         "session": {
             "date_of_service": started.strftime(DATE_FORMAT),
             "date_of_service_iso": started.date().isoformat(),
-            "time_in": started.strftime(CLOCK_FORMAT),
-            "time_out": ended.strftime(CLOCK_FORMAT),
+            "time_in": clock_text(started, time_format=time_format, seconds=True),
+            "time_out": clock_text(ended, time_format=time_format, seconds=True),
             "time_zone": clinic.time_zone,
             "discipline": session.discipline,
             "discipline_label": session.get_discipline_display(),
@@ -121,7 +123,7 @@ def note_context_build(
         ],
         "plan_of_care": plan_of_care_block(session=session),
         "tests": [
-            _test_entry(number, row, zone)
+            _test_entry(number, row, zone, time_format)
             for number, row in enumerate(summary.rows, start=1)
         ],
         **_hop_battery(summary.hop_battery_lsi),
@@ -136,29 +138,40 @@ def note_context_build(
         "billing": _billing(decision, payer),
         "signature": {
             **_signer_block(signer),
-            "signed_at": _local(signed_at, zone, SIGNED_AT_FORMAT),
+            "signed_at": _stamp(signed_at, clinic.time_zone, time_format),
             "time_zone": clinic.time_zone,
-            "text": _signed_by(signer, signed_at, clinic.time_zone),
+            "text": _signed_by(signer, signed_at, clinic.time_zone, time_format),
         },
         "attestation": ATTESTATION,
     }
 
 
-def addendum_entry(*, text: str, signer: dict, signed_at: datetime, zone: str) -> dict:
-    """Return one addendum as JSON-safe data; the renderer numbers addenda in order."""
+def addendum_entry(
+    *,
+    text: str,
+    signer: dict,
+    signed_at: datetime,
+    zone: str,
+    time_format: str,
+) -> dict:
+    """Return one addendum as JSON-safe data; the renderer numbers addenda in order.
+
+    ``zone`` and ``time_format`` are the original note's, so the whole note
+    reads one way.
+    """
     return {
         "text": text.strip(),
         "signer": _signer_block(signer),
-        "signed_at": _local(signed_at, zoneinfo.ZoneInfo(zone), SIGNED_AT_FORMAT),
+        "signed_at": _stamp(signed_at, zone, time_format),
         "time_zone": zone,
-        "signature_text": _signed_by(signer, signed_at, zone),
+        "signature_text": _signed_by(signer, signed_at, zone, time_format),
     }
 
 
-def _signed_by(signer: dict, signed_at: datetime, zone: str) -> str:
+def _signed_by(signer: dict, signed_at: datetime, zone: str, time_format: str) -> str:
     return SIGNED_BY.format(
         signer=_person(signer.get("name", ""), signer.get("credentials", "")),
-        signed_at=_local(signed_at, zoneinfo.ZoneInfo(zone), SIGNED_AT_FORMAT),
+        signed_at=_stamp(signed_at, zone, time_format),
         zone=zone,
     )
 
@@ -182,7 +195,9 @@ def _signer_block(signer: dict) -> dict:
     }
 
 
-def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
+def _test_entry(
+    number: int, row: TestRow, zone: zoneinfo.ZoneInfo, time_format: str
+) -> dict:
     performed = row.test
     test = performed.test
     trials = performed.trials
@@ -196,8 +211,8 @@ def _test_entry(number: int, row: TestRow, zone: zoneinfo.ZoneInfo) -> dict:
         "category": test.category.label,
         "side": performed.side,
         "side_label": performed.get_side_display(),
-        "start": _local(performed.started_at, zone, CLOCK_FORMAT),
-        "end": _local(performed.ended_at, zone, CLOCK_FORMAT),
+        "start": _clock(performed.started_at, zone, time_format),
+        "end": _clock(performed.ended_at, zone, time_format),
         "minutes": row.minutes,
         "unit": test.unit,
         "basis": _basis(performed),
@@ -330,8 +345,14 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _local(moment: datetime, zone: zoneinfo.ZoneInfo, fmt: str) -> str:
-    return moment.astimezone(zone).strftime(fmt)
+def _clock(moment: datetime, zone: zoneinfo.ZoneInfo, time_format: str) -> str:
+    """A test's start or stop as the note prints it: seconds, as minutes count."""
+    return clock_text(moment.astimezone(zone), time_format=time_format, seconds=True)
+
+
+def _stamp(moment: datetime, zone: str, time_format: str) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return stamp_text(local, time_format=time_format)
 
 
 def _age(born: date, on: date) -> int:

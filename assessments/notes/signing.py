@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from assessments.models import Addendum, NoteVersion, TestSession
 from assessments.selectors import day_of
 from assessments.services import day_billing_refresh, session_billing_refresh
+from clinic.clock import TWENTY_FOUR_HOUR
 from clinic.models import Clinician
 
 from . import content, rendering, sealing
@@ -217,9 +218,15 @@ def _addendum_add(
     )
     original = session.note_versions.get(number=1)
     zone = original.context["session"]["time_zone"]
+    # Notes sealed before clinics chose a time format were written 24-hour.
+    time_format = original.context.get("time_format", TWENTY_FOUR_HOUR)
     entries = [
         content.addendum_entry(
-            text=item.text, signer=item.signer, signed_at=item.signed_at, zone=zone
+            text=item.text,
+            signer=item.signer,
+            signed_at=item.signed_at,
+            zone=zone,
+            time_format=time_format,
         )
         for item in session.addenda.order_by("signed_at", "id")
     ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from assessments.models import NoteVersion
+from clinic.clock import TWENTY_FOUR_HOUR
 from clinic.models import Clinic
 
 from . import sealing
@@ -28,6 +29,10 @@ class Verification:
     seal: sealing.SealCheck
     on_record: bool
     record_problem: str
+    # The sealing clinic's zone and time format, to show the signing time as
+    # its note prints it; UTC and 24-hour for a file that is not on record.
+    time_zone: str = "UTC"
+    time_format: str = TWENTY_FOUR_HOUR
 
     @property
     def ok(self) -> bool:
@@ -51,8 +56,8 @@ def note_verify(*, pdf: bytes) -> Verification:
     version = None
     if seal.document_id:
         version = (
-            NoteVersion.objects.filter(document_id=seal.document_id)
-            .select_related("session__patient")
+            NoteVersion.objects.select_related("session__patient__clinic")
+            .filter(document_id=seal.document_id)
             .first()
         )
     if version is None:
@@ -65,4 +70,11 @@ def note_verify(*, pdf: bytes) -> Verification:
         return Verification(
             seal=seal, on_record=True, record_problem=SEALED_BY_ANOTHER_CLINIC
         )
-    return Verification(seal=seal, on_record=True, record_problem="")
+    clinic = version.session.patient.clinic
+    return Verification(
+        seal=seal,
+        on_record=True,
+        record_problem="",
+        time_zone=clinic.time_zone,
+        time_format=clinic.time_format,
+    )

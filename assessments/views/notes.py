@@ -1,5 +1,6 @@
-"""Signed-note pages: sign a draft, add an addendum, download a note, verify one."""
+"""Signed-note pages: sign a draft, add an addendum, download or print a note, verify one."""
 
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -10,9 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 
 from billing.selectors import decision_panel_get
+from clinic import time_display
 from clinic.access import access_clinician
+from clinic.clock import TWENTY_FOUR_HOUR
 from clinic.models import Clinician
 
 from ..access import access_session_by_uuid
@@ -27,10 +32,12 @@ from ..models import NoteAccessEvent, NoteVersion, TestSession
 from ..notes import signing
 from ..notes.export import note_access_record
 from ..notes.verification import note_verify
+from ..roles import WHO_MAY_RECORD
 from ..selectors import day_decision
-from .pages import entry_page
+from .pages import entry_page, refusal_page
 
-NOTE_SEALED = "Signed. Sealed note {document_id} stored."
+NOTE_SIGNED = "Note signed; version {number} sealed."
+ADDENDUM_SIGNED = "Addendum signed; version {number} sealed."
 ALREADY_SIGNED = "This note is already signed."
 DRAFT_HAS_NO_ADDENDA = "Edit the draft instead; addenda are for signed notes."
 # A multipart body around the largest PDF /verify/ checks: headers and the
@@ -48,6 +55,7 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     return _signed_page(
         request,
         form,
+        done=NOTE_SIGNED,
         save=lambda data: signing.session_sign(
             session=session,
             clinician=clinician,
@@ -70,9 +78,21 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
     if session.is_draft:
         messages.info(request, DRAFT_HAS_NO_ADDENDA)
         return redirect(session)
+    try:
+        signing.check_may_sign(clinician=clinician)
+    except ValidationError as exc:
+        return refusal_page(
+            request,
+            exc,
+            title="Addenda are signed by a therapist or physician",
+            who=WHO_MAY_RECORD,
+            back_url=session.get_absolute_url(),
+            back_label="Back to the session",
+        )
     return _signed_page(
         request,
         AddendumForm(request.POST or None),
+        done=ADDENDUM_SIGNED,
         save=lambda data: signing.addendum_add(
             session=session,
             author=clinician,
@@ -90,16 +110,42 @@ def note_download_view(
     request: HttpRequest, session_uuid: UUID, number: int
 ) -> HttpResponse:
     """Send a stored sealed note as it was stored: it is never rendered again."""
+    return _note_response(
+        request, session_uuid, number, NoteAccessEvent.Action.DOWNLOAD, "attachment"
+    )
+
+
+# The browser's own PDF viewer shows the note: the site's policy forbids
+# plugins (object-src 'none'), which would stop it, and a PDF runs none of
+# this site's scripts; it still may not be framed.
+@csp_override({"frame-ancestors": [CSP.NONE]})
+def note_print_view(
+    request: HttpRequest, session_uuid: UUID, number: int
+) -> HttpResponse:
+    """Open the sealed note in the browser's PDF viewer (a new tab), to print it.
+
+    The very file on record is printed, not a page made to look like it, so
+    the paper copy matches what /verify/ checks.
+    """
+    return _note_response(
+        request, session_uuid, number, NoteAccessEvent.Action.PRINT, "inline"
+    )
+
+
+def _note_response(
+    request: HttpRequest,
+    session_uuid: UUID,
+    number: int,
+    action: NoteAccessEvent.Action,
+    disposition: str,
+) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     version = get_object_or_404(session.note_versions, number=number)
     note_access_record(
-        version=version,
-        user=request.user,
-        action=NoteAccessEvent.Action.DOWNLOAD,
-        now=timezone.now(),
+        version=version, user=request.user, action=action, now=timezone.now()
     )
     response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response
 
 
@@ -118,7 +164,15 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         result = note_verify(pdf=form.cleaned_data["pdf"].read())
-    return render(request, "assessments/verify.html", {"form": form, "result": result})
+    # The verifier has no clinic: the signing time is shown in the zone and
+    # format of the clinic whose note it is, as the note itself prints it.
+    zone, time_format = (
+        (result.time_zone, result.time_format) if result else ("UTC", TWENTY_FOUR_HOUR)
+    )
+    with timezone.override(zoneinfo.ZoneInfo(zone)), time_display.override(time_format):
+        return render(
+            request, "assessments/verify.html", {"form": form, "result": result}
+        )
 
 
 def _sign_refusal(session: TestSession, clinician: Clinician) -> str | None:
@@ -134,6 +188,7 @@ def _signed_page(
     request: HttpRequest,
     form: SignForm | AddendumForm,
     *,
+    done: str,
     save: Callable[[dict[str, Any]], NoteVersion],
     template: str,
     context: dict[str, object],
@@ -143,7 +198,7 @@ def _signed_page(
         form,
         save=save,
         saved=lambda version: (
-            NOTE_SEALED.format(document_id=version.document_id),
+            done.format(number=version.number),
             version.session.get_absolute_url(),
         ),
         template=template,

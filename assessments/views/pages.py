@@ -1,6 +1,8 @@
-"""The one way a page saves: typed input to a service, its refusal back on the form."""
+"""The one way a page saves (typed input to a service, its refusal back on the
+form), and the one way it refuses a user an action before anything is typed."""
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Protocol
 
 from django.contrib import messages
@@ -50,3 +52,31 @@ def entry_page[T](
     forms = entry.context()
     summary = error_links(forms.values()) if request.method == "POST" else []
     return render(request, template, {**context, **forms, "error_summary": summary})
+
+
+def refusal_page(
+    request: HttpRequest,
+    error: ValidationError,
+    *,
+    title: str,
+    back_url: str,
+    back_label: str,
+    who: str = "",
+) -> HttpResponse:
+    """Say why this user may not do what the address asks, and who can (403).
+
+    Pages do not offer these actions to this user; this answers a bookmark, a
+    typed address or a link someone else shared, before anything is typed.
+    """
+    return render(
+        request,
+        "assessments/refused.html",
+        {
+            "title": title,
+            "reason": error.messages[0],
+            "who": who,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+        status=HTTPStatus.FORBIDDEN,
+    )

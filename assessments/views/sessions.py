@@ -4,8 +4,10 @@ from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -18,14 +20,21 @@ from ..access import access_session_by_uuid
 from ..forms import SessionEntry, SessionForm
 from ..models import TestSession
 from ..recording import SessionInput
+from ..roles import (
+    WHO_MAY_RECORD,
+    check_may_edit,
+    check_may_record,
+    session_actions,
+)
 from ..selectors import (
     clinic_batteries,
     day_decision,
+    session_note_versions,
     session_plan_of_care,
     session_summary,
 )
 from ..services import session_create, session_update
-from .pages import entry_page
+from .pages import entry_page, refusal_page
 
 SESSION_SAVED = "Session saved."
 SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
@@ -37,6 +46,17 @@ SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
 def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     clinician = access_clinician(user=request.user)
+    try:
+        check_may_record(clinician=clinician)
+    except ValidationError as exc:
+        return refusal_page(
+            request,
+            exc,
+            title="Tests are recorded by a therapist or physician",
+            who=WHO_MAY_RECORD,
+            back_url=reverse("assessments:patient-detail", args=[patient.uuid]),
+            back_label=f"Back to {patient.full_name}",
+        )
     entry = SessionEntry(
         request.POST or None,
         patient=patient,
@@ -55,16 +75,30 @@ def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
 @never_cache
 def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
-    access_clinician(user=request.user)
+    clinician = access_clinician(user=request.user)
     if not session.is_draft:
         messages.error(request, SIGNED_USE_ADDENDUM)
         return redirect(session)
+    try:
+        check_may_edit(session=session, user=request.user)
+        check_may_record(clinician=clinician)
+    except ValidationError as exc:
+        return refusal_page(
+            request,
+            exc,
+            title="You can read this draft, not edit it",
+            back_url=session.get_absolute_url(),
+            back_label="Back to the session",
+        )
     entry = SessionEntry(request.POST or None, session=session)
     return _session_form_page(
         request,
         entry,
         save=lambda data: session_update(
-            session=session, data=data, expected_version=entry.version
+            session=session,
+            data=data,
+            editor=request.user,
+            expected_version=entry.version,
         ),
         patient=session.patient,
         session=session,
@@ -78,6 +112,8 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
         "assessments/session_detail.html",
         {
             "session": session,
+            "actions": session_actions(session=session, user=request.user),
+            "versions": session_note_versions(session=session),
             "summary": session_summary(session=session),
             "plan_of_care": session_plan_of_care(session=session),
             "billing": decision_panel_get(decision=day_decision(session=session)),

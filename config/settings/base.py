@@ -83,7 +83,7 @@ INSTALLED_APPS = [
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/6.1/ref/settings/#login-url
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "assessments:patient-list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Axes comes first: it refuses a locked-out username before any password is
 # checked. The clinic backend loads the user with their clinic: two queries per
@@ -200,6 +200,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Every template, the admin's too, writes times through the
+            # clinic's format: |clock and |stamp (clinic.time_display).
+            "builtins": ["clinic.templatetags.clinic_time"],
         },
     }
 ]

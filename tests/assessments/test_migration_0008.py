@@ -15,13 +15,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from assessments.models import PerformedTest
+from assessments.models import PerformedTest, TestSession
 from assessments.notes.content import _test_entry
 from assessments.selectors import protocol_details, session_summary
-from tests.factories import TestSessionFactory, mark_signed
+from tests.factories import ClinicianFactory, PatientFactory
 
 PREVIOUS = ("assessments", "0007_note_export")
-LATEST = ("assessments", "0008_test_details_rules_version_and_batteries")
 START = dt.datetime(2025, 1, 15, 15, 0, tzinfo=dt.UTC)
 # (code, side, trials, result as the previous code printed it, basis)
 STORED = [
@@ -46,9 +45,18 @@ def previous_schema(transactional_db):
 
 
 def test_results_stored_before_read_back_and_print_as_they_did(previous_schema):
-    # given results stored by the previous schema, in a session then signed
-    session = TestSessionFactory(
-        started_at=START, ended_at=START + dt.timedelta(hours=1)
+    # given results stored by the previous schema, in a session then signed,
+    # all through that schema's models (today's have columns it lacks)
+    clinician = ClinicianFactory()
+    patient = PatientFactory(clinic=clinician.clinic)
+    old_session = previous_schema.get_model("assessments", "TestSession")
+    session = old_session.objects.create(
+        patient_id=patient.pk,
+        clinician_id=clinician.pk,
+        discipline="PT",
+        started_at=START,
+        ended_at=START + dt.timedelta(hours=1),
+        reason="Fall risk.",
     )
     old_performed_test = previous_schema.get_model("assessments", "PerformedTest")
     for position, (code, side, trials, _result, _basis) in enumerate(STORED):
@@ -61,10 +69,14 @@ def test_results_stored_before_read_back_and_print_as_they_did(previous_schema):
             trials=trials,
             position=position,
         )
-    mark_signed(session)
+    old_session.objects.filter(pk=session.pk).update(
+        status="signed", signed_at=session.ended_at, signed_by_id=clinician.pk
+    )
 
-    # when the database is migrated forward
-    MigrationExecutor(connection).migrate([LATEST])
+    # when the database is migrated forward, through 0008 to the latest
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("assessments"))
+    session = TestSession.objects.get(pk=session.pk)
 
     # then each row keeps the rules it was recorded under and its old result
     tests = list(PerformedTest.objects.filter(session=session))
@@ -73,7 +85,7 @@ def test_results_stored_before_read_back_and_print_as_they_did(previous_schema):
     for row, (code, _side, trials, result, basis) in zip(
         summary.rows, STORED, strict=True
     ):
-        entry = _test_entry(1, row, dt.UTC)
+        entry = _test_entry(1, row, dt.UTC, "24")
         assert entry["name"] == row.test.test.name
         assert {r["side"]: r["value"] for r in entry["results"]} == result, code
         assert entry["basis"] == basis, code

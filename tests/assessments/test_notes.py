@@ -444,6 +444,7 @@ def test_addendum_entry_carries_its_own_signature_line():
         signer=SIGNER,
         signed_at=signed_at,
         zone="America/Chicago",
+        time_format="24",
     )
     # then
     assert entry == {
@@ -466,6 +467,7 @@ def test_a_signer_without_credentials_is_named_alone():
         signer={"name": "Sam Lee"},
         signed_at=SIGNED_AT,
         zone="UTC",
+        time_format="24",
     )
     # then
     assert entry["signature_text"] == (
@@ -529,3 +531,18 @@ def test_a_hop_battery_prints_each_lsi_and_the_batterys_lowest(session):
     assert lsi["Single-leg hop for distance"] == "75.6 %"
     assert lsi["6-metre timed hop"] == "82.2 %"
     assert note["hop_battery_lsi"] == "75.6 %"
+
+
+def test_a_twelve_hour_clinic_gets_a_twelve_hour_note(session, clinic):
+    # given
+    clinic.time_format = "12"
+    clinic.save()
+    session.refresh_from_db()
+    # when
+    note = _build(session, _decide(session))
+    # then: the times in the clinic's zone, written as the clinic reads them
+    assert note["time_format"] == "12"
+    assert note["session"]["time_in"] == "9:00:00 AM"
+    assert note["session"]["time_out"] == "9:45:00 AM"
+    assert note["tests"][0]["start"].endswith(" AM")
+    assert note["signature"]["signed_at"] == "01/15/2025 10:02 AM"

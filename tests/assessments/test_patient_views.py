@@ -99,7 +99,7 @@ def test_login_page_is_open_to_anonymous_users(client):
     assert response.context["form"].fields.keys() == {"username", "password"}
 
 
-def test_login_with_the_right_password_goes_to_the_patient_list(client, clinician):
+def test_login_with_the_right_password_goes_to_the_worklist(client, clinician):
     # when
     response = client.post(
         reverse("login"),
@@ -107,7 +107,7 @@ def test_login_with_the_right_password_goes_to_the_patient_list(client, clinicia
     )
 
     # then
-    assertRedirects(response, reverse("assessments:patient-list"))
+    assertRedirects(response, reverse("home"))
     assert response.wsgi_request.user == clinician.user
 
 
@@ -125,14 +125,6 @@ def test_login_with_a_wrong_password_stays_on_the_login_page(client, clinician):
         "be case-sensitive."
     ]
     assert "_auth_user_id" not in client.session
-
-
-def test_home_sends_a_signed_in_user_to_the_patient_list(clinician_client):
-    # when
-    response = clinician_client.get(reverse("home"))
-
-    # then
-    assertRedirects(response, reverse("assessments:patient-list"))
 
 
 def test_home_sends_an_anonymous_user_to_login(client):

@@ -148,6 +148,7 @@ def _addendum(text, minutes_later):
         signer=SIGNER,
         signed_at=SIGNED_AT + dt.timedelta(minutes=minutes_later),
         zone="America/Chicago",
+        time_format="24",
     )
 
 

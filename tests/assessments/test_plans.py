@@ -338,7 +338,9 @@ def test_updating_a_session_can_take_it_off_its_plan(patient, clinician):
         now=NOW,
     )
 
-    session_update(session=session, data=_session_data(), now=NOW)
+    session_update(
+        session=session, data=_session_data(), editor=clinician.user, now=NOW
+    )
 
     session.refresh_from_db()
     assert session.plan_of_care is None

@@ -435,6 +435,7 @@ def test_editing_a_draft_replaces_fields_tests_and_procedures(stored_draft):
     # when
     saved = session_update(
         session=stored_draft,
+        editor=stored_draft.clinician.user,
         data=_data(
             [_test(trials={"na": ["11.0"]})],
             discipline="OT",
@@ -478,7 +479,13 @@ def test_editing_a_draft_can_change_its_clinician(stored_draft):
     other = ClinicianFactory(clinic=stored_draft.patient.clinic)
 
     # when
-    session_update(session=stored_draft, data=_data(), clinician=other, now=NOW)
+    session_update(
+        session=stored_draft,
+        data=_data(),
+        clinician=other,
+        editor=stored_draft.clinician.user,
+        now=NOW,
+    )
 
     # then
     stored = TestSession.objects.get()
@@ -498,6 +505,7 @@ def test_refuses_to_change_a_signed_session(stored_draft):
     with pytest.raises(ValidationError) as error:
         session_update(
             session=stored_draft,
+            editor=stored_draft.clinician.user,
             data=_data(
                 [_test(trials={"na": ["99.0"]})], reason="Changed after signing."
             ),
@@ -520,7 +528,12 @@ def test_update_refuses_a_session_that_breaks_a_rule_and_leaves_the_draft_as_it_
 
     # when
     with pytest.raises(ValidationError) as error:
-        session_update(session=stored_draft, data=data, now=now)
+        session_update(
+            session=stored_draft,
+            data=data,
+            editor=stored_draft.clinician.user,
+            now=now,
+        )
 
     # then
     assert isinstance(error.value, SessionRulesError)
@@ -536,7 +549,12 @@ def test_update_refuses_a_blank_reason_and_leaves_the_draft_as_it_was(stored_dra
 
     # when
     with pytest.raises(ValidationError) as error:
-        session_update(session=stored_draft, data=_data(reason=""), now=NOW)
+        session_update(
+            session=stored_draft,
+            data=_data(reason=""),
+            editor=stored_draft.clinician.user,
+            now=NOW,
+        )
 
     # then
     assert error.value.message_dict == {"reason": ["This field cannot be blank."]}
@@ -550,7 +568,7 @@ def test_other_sessions_keep_their_tests(session, patient, clinician):
     PerformedTestFactory.create_batch(2, session=other)
 
     # when
-    session_update(session=session, data=_data(), now=NOW)
+    session_update(session=session, data=_data(), editor=clinician.user, now=NOW)
 
     # then
     assert other.tests.count() == 2

@@ -1433,18 +1433,18 @@ def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
     client, clinician_client, draft, clinician, form_values
 ):
     """The second save is refused with the time of the first; its input is kept."""
-    # given two clinicians of the clinic with the same draft open
-    colleague = ClinicianFactory(clinic=clinician.clinic)
-    client.force_login(colleague.user)
+    # given the draft open twice: its clinician's tablet and their desktop
+    # (only the performer edits a draft)
+    client.force_login(clinician.user)
     url = reverse("assessments:session-update", args=[draft.uuid])
     mine = form_values(clinician_client.get(url))
     theirs = form_values(client.get(url))
-    # when the colleague saves first, then the first clinician
+    # when the tablet saves first, then the desktop
     theirs["reason"] = "Their reason."
     assert client.post(url, theirs).status_code == HTTPStatus.FOUND
     mine["reason"] = "My reason."
     response = clinician_client.post(url, mine)
-    # then the first clinician is told, with their input kept, and nothing is lost
+    # then the desktop is told, with its input kept, and nothing is lost
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "This was saved by someone else at" in page

@@ -85,23 +85,27 @@ def test_list_columns_name_the_visit(front_office_client, clinic):
     admin = response.context["cl"].model_admin
     assert list(admin.list_display) == [
         "date_of_service",
-        "patient_name",
-        "mrn",
+        "patient_and_mrn",
         "payer",
         "rendering_clinician",
         "status",
-        "qualifies",
-        "discipline",
-        "units",
-        "modifiers",
+        "billed",
         "charge",
         "expected_payment",
-        "blocking",
         "claim_status",
     ]
     page = response.content.decode()
-    for text in ("Nov. 2, 2026", "Alvarez, Rosa", "RV-3003", "Medicare", "Dana Reyes"):
-        assert text in page
+    for text in (
+        "Nov. 2, 2026",
+        "Alvarez, Rosa<br>",
+        "MRN RV-3003",
+        "Medicare",
+        "Dana Reyes",
+        "2 × 97750 GP",
+    ):
+        assert text in page, text
+    # the admin's stylesheet for this list: compact, and fewer columns at 768 px
+    assert "/static/css/admin.css" in page
     assert ">Draft<" in page
 
 

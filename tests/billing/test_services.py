@@ -362,6 +362,7 @@ def test_moving_a_session_to_another_day_recomputes_both_days(patient, clinician
     moved = dt.timedelta(days=1)
     session_update(
         session=second,
+        editor=clinician.user,
         data=replace(
             data,
             started_at=data.started_at + moved,
@@ -477,10 +478,9 @@ def _save_queries(patient, clinician, other_days):
         )
     session = _session(patient, clinician, first + dt.timedelta(days=60), [20])
     session_billing_refresh(session=session, now=NOW)
+    data = session_input_get(session=session)
     with CaptureQueriesContext(connection) as queries:
-        session_update(
-            session=session, data=session_input_get(session=session), now=NOW
-        )
+        session_update(session=session, data=data, editor=clinician.user, now=NOW)
     return len(queries)
 
 

@@ -456,15 +456,16 @@ def test_changing_the_coverage_payer_rebills_drafts_but_not_signed_notes(
 def test_session_form_offers_only_own_clinicians(
     front_office_client, session, clinician, other_clinician
 ):
-    # given a second clinician of the clinic
-    pta = ClinicianFactory(clinic=clinician.clinic, role="pta", credentials="PTA")
+    # given a second clinician of the clinic, and an assistant
+    colleague = ClinicianFactory(clinic=clinician.clinic, role="ot")
+    ClinicianFactory(clinic=clinician.clinic, role="pta", credentials="PTA")
 
     # when
     response = front_office_client.get(_change_url(session))
 
-    # then
+    # then assistants, who do not perform formal testing, are not offered
     choices = response.context["adminform"].form.fields["clinician"].queryset
-    assert set(choices) == {clinician, pta}
+    assert set(choices) == {clinician, colleague}
 
 
 def test_clinician_filter_offers_only_own_clinicians(

@@ -55,6 +55,8 @@ def test_record_session_with_two_timed_tests(live_server, browser, server_clock)
     page.get_by_label("Username").fill("therapist")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=re.compile("My worklist"))).to_be_visible()
+    page.get_by_role("link", name="Find a patient").click()
     expect(page.get_by_role("heading", name=re.compile("Patients"))).to_be_visible()
 
     # and add a patient

@@ -52,7 +52,7 @@ def test_sign_download_and_verify(
     page.get_by_role("button", name="Sign note").click()
 
     # then the session is signed and its sealed PDF can be downloaded
-    expect(page.get_by_text("Signed. Sealed note")).to_be_visible()
+    expect(page.get_by_text("Note signed; version 1 sealed.")).to_be_visible()
     expect(page.get_by_role("link", name="Edit session")).to_have_count(0)
     session.refresh_from_db()
     assert session.billing_decision.status == BillingDecision.Status.FINAL

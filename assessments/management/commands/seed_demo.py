@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.management.base import BaseCommand, CommandError
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,7 +56,9 @@ from clinic.services import (
 )
 
 PASSWORD = "perfnote-demo"  # noqa: S105 (a published demo password)
-SITE_URL = "http://127.0.0.1:8000"
+# Where `make run` serves by default; `make run HOST=…` passes its own (--url).
+SITE_URL = "http://127.0.0.1:8000/"
+NOT_A_SITE_URL = "--url must be an http:// or https:// address, e.g. {example}."
 # Demo data may only go into a database run with one of these settings modules.
 ALLOWED_SETTINGS_MODULES = frozenset({"config.settings.local", "config.settings.test"})
 # (username, role, clinic) of each demo login, for the table printed at the end.
@@ -383,14 +387,14 @@ RIVERSIDE = ClinicSpec(
             sign=True,
         ),
         SessionSpec(
-            "RPT-10002", "pta", 12, dt.time(10, 15), "PT",
-            "Re-test of mobility and lower-extremity endurance per the supervising PT's plan.",
+            "RPT-10002", "pt", 12, dt.time(10, 15), "PT",
+            "Re-test of mobility and lower-extremity endurance per the plan of care.",
             (
                 _t("timed_up_and_go", 3, "15.2"),
                 _t("five_times_sit_to_stand", 3, "16.4"),
                 _t("two_minute_step", 4, "58"),
             ),
-            "TUG and 5xSTS improved slightly; results forwarded to the supervising PT.",
+            "TUG and 5xSTS improved slightly; continue balance training.",
         ),
         SessionSpec(
             "RPT-10003", "pt", 29, dt.time(11, 0), "PT",
@@ -503,8 +507,8 @@ RIVERSIDE = ClinicSpec(
             ),
         ),
         SessionSpec(
-            "RPT-10010", "pta", 4, dt.time(8, 0), "PT",
-            "Re-test of endurance and flexibility per the supervising PT's plan.",
+            "RPT-10010", "pt", 4, dt.time(8, 0), "PT",
+            "Re-test of endurance and flexibility per the plan of care.",
             (
                 _t("six_minute_walk", 8, "290"),
                 _t("chair_stand_30s", 3, "8"),
@@ -661,8 +665,17 @@ class Command(BaseCommand):
         "(or any other) settings are never seeded."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url",
+            default=SITE_URL,
+            help="The address the server answers on, printed with the logins "
+            f"(default {SITE_URL}; the Makefile passes http://$(HOST)/).",
+        )
+
     def handle(self, *args: object, **options: object) -> None:
         check_settings_module(settings_module())
+        site_url = site_url_of(str(options["url"]))
         # One hash for every login: the password is public, and each hash costs
         # most of a second.
         self.password_hash = make_password(PASSWORD)
@@ -672,7 +685,7 @@ class Command(BaseCommand):
             for spec in DEMO_CLINICS:
                 logins += self.seed_clinic(spec, group)
         if options["verbosity"] > 0:
-            self.print_logins(logins)
+            self.print_logins(logins, site_url)
 
     def seed_clinic(self, spec: ClinicSpec, group: Group) -> list[Login]:
         clinic, _ = Clinic.objects.get_or_create(
@@ -937,7 +950,7 @@ class Command(BaseCommand):
                 )
         return session
 
-    def print_logins(self, logins: list[Login]) -> None:
+    def print_logins(self, logins: list[Login], site_url: str) -> None:
         rows = [
             ("username", "password", "role", "clinic"),
             *((username, PASSWORD, role, clinic) for username, role, clinic in logins),
@@ -949,9 +962,16 @@ class Command(BaseCommand):
                 cell.ljust(width) for cell, width in zip(row, widths, strict=False)
             ]
             self.stdout.write("  " + "  ".join([*cells, row[3]]))
-        self.stdout.write(
-            f"\nClinicians: {SITE_URL}/   Clinic admin: {SITE_URL}/admin/"
-        )
+        self.stdout.write(f"\nClinicians: {site_url}   Clinic admin: {site_url}admin/")
+
+
+def site_url_of(url: str) -> str:
+    """Return the served address with one trailing slash; refuse anything but http(s)."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise CommandError(NOT_A_SITE_URL.format(example=SITE_URL)) from None
+    return url.rstrip("/") + "/"
 
 
 def check_trials(test: TestSpec) -> None:
