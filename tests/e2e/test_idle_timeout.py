@@ -64,9 +64,10 @@ def test_letting_the_warning_lapse_logs_out(live_server, browser, short_idle_tim
     _log_in(page, live_server)
     expect(page.locator("#idle-warning")).to_be_visible(timeout=TIMEOUT_SECONDS * 1000)
 
-    # when nobody answers it, the page reloads onto the login page and says why
+    # when nobody answers it, the page reloads onto the login page and says why,
+    # keeping the page it was on (the worklist home) to return to
     expect(page).to_have_url(
-        f"{live_server.url}/accounts/login/?next=/patients/",
+        f"{live_server.url}/accounts/login/?next=/",
         timeout=(TIMEOUT_SECONDS + 5) * 1000,
     )
     expect(page.get_by_text("You were logged out after")).to_be_visible()
