@@ -477,6 +477,12 @@
   form.addEventListener("click", (event) => {
     if (event.target.closest("button[type='button']")) saveSoon();
   });
+  // Logging out forgets every draft (static/js/logout.js): nothing pending may
+  // keep this one again as the page goes.
+  document.addEventListener("perfnote:logout", () => {
+    window.clearTimeout(saveTimer);
+    saveTimer = null;
+  });
   window.addEventListener("pagehide", () => {
     if (saveTimer !== null && !submitting) saveDraft();
   });
