@@ -652,6 +652,10 @@ _SIX_MINUTE_WALK_CONDITIONS = (
     _number("borg_dyspnoea_post", "Borg dyspnoea after (0-10)", "", 10, places=1),
     _number("borg_fatigue_pre", "Borg fatigue before (0-10)", "", 10, places=1),
     _number("borg_fatigue_post", "Borg fatigue after (0-10)", "", 10, places=1),
+    # The reference equation (Enright & Sherrill 1998) predicts the distance
+    # from height and weight as well as age and sex.
+    _number("height_cm", "Height", "cm", 230, minimum=100, places=1),
+    _number("weight_kg", "Weight", "kg", 300, minimum=25, places=1),
 )
 
 _SFT_SOURCE = "Rikli & Jones 1999, J Aging Phys Act 7:129-161 (Senior Fitness Test)"

@@ -699,8 +699,14 @@ def test_six_minute_walk_asks_to_walk_as_far_as_possible_and_records_its_conditi
         "borg_dyspnoea_post",
         "borg_fatigue_pre",
         "borg_fatigue_post",
+        "height_cm",
+        "weight_kg",
     }
     assert test.condition("spo2_post").check("101") is not None
+    # height and weight feed Enright & Sherrill's reference equation
+    assert test.condition("height_cm").check("165.5") is None
+    assert test.condition("height_cm").check("99") is not None
+    assert test.condition("weight_kg").check("301") is not None
     assert test.condition("borg_dyspnoea_post").check("3.5") is None
 
 

@@ -380,3 +380,25 @@ def test_a_limb_symmetry_index_below_the_criterion_is_flagged_on_the_involved_si
     assert {flag["ref"] for flag in right["flags"]} <= {
         reference["number"] for reference in results.references
     }
+
+
+def test_a_six_minute_walk_with_height_and_weight_is_read_against_the_equation(
+    patient,
+):
+    # given a 6MWT of a woman of 76, 160 cm and 65 kg, as the form records it
+    session = _session(patient, 0)
+    PerformedTestFactory(
+        session=session,
+        catalog_code="six_minute_walk",
+        trials={"na": ["310"]},
+        details={"conditions": {"height_cm": "160", "weight_kg": "65"}},
+    )
+
+    # when
+    results, tests = _results(session)
+
+    # then it is read as % predicted by Enright & Sherrill's equation for women:
+    # 2.11 × 160 − 2.29 × 65 − 5.78 × 76 + 667 = 416.47 → 416 m; 310 / 416
+    [entry] = results.entries[tests[0].pk]
+    assert entry["standing"] == "74.5 % of predicted"
+    assert "Height and weight are not recorded" not in json.dumps(entry)
