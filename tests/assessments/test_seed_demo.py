@@ -475,18 +475,18 @@ def test_the_demo_claims_export_as_an_837p_that_pyx12_accepts(seeded):
     assert csv_out.getvalue().decode().count("\r\n") - 1 == ClaimLine.objects.count()
 
 
-# Pages of each demo note, measured after the note's break rules (note.css) and
-# PDF/UA tagging: (MRN, tests, version) -> pages. The 4-test note of RPT-10002
-# takes two pages whole (its plan of care and goals fill most of page 1); an
-# addendum starts a page of its own. A change here is a layout change: look at
-# the pages (pdftoppm) before changing a number.
+# Pages of each demo note, measured after the note's break rules (note.css),
+# PDF/UA tagging and each result's norms lines: (MRN, tests, version) -> pages.
+# The norms lines take each note onto a third page, which holds the attestation
+# and signature; an addendum starts a page of its own. A change here is a layout
+# change: look at the pages (pdftoppm) before changing a number.
 DEMO_NOTE_PAGES = {
-    ("RPT-10001", 5, 1): 2,
-    ("RPT-10001", 5, 2): 3,
-    ("RPT-10002", 4, 1): 2,
-    ("RPT-10003", 3, 1): 2,
-    ("RPT-10004", 5, 1): 2,
-    ("RPT-10008", 2, 1): 2,
+    ("RPT-10001", 5, 1): 3,
+    ("RPT-10001", 5, 2): 4,
+    ("RPT-10002", 4, 1): 3,
+    ("RPT-10003", 3, 1): 3,
+    ("RPT-10004", 5, 1): 3,
+    ("RPT-10008", 2, 1): 3,
 }
 
 
