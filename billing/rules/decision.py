@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
@@ -28,6 +29,7 @@ from billing.rules.types import (
     Line,
     PayerKind,
     PerformerRole,
+    PlanFacts,
     TestFacts,
 )
 from billing.rules.units import count_units
@@ -249,14 +251,28 @@ def _frequency_and_plan(facts: DayFacts) -> list[Finding]:
                     day, plan.certification_from, plan.certification_through
                 )
             )
-        elapsed = (day - plan.starts_on).days
-        if (
-            facts.payer_kind == PayerKind.MEDICARE
-            and plan.certified_on is None
-            and elapsed > CERTIFICATION_DAYS
-        ):
-            found.append(findings.certification_overdue(plan.starts_on, elapsed))
+        if facts.payer_kind == PayerKind.MEDICARE:
+            found.extend(_certification_timing(plan, day))
     return found
+
+
+def _certification_timing(plan: PlanFacts, day: date) -> list[Finding]:
+    """Return Medicare's 30-day certification warning, if the plan is late.
+
+    Not yet certified 30 days after its start: overdue; certified later than
+    that: delayed, which Medicare accepts with the reason documented.
+    """
+    if plan.certified_on is None:
+        elapsed = (day - plan.starts_on).days
+        if elapsed > CERTIFICATION_DAYS:
+            return [findings.certification_overdue(plan.starts_on, elapsed)]
+        return []
+    waited = (plan.certified_on - plan.starts_on).days
+    if waited > CERTIFICATION_DAYS:
+        return [
+            findings.certification_delayed(plan.starts_on, plan.certified_on, waited)
+        ]
+    return []
 
 
 def _left_out_minutes(facts: DayFacts) -> int:

@@ -43,6 +43,7 @@ class FindingCode(StrEnum):
     NO_PLAN_OF_CARE = "no_plan_of_care"
     OUTSIDE_CERTIFICATION = "outside_certification"
     CERTIFICATION_OVERDUE = "certification_overdue"
+    CERTIFICATION_DELAYED = "certification_delayed"
     NO_RATE = "no_rate"
     KX_APPLIED = "kx_applied"
     NO_KX_THRESHOLD = "no_kx_threshold"
@@ -348,6 +349,21 @@ def certification_overdue(start: date, days: int) -> Finding:
             "certification needs the reason)."
         ),
         source="CMS Benefit Policy Manual (Pub. 100-02) Ch. 15 §220.1.3; 42 CFR 424.24(c)",
+    )
+
+
+def certification_delayed(start: date, certified: date, days: int) -> Finding:
+    """Return the warning for a Medicare plan certified more than 30 days after its start."""
+    return Finding(
+        code=FindingCode.CERTIFICATION_DELAYED,
+        severity=Severity.WARNING,
+        message=(
+            f"The plan of care started on {start:%m/%d/%Y} and was certified on "
+            f"{certified:%m/%d/%Y}, {_count(days, 'day')} later; Medicare accepts a "
+            "delayed certification only with the reason for the delay in the record "
+            "(the certifying physician's or NPP's signed, dated certification)."
+        ),
+        source="CMS Benefit Policy Manual (Pub. 100-02) Ch. 15 §220.1.3 B; 42 CFR 424.24(c)",
     )
 
 

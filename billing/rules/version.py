@@ -2,4 +2,4 @@
 
 # Bump on any change to a rule, code set or threshold: a stored decision is only
 # reproducible from its inputs snapshot under the same rules version.
-RULES_VERSION = "2026.12.1"
+RULES_VERSION = "2026.12.2"

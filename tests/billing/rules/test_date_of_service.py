@@ -299,3 +299,44 @@ def test_the_plan_start_in_the_overdue_message():
     )
     assert finding.severity is Severity.WARNING
     assert date(2026, 1, 21) == DAY - timedelta(days=40)
+
+
+@pytest.mark.parametrize(
+    ("payer_kind", "waited", "warns"),
+    [("medicare", 31, True), ("medicare", 30, False), ("commercial", 45, False)],
+)
+def test_medicare_wants_a_late_certification_explained(payer_kind, waited, warns):
+    # given a plan that started 60 days ago and was certified `waited` days after
+    plan = replace(
+        _plan(starts_back=60, certified=True),
+        certified_on=DAY - timedelta(days=60 - waited),
+    )
+    facts = make_day(
+        (visit_at(0, 30, plan=plan),), payer_kind=payer_kind, rate=Decimal("0")
+    )
+    # when
+    decision = decide(facts)
+    # then
+    assert ("certification_delayed" in codes_of(decision)) is warns
+    assert "certification_overdue" not in codes_of(decision)
+
+
+def test_the_delayed_certification_message_gives_both_dates():
+    # given a plan started 01/01/2026 and certified 02/15/2026 (45 days)
+    plan = replace(
+        _plan(starts_back=60, certified=True),
+        starts_on=date(2026, 1, 1),
+        certification_from=date(2026, 1, 1),
+        certified_on=date(2026, 2, 15),
+    )
+    facts = make_day(
+        (visit_at(0, 30, plan=plan),), payer_kind="medicare", rate=Decimal("0")
+    )
+    # when
+    [finding] = [f for f in decide(facts).findings if f.code == "certification_delayed"]
+    # then
+    assert finding.message.startswith(
+        "The plan of care started on 01/01/2026 and was certified on 02/15/2026, "
+        "45 days later;"
+    )
+    assert finding.source.startswith("CMS Benefit Policy Manual (Pub. 100-02) Ch. 15")

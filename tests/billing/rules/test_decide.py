@@ -57,7 +57,7 @@ def test_rules_version_is_the_module_constant():
     # given / when
     decision = decide(make_session())
     # then
-    assert decision.rules_version == "2026.12.1"
+    assert decision.rules_version == "2026.12.2"
 
 
 def test_ot_plan_of_care_gets_go():

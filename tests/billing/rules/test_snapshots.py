@@ -324,7 +324,7 @@ def test_decision_snapshot_is_plain_json_data():
         ],
         "charge": "0.00",
         "expected_payment": "0.00",
-        "rules_version": "2026.12.1",
+        "rules_version": "2026.12.2",
     }
 
 
