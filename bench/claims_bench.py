@@ -7,8 +7,12 @@ It builds a throw-away test database (SQLite unless DATABASE_URL names another),
 bulk-creates `claims` (default 10,000) one-line claims for 100 patients, then
 exports them all with billing.claim_files.claims_export to a temporary file and
 prints the time, the file's size and the peak of Python memory allocated during
-the export (tracemalloc): the file is written a claim at a time, so the peak
-stays far below the file's size.
+the export (tracemalloc). The file is written a chunk of 500 claims at a time
+and nothing is kept after it, but the peak is not flat: each chunk's claims
+and their prefetched lines form reference cycles that wait for Python's cycle
+collector, so the peak grows with the export (measured on 12-06: 36.7 MB for
+10,000 claims and a 4.3 MB file, 59.0 MB for 20,000; 0.09 MB once
+gc.collect() has run after the export).
 """
 
 import datetime as dt

@@ -39,6 +39,7 @@ from .models import (
     Payer,
     PayerRate,
 )
+from .selectors import decision_claim_get
 from .services import (
     CoverageInput,
     FeeInput,
@@ -209,6 +210,7 @@ class BillingReviewAdmin(
         "method",
         "arithmetic",
         "findings_list",
+        "claim_detail",
         "rules_version",
         "computed_at",
         "inputs",
@@ -257,6 +259,23 @@ class BillingReviewAdmin(
             'Not billable<br><span class="pn-blocking">{}</span>',
             self.blocking(decision),
         )
+
+    @admin.display(description="claim")
+    def claim_detail(self, decision: BillingDecision) -> str:
+        """The claim with a link to it, or why there is none (as the session page says)."""
+        claim, problems = decision_claim_get(decision=decision)
+        if claim is not None:
+            return format_html(
+                '<a href="{}">{}</a> ({})',
+                reverse("admin:billing_claim_change", args=[claim.pk]),
+                claim.number,
+                claim.get_status_display(),
+            )
+        if decision.is_draft:
+            return (
+                "The claim is made when every note of this date of service is signed."
+            )
+        return format_html("No claim: {}.", "; ".join(problems))
 
     @admin.display(description="claim")
     def claim_status(self, decision: BillingDecision) -> str:

@@ -78,12 +78,7 @@ def decision_panel_get(*, decision: BillingDecision | None) -> DecisionPanel | N
         )
         for method, outcome in method_comparison(facts=facts).items()
     )
-    claim = Claim.objects.filter(decision=decision).first()
-    problems = (
-        tuple(claim_problems(decision=decision))
-        if claim is None and not decision.is_draft
-        else ()
-    )
+    claim, problems = decision_claim_get(decision=decision)
     return DecisionPanel(
         decision=decision,
         comparison=comparison,
@@ -91,3 +86,18 @@ def decision_panel_get(*, decision: BillingDecision | None) -> DecisionPanel | N
         claim=claim,
         claim_problems=problems,
     )
+
+
+def decision_claim_get(
+    *, decision: BillingDecision
+) -> tuple[Claim | None, tuple[str, ...]]:
+    """Return the decision's claim, or why a final decision has none.
+
+    A draft has neither: its claim is made when every note of the date of
+    service is signed. The session page's billing panel and the admin's
+    decision page both say this, so billing staff see why a claim is missing.
+    """
+    claim = Claim.objects.filter(decision=decision).first()
+    if claim is not None or decision.is_draft:
+        return claim, ()
+    return None, tuple(claim_problems(decision=decision))

@@ -630,3 +630,26 @@ def test_a_bad_date_is_a_clear_error(claim, tmp_path):
             f"--out={tmp_path / 'claims.csv'}",
         )
     assert not ClaimExport.objects.exists()
+
+
+def test_the_admins_decision_page_shows_the_claim_or_why_there_is_none(
+    billing_office, claim, billing_clinic, therapist, medicare
+):
+    # given a signed day without a member ID beside the claimed one
+    unbilled = one_test_session(
+        patient=_patient(billing_clinic, medicare, coverage__member_id=""),
+        clinician=therapist,
+        start=DAY,
+        minutes=30,
+    )
+    refused = _sign(unbilled)
+
+    # when billing staff open each decision in the admin
+    def page(decision):
+        url = reverse("admin:billing_billingdecision_change", args=[decision.pk])
+        return billing_office.get(url).content.decode()
+
+    # then the claimed one links its claim, the other says why it has none
+    claim_url = reverse("admin:billing_claim_change", args=[claim.pk])
+    assert f'<a href="{claim_url}">{claim.number}</a> (Ready)' in page(claim.decision)
+    assert f"No claim: {escape(NO_MEMBER_ID)}." in page(refused)
