@@ -463,3 +463,48 @@ def test_a_test_row_and_its_own_lines_stay_on_one_page(note, lines):
     for test in note["tests"]:
         protocol = f"Protocol: {test['source'][:20]}"
         assert _page_of(pages, test["name"]) == _page_of(pages, protocol), test["name"]
+
+
+def test_the_sealed_note_prints_item_scores_conditions_and_a_total_alone(note):
+    # given the realistic session's Berg recorded by its total alone, and a
+    # re-test session whose Berg has its 14 items and whose 6MWT its conditions
+    session = TestSessionFactory(
+        patient=PatientFactory(clinic=ClinicFactory()),
+        started_at=START,
+        ended_at=_at(40),
+    )
+    PerformedTestFactory(
+        session=session,
+        catalog_code="berg_balance_scale",
+        started_at=_at(1),
+        ended_at=_at(16),
+        trials={"na": ["45"]},
+        details={"items": [4, 4, 4, 4, 3, 4, 3, 3, 3, 3, 2, 3, 2, 3]},
+    )
+    PerformedTestFactory(
+        session=session,
+        catalog_code="six_minute_walk",
+        started_at=_at(20),
+        ended_at=_at(27),
+        trials={"na": ["310"]},
+        details={"conditions": {"course_m": "30", "rests": "1", "spo2_post": "91"}},
+    )
+    session = session_billing_refresh(session=session, now=SIGNED_AT)
+    items = note_context_build(
+        session=session,
+        decision=session.billing_decision,
+        signer=SIGNER,
+        signed_at=SIGNED_AT,
+    )
+
+    # when both are rendered
+    alone = " ".join(_pages(_render(note)))
+    scored = " ".join(_pages(_render(items)))
+
+    # then the total alone says so, and each item and condition is printed
+    assert "Total recorded alone; item scores not recorded." in alone
+    assert "Items: 1. " in scored
+    assert " 3/4" in scored
+    assert "Course length: 30 m" in scored
+    assert "Number of rests: 1" in scored
+    assert "Course length: 30 m · Number of rests: 1 · SpO₂ after: 91 %" in scored
