@@ -15,8 +15,10 @@ from assessments.selectors import session_input_get, visit_facts_get
 from assessments.services import session_billing_refresh, session_update
 from billing.models import BillingDecision
 from billing.services import (
+    CoverageInput,
     OutsideAmountInput,
     RateInput,
+    coverage_save,
     outside_amounts_set,
     payer_rates_set,
 )
@@ -192,6 +194,10 @@ def _signed(session):
     decision = BillingDecision.objects.get(sessions=session)
     assert decision.status == BillingDecision.Status.FINAL
     return decision
+
+
+def _coverage(payer):
+    return CoverageInput(payer=payer, member_id="1EG4TE5MK72")
 
 
 def _kx_prior(session):
@@ -491,3 +497,53 @@ def test_saving_a_session_does_not_recompute_the_patients_other_days(clinic, cli
     many = _save_queries(PatientFactory(clinic=clinic), clinician, 12)
     # then
     assert few == many
+
+
+def test_kx_leaves_out_days_signed_under_another_payer(patient, clinician):
+    """Only Medicare's allowed amounts count toward Medicare's KX threshold."""
+    # given a day signed in March while the patient had a commercial payer
+    medicare = patient.coverage.payer
+    commercial = PayerFactory(
+        clinic=patient.clinic, kind="commercial", rate_97750=Decimal("80.00")
+    )
+    coverage_save(patient=patient, data=_coverage(commercial))
+    march = _signed(
+        _session(patient, clinician, dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), [30])
+    )
+    # and a day signed in April back under Medicare
+    coverage_save(patient=patient, data=_coverage(medicare))
+    _signed(
+        _session(patient, clinician, dt.datetime(2026, 4, 6, 15, tzinfo=dt.UTC), [30])
+    )
+    november = _session(
+        patient, clinician, dt.datetime(2026, 11, 2, 15, tzinfo=dt.UTC), [30]
+    )
+
+    # when
+    session_billing_refresh(session=november, now=NOW)
+
+    # then April's $100.00 counts, March's commercial $80.00 does not
+    assert march.payer == commercial
+    assert _kx_prior(november) == Decimal("100.00")
+
+
+def test_a_retest_is_dated_from_the_last_signed_billed_day(patient, clinician):
+    """The retest interval counts from the latest earlier signed day that billed 97750."""
+    # given a billed day signed on 2 March, a later draft, and an unbilled signed day
+    _signed(
+        _session(patient, clinician, dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), [30])
+    )
+    _session(patient, clinician, dt.datetime(2026, 3, 9, 15, tzinfo=dt.UTC), [30])
+    unbilled = _signed(
+        _session(patient, clinician, dt.datetime(2026, 3, 16, 15, tzinfo=dt.UTC), [5])
+    )
+    today = _session(
+        patient, clinician, dt.datetime(2026, 3, 23, 15, tzinfo=dt.UTC), [30]
+    )
+
+    # when
+    decision = _decided(today)
+
+    # then the draft and the 5-minute day (no unit) are not the earlier testing
+    assert unbilled.units == 0
+    assert decision.inputs["previous_testing_on"] == "2026-03-02"
