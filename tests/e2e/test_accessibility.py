@@ -18,6 +18,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from assessments.management.commands.seed_demo import PASSWORD
 from assessments.models import TestSession
@@ -176,3 +177,66 @@ def test_the_check_reports_what_axe_finds(browser):
     assert [line.split(": ")[1].split()[0] for line in found] == ["image-alt"] * 2
     assert found[0].startswith("/sample/ at 768px: image-alt (critical)")
     page.close()
+
+
+def test_no_axe_violation_on_the_pages_a_walk_does_not_reach(
+    live_server, browser, flushable_signed_notes, tmp_path
+):
+    """States no link leads to: a refusal, a refused save's error summary, /verify/'s answers."""
+    # given the demo clinic, a PT's draft and a sealed note
+    _seed_demo()
+    origin = live_server.url
+    signed = TestSession.objects.filter(signed_at__isnull=False).first()
+    draft = TestSession.objects.filter(
+        signed_at__isnull=True, clinician__user__username="pt"
+    ).first()
+    sealed = tmp_path / "note.pdf"
+    sealed.write_bytes(bytes(signed.note_versions.first().pdf))
+    not_a_note = tmp_path / "not-a-note.pdf"
+    not_a_note.write_bytes(b"%PDF-1.7\nnot a sealed note\n")
+    found = []
+
+    # when a PT assistant opens addresses of what only a therapist may do
+    context = browser.new_context()
+    page = context.new_page()
+    _log_in(page, origin, "pta")
+    for name, args, refusal in (
+        ("session-update", [draft.uuid], "You can read this draft, not edit it"),
+        (
+            "session-create",
+            [draft.patient.uuid],
+            "Tests are recorded by a therapist or physician",
+        ),
+        ("session-sign", [draft.uuid], None),
+    ):
+        page.goto(f"{origin}{reverse(f'assessments:{name}', args=args)}")
+        if refusal:
+            heading = page.get_by_role("heading", level=1)
+            assert heading.inner_text() == refusal
+        found += _violations(page, f"pta refused {name}")
+    context.close()
+
+    # and a PT saves a new session with nothing typed
+    context = browser.new_context()
+    page = context.new_page()
+    _log_in(page, origin, "pt")
+    new = reverse("assessments:session-create", args=[draft.patient.uuid])
+    page.goto(f"{origin}{new}")
+    page.get_by_role("button", name="Save session").click()
+    page.locator("#error-summary, [data-error-summary]").first.wait_for()
+    found += _violations(page, "pt refused save")
+    context.close()
+
+    # and anyone uploads a sealed note, then a file that is not one, to /verify/
+    context = browser.new_context()
+    page = context.new_page()
+    for upload, label in ((sealed, "verified"), (not_a_note, "not verified")):
+        page.goto(f"{origin}/verify/")
+        page.locator("input[type=file]").set_input_files(upload)
+        page.get_by_role("button", name="Verify").click()
+        page.locator("#verify-result, .invalid-feedback").first.wait_for()
+        found += _violations(page, f"/verify/ {label}")
+    context.close()
+
+    # then axe found nothing
+    assert found == []
