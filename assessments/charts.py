@@ -2,7 +2,8 @@
 
 ``trend_svg`` draws a trend as ``results.trend_build`` describes it (plain,
 JSON-safe data): the results over time, one line per side, the normal range
-of the norms as a shaded band and each cut-off as a dashed line. The pages
+of the norms as a shaded band, each cut-off as a dashed line and each goal of
+the plan of care measured by the test as a dotted line. The pages
 show the SVG through an ``<img>`` (assessments.views.charts) and the sealed
 note embeds the very same SVG, drawn from the trend stored with the note.
 
@@ -32,6 +33,7 @@ _MARGIN_DAYS = 3
 _BAND_COLORS = ("rgba(25, 135, 84, 0.16)", "rgba(13, 110, 253, 0.10)")
 _SIDE_COLORS = {"left": "#0d6efd", "right": "#6f42c1", "na": "#0d6efd"}
 _CUTOFF_COLOR = "#b02a37"
+_GOAL_COLOR = "#146c43"
 _FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 # The fonts pygal's own short base stylesheet sets.
 _FONTS = Style(
@@ -59,7 +61,12 @@ _STYLE = (
 
 def height(trend: dict) -> int:
     """Return the chart's height: the plot and a legend line per band, side and cut-off."""
-    lines = len(trend["bands"]) + len(trend["series"]) + len(trend["cutoffs"])
+    lines = (
+        len(trend["bands"])
+        + len(trend["series"])
+        + len(trend["cutoffs"])
+        + len(trend.get("goals", []))
+    )
     return PLOT_HEIGHT + LEGEND_LINE * lines
 
 
@@ -107,6 +114,11 @@ def trend_svg(trend: dict) -> str:
         value = float(cutoff["value"])
         chart.add(cutoff["label"], [(start, value), (end, value)], show_dots=False)
         looks.append((_CUTOFF_COLOR, "1.5", "6,4"))
+    # Trends stored with notes signed before goals were drawn have none.
+    for goal in trend.get("goals", []):
+        value = float(goal["value"])
+        chart.add(goal["label"], [(start, value), (end, value)], show_dots=False)
+        looks.append((_GOAL_COLOR, "1.5", "2,3"))
     chart.config.css = ["inline:" + _STYLE + _series_style(looks)]
     return chart.render(is_unicode=True)
 

@@ -28,7 +28,8 @@ from decimal import Decimal
 from clinic.models import Patient
 
 from . import catalog, norms
-from .models import PerformedTest, SessionStatus, TestSession
+from .goals import target_text
+from .models import Goal, PerformedTest, PlanOfCare, SessionStatus, TestSession
 from .selectors import date_of_service, side_rank
 
 # The patient's sex as the norms read it; "other" and "unknown" have no norm.
@@ -130,15 +131,21 @@ def patient_progress(*, patient: Patient) -> list[dict]:
     points = _points_by_test(rows, patient)
     if not points:
         return []
-    # The band drawn is the one of the patient's age at the latest result.
+    # The band drawn is the one of the patient's age at the latest result;
+    # the goals, those of the patient's latest plan of care.
     latest_day = max(p.on for series in points.values() for p in series)
     person = person_on(patient=patient, on=latest_day)
+    latest_plan = PlanOfCare.objects.filter(patient=patient).order_by(
+        "-starts_on", "-pk"
+    )[:1]
+    goals = list(Goal.objects.filter(plan__in=latest_plan))
     return [
         trend_build(
             code=code,
             sides={side: pts for (c, side), pts in points.items() if c == code},
             person=person,
             patient=patient,
+            goals=goals,
         )
         for code in _codes_newest_first(points)
     ]
@@ -165,10 +172,26 @@ def session_trends(
             *history.get((code, reading.side), [])[1 - TREND_POINTS :],
             Point(on=on, value=reading.value, signed=today),
         ]
-    return [
-        trend_build(code=code, sides=sides, person=person, patient=session.patient)
+    charted = {
+        code: sides
         for code, sides in sides_by_code.items()
         if any(len(points) > 1 for points in sides.values())
+    }
+    # The goals of the session's plan of care, read only when there is a chart.
+    goals = (
+        list(Goal.objects.filter(plan=session.plan_of_care_id))
+        if charted and session.plan_of_care_id
+        else []
+    )
+    return [
+        trend_build(
+            code=code,
+            sides=sides,
+            person=person,
+            patient=session.patient,
+            goals=goals,
+        )
+        for code, sides in charted.items()
     ]
 
 
@@ -178,11 +201,13 @@ def trend_build(
     sides: dict[str, list[Point]],
     person: norms.Person,
     patient: Patient,
+    goals: Iterable[Goal] = (),
 ) -> dict:
     """Return a test's trend as JSON-safe data: what a chart and its table show.
 
     Stored with a signed note (NoteVersion.context), so the chart is drawn
-    again from it, never from rows that may have changed.
+    again from it, never from rows that may have changed. ``goals`` are the
+    plan of care's: each measured by this test draws its target as a line.
     """
     test = catalog.get(code)
     series = [
@@ -203,6 +228,20 @@ def trend_build(
         for side, points in sorted(sides.items(), key=lambda item: side_rank(item[0]))
     ]
     bands, cutoffs, higher = _guides(code, sides, person, patient)
+    goal_lines = [
+        {
+            "label": "Goal: "
+            + target_text(
+                comparison=goal.comparison,
+                target=goal.target,
+                unit=test.unit,
+                target_on=goal.target_on,
+            ),
+            "value": format(goal.target, "f"),
+        }
+        for goal in goals
+        if goal.catalog_code == code and goal.target is not None and goal.comparison
+    ]
     by_date: dict[str, dict] = {}
     for column, line in enumerate(series):
         for point in line["points"]:
@@ -221,10 +260,13 @@ def trend_build(
         "series": series,
         "bands": bands,
         "cutoffs": cutoffs,
+        "goals": goal_lines,
         "higher_is_better": higher,
         # The data table beside the chart: a row per date, a column per side.
         "rows": [by_date[day] for day in sorted(by_date)],
-        "description": _description(title, series, bands, cutoffs, test.unit),
+        "description": _description(
+            title, series, bands, [*cutoffs, *goal_lines], test.unit
+        ),
     }
 
 
@@ -341,9 +383,12 @@ def _guides(
 
 
 def _description(
-    title: str, series: list[dict], bands: list[dict], cutoffs: list[dict], unit: str
+    title: str, series: list[dict], bands: list[dict], lines: list[dict], unit: str
 ) -> str:
-    """Say in words what the chart draws, for screen readers and the alt text."""
+    """Say in words what the chart draws, for screen readers and the alt text.
+
+    ``lines`` are the horizontal lines drawn: cut-offs and goals.
+    """
     parts = []
     for line in series:
         who = f"{line['label']}: " if line["label"] else ""
@@ -354,7 +399,7 @@ def _description(
     parts.extend(
         f"{band['label']}: {band['low']}–{band['high']} {unit}." for band in bands
     )
-    parts.extend(f"{cutoff['label']}." for cutoff in cutoffs)
+    parts.extend(f"{line['label']}." for line in lines)
     return f"{title} over time. " + " ".join(parts)
 
 

@@ -95,3 +95,26 @@ def test_a_single_result_still_draws():
 
     # then
     assert "10/01/2026" in texts
+
+
+def test_a_goal_is_drawn_as_a_line_of_its_own_with_its_legend():
+    # given the trend with a goal of the plan of care
+    goal = {"value": "24", "label": "Goal: at least 24 kg by 01/15/2027"}
+    with_goal = TREND | {"goals": [goal]}
+
+    # when
+    svg = trend_svg(with_goal)
+
+    # then it is in the legend, one legend line taller, and drawn as a series
+    assert "Goal: at least 24 kg by 01/15/2027" in _texts(svg)
+    assert _root(svg).get("height") == str(
+        int(_root(trend_svg(TREND)).get("height")) + LEGEND_LINE
+    )
+    assert ".serie-4 .line{stroke-width:1.5;stroke-dasharray:2,3}" in svg
+
+
+def test_a_trend_stored_before_goals_were_drawn_still_draws():
+    # given a trend stored with a note signed before trends had goals
+    assert "goals" not in TREND
+    # when / then
+    assert "Grip strength (Jamar dynamometer), kg" in _texts(trend_svg(TREND))

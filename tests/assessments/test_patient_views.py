@@ -372,8 +372,9 @@ def test_patient_detail_query_count_does_not_grow_with_sessions(
     # session, user (with clinician and clinic), savepoint, patient, coverage,
     # diagnoses, plans of care (with their goal counts), session count, a page
     # of sessions (with their test counts), the results of the latest sessions
-    # (Progress), release savepoint
-    with django_assert_num_queries(11):
+    # (Progress), the goals of the latest plan of care (Progress's goal lines),
+    # release savepoint
+    with django_assert_num_queries(12):
         response = clinician_client.get(
             reverse("assessments:patient-detail", args=[patient.uuid])
         )

@@ -17,8 +17,10 @@ from assessments.results import (
 )
 from clinic.models import Patient
 from tests.factories import (
+    GoalFactory,
     PatientFactory,
     PerformedTestFactory,
+    PlanOfCareFactory,
     TestSessionFactory,
     mark_signed,
 )
@@ -282,8 +284,8 @@ def test_progress_reads_only_the_latest_sessions(patient, django_assert_num_quer
     for day in range(1, PROGRESS_SESSIONS + 1):
         _session(patient, day, _tug("14.0"))
 
-    # when
-    with django_assert_num_queries(1):
+    # when: the latest sessions' results, and the goals of the latest plan
+    with django_assert_num_queries(2):
         progress = patient_progress(patient=patient)
 
     # then
@@ -402,3 +404,38 @@ def test_a_six_minute_walk_with_height_and_weight_is_read_against_the_equation(
     [entry] = results.entries[tests[0].pk]
     assert entry["standing"] == "74.5 % of predicted"
     assert "Height and weight are not recorded" not in json.dumps(entry)
+
+
+def test_a_trend_draws_the_goals_of_the_sessions_plan_of_care(patient):
+    # given a plan whose goal is a TUG of at most 12 s by 01/15/2027, a signed
+    # TUG and a re-test under that plan
+    plan = PlanOfCareFactory(patient=patient)
+    GoalFactory(plan=plan)
+    GoalFactory(plan=plan, catalog_code="berg_balance_scale", target=Decimal(50))
+    _session(patient, 0, _tug("15.0"), signed=True)
+    session = _session(patient, 30, _tug("13.1"))
+    TestSession.objects.filter(pk=session.pk).update(plan_of_care=plan)
+
+    # when
+    results, _tests = _results(session)
+
+    # then the TUG's chart has the TUG goal's line, not the Berg's
+    [trend] = results.trends
+    assert trend["goals"] == [
+        {"label": "Goal: at most 12 s by 01/15/2027", "value": "12.000"}
+    ]
+    assert "Goal: at most 12 s by 01/15/2027." in trend["description"]
+
+
+def test_progress_draws_the_goals_of_the_latest_plan(patient):
+    # given an older plan aiming at 13 s and the latest at 12 s
+    older = PlanOfCareFactory(patient=patient, starts_on=dt.date(2026, 1, 5))
+    GoalFactory(plan=older, target=Decimal(13))
+    GoalFactory(plan=PlanOfCareFactory(patient=patient))
+    _session(patient, 0, _tug("15.0"), signed=True)
+
+    # when
+    [trend] = patient_progress(patient=patient)
+
+    # then
+    assert [goal["value"] for goal in trend["goals"]] == ["12.000"]
