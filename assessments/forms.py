@@ -319,12 +319,45 @@ class PerformedTestForm(forms.Form):
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
 
+    # A row draws only the conditions and item scores of its chosen test (and
+    # any holding input or an error): drawing every one of the catalog's in
+    # every row took most of the form page's time. The page draws the rest
+    # once, from the formset's empty form (all_condition_fields,
+    # all_item_fields), and the script copies what a newly chosen test asks
+    # for into its row.
+
     def condition_fields(self) -> list[tuple[str, forms.BoundField]]:
-        """Return (key, field) for every condition; the script shows the test's own."""
-        return [(key, self[f"condition_{key}"]) for key in CONDITIONS]
+        """Return (key, field) of the conditions this row draws."""
+        test = self._chosen_test()
+        asked = {condition.key for condition in test.conditions} if test else set()
+        return [
+            (key, field)
+            for key, field in self.all_condition_fields()
+            if key in asked or self._holds_input(field)
+        ]
 
     def item_fields(self) -> list[tuple[int, forms.BoundField]]:
+        """Return (number, field) of the item scores this row draws."""
+        test = self._chosen_test()
+        asked = len(test.items) if test else 0
+        return [
+            (number, field)
+            for number, field in self.all_item_fields()
+            if number <= asked or self._holds_input(field)
+        ]
+
+    def all_condition_fields(self) -> list[tuple[str, forms.BoundField]]:
+        return [(key, self[f"condition_{key}"]) for key in CONDITIONS]
+
+    def all_item_fields(self) -> list[tuple[int, forms.BoundField]]:
         return [(n, self[f"item_{n}"]) for n in range(1, MAX_ITEMS + 1)]
+
+    def _chosen_test(self) -> catalog.CatalogTest | None:
+        return catalog.CATALOG.get(self["catalog_code"].value() or "")
+
+    @staticmethod
+    def _holds_input(field: forms.BoundField) -> bool:
+        return field.value() not in (None, "") or bool(field.errors)
 
     @classmethod
     def initial_for(cls, test: PerformedTest) -> dict:

@@ -58,10 +58,46 @@
     return box && box.checked;
   }
 
+  // A row holds only its test's conditions and item scores (and any holding
+  // input); #test-row-fields holds every one once, numbered __prefix__, and a
+  // newly chosen test's are copied from it into the row, in catalog order.
+  const spareFields = document.getElementById("test-row-fields");
+  const spareOrder = spareFields
+    ? [...spareFields.content.children].map((spare) => spare.dataset.condition || `item ${spare.dataset.item}`)
+    : [];
+
+  function spareKey(wrapper) {
+    return wrapper.dataset.condition || `item ${wrapper.dataset.item}`;
+  }
+
+  function addFields(row, test) {
+    if (!test || !spareFields) return;
+    const number = field(row, "catalog_code").name.match(/^tests-(\d+)-/)[1];
+    const wanted = [
+      ...test.conditions.map((condition) => ["[data-conditions]", `[data-condition='${condition.key}']`]),
+      ...test.items.map((_item, index) => ["[data-items]", `[data-item='${index + 1}']`]),
+    ];
+    const blocks = new Set();
+    wanted.forEach(([blockSelector, selector]) => {
+      if (row.querySelector(selector)) return;
+      const block = row.querySelector(blockSelector);
+      const html = spareFields.content.querySelector(selector).outerHTML.replace(/__prefix__/g, number);
+      block.insertAdjacentHTML("afterbegin", html);
+      blocks.add(block);
+    });
+    blocks.forEach((block) => {
+      const end = block.querySelector("[data-item-total]");
+      [...block.querySelectorAll("[data-condition], [data-item]")]
+        .sort((a, b) => spareOrder.indexOf(spareKey(a)) - spareOrder.indexOf(spareKey(b)))
+        .forEach((wrapper) => block.insertBefore(wrapper, end ? end.parentElement : null));
+    });
+  }
+
   function labelTrials(row) {
     const code = field(row, "catalog_code").value;
     const side = field(row, "side").value;
     const test = catalog[code];
+    addFields(row, test);
     const info = row.querySelector("[data-test-info]");
     const scored = test && test.items.length > 0;
     // A scale scored item by item has one trial: its total, typed only when
@@ -263,8 +299,10 @@
     field(row, "catalog_code").addEventListener("change", () => labelTrials(row));
     field(row, "side").addEventListener("change", () => labelTrials(row));
     row.querySelector("[data-test-filter]").addEventListener("input", (event) => filterTests(row, event.target.value));
-    const distance = field(row, "condition_distance_m");
-    if (distance) distance.addEventListener("input", () => labelTrials(row));
+    // The distance timed (10-metre walk) may be copied in later: listen on the row.
+    row.addEventListener("input", (event) => {
+      if (event.target.name && event.target.name.endsWith("-condition_distance_m")) labelTrials(row);
+    });
     row.querySelector("[data-items]").addEventListener("input", () => updateTotal(row, catalog[field(row, "catalog_code").value]));
     row.querySelector("[data-clock='start']").addEventListener("click", () => {
       startWatch(row);
@@ -384,7 +422,7 @@
     };
     grow("tests", rows, "empty-test-row", wire, "[data-test-row]");
     grow("procedures", procedures, "empty-procedure-row", wireProcedure, "[data-procedure-row]");
-    [...form.elements].forEach((element) => {
+    const fill = () => [...form.elements].forEach((element) => {
       if (!element.name || SKIPPED.has(element.name) || element.type === "button") return;
       if (element.type === "checkbox") {
         element.checked = wanted.has(element.name);
@@ -392,6 +430,11 @@
         element.value = wanted.get(element.name);
       }
     });
+    // Once each row's test is back, its conditions and items are copied in;
+    // then their values can be filled too.
+    fill();
+    rows.querySelectorAll("[data-test-row]").forEach((row) => addFields(row, catalog[field(row, "catalog_code").value]));
+    fill();
     rows.querySelectorAll("[data-test-row]").forEach((row) => {
       row.classList.toggle("removed", isRemoved(row));
       labelTrials(row);

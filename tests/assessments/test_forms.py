@@ -14,7 +14,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from assessments import catalog
 from assessments.forms import (
+    CONDITIONS,
+    MAX_ITEMS,
     MAX_TRIALS,
     SKIPPED_TIME,
     PerformedTestForm,
@@ -623,3 +626,40 @@ def test_a_refusal_without_problems_is_shown_on_the_form():
 
     # then
     assert entry.form.non_field_errors() == [SESSION_NOT_DRAFT]
+
+
+def _row(data=None, initial=None):
+    form = PerformedTestForm(data=data, initial=initial, prefix="tests-0")
+    if data is not None:
+        form.is_valid()
+    return form
+
+
+def test_a_row_draws_only_its_tests_conditions_and_items():
+    # given a row recording a Berg Balance Scale, and an empty row
+    berg = _row(initial={"catalog_code": "berg_balance_scale"})
+    empty = _row()
+    # then the Berg row draws its 14 items and the conditions it asks for only
+    assert [number for number, _ in berg.item_fields()] == list(range(1, 15))
+    assert {key for key, _ in berg.condition_fields()} == {
+        condition.key for condition in catalog.get("berg_balance_scale").conditions
+    }
+    # and the empty row none, while the page's spare copy holds every one
+    assert (empty.item_fields(), empty.condition_fields()) == ([], [])
+    assert len(empty.all_item_fields()) == MAX_ITEMS
+    assert len(empty.all_condition_fields()) == len(CONDITIONS)
+
+
+def test_a_row_keeps_drawing_what_holds_input_or_an_error():
+    # given a row switched from the 6MWT to the TUG with a course length typed,
+    # and an item score that cannot be read
+    row = _row(
+        data={
+            "tests-0-catalog_code": "timed_up_and_go",
+            "tests-0-condition_course_m": "30",
+            "tests-0-item_3": "x",
+        }
+    )
+    # then the typed value and the refused one are drawn again, nothing is lost
+    assert "course_m" in {key for key, _ in row.condition_fields()}
+    assert [number for number, _ in row.item_fields()] == [3]
