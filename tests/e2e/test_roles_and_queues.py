@@ -256,3 +256,38 @@ def test_the_sign_button_shows_progress_and_cannot_be_pressed_twice(
     expect(button).to_be_disabled()
     expect(button).to_have_text("Signing and sealing the note…")
     expect(page.get_by_role("status")).to_have_text("Signing and sealing the note…")
+
+
+def test_a_pt_goes_from_the_worklist_to_a_signed_note_and_prints_it(
+    live_server, browser, clinic_day
+):
+    # given the PT whose draft waits on their worklist
+    therapist = clinic_day["draft"].clinician.user
+    therapist.username = "therapist"
+    therapist.set_password(PASSWORD)
+    therapist.save()
+    context = browser.new_context(viewport=VIEWPORTS["tablet"])
+    page = context.new_page()
+    _log_in(page, live_server.url, "therapist")
+
+    # when they open it from "My unsigned notes" and sign it
+    drafts = page.locator("#my-drafts-title ~ .list-group").first
+    drafts.get_by_role("link", name=re.compile("Okafor, Ada")).click()
+    page.get_by_role("link", name="Sign note").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign note").click()
+
+    # then the page says which version was sealed
+    expect(page.get_by_text("Note signed; version 1 sealed.")).to_be_visible()
+    # and Print opens the sealed PDF in a tab of its own
+    with context.expect_page() as opened:
+        page.get_by_role("link", name=re.compile("^Print")).click()
+    pdf = opened.value
+    pdf.wait_for_load_state()
+    assert pdf.url.endswith("/print.pdf")
+    response = pdf.request.get(pdf.url)
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    # and the note has left their unsigned notes
+    page.goto(live_server.url + "/")
+    expect(drafts.get_by_role("link", name=re.compile("Okafor, Ada"))).to_have_count(0)
