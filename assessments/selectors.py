@@ -438,7 +438,7 @@ def _goal_results(plan: PlanOfCare, tests: list[PerformedTest]) -> list[dict]:
             if performed.catalog_code != goal.catalog_code:
                 continue
             by_side = performed.results()
-            for side in sorted(by_side, key=_side_rank):
+            for side in sorted(by_side, key=side_rank):
                 result = by_side[side]
                 side_label = "" if side == "na" else side.capitalize()
                 met = goal_met(
@@ -471,7 +471,8 @@ def _goal_results(plan: PlanOfCare, tests: list[PerformedTest]) -> list[dict]:
     return results
 
 
-def _side_rank(side: str) -> tuple[int, str]:
+def side_rank(side: str) -> tuple[int, str]:
+    """Sort key of a side as pages and notes list them: left, right, then the rest."""
     rank = _SIDE_ORDER.index(side) if side in _SIDE_ORDER else len(_SIDE_ORDER)
     return rank, side
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import exports, notes, patients, plans, sessions
+from .views import charts, exports, notes, patients, plans, sessions
 
 app_name = "assessments"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
         "patients/<uuid:patient_uuid>/edit/",
         patients.patient_form_view,
         name="patient-update",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/progress/<slug:code>.svg",
+        charts.patient_trend_view,
+        name="patient-trend",
     ),
     path(
         "patients/<uuid:patient_uuid>/plans/new/",
@@ -35,6 +40,11 @@ urlpatterns = [
         "sessions/<uuid:session_uuid>/",
         sessions.session_detail_view,
         name="session-detail",
+    ),
+    path(
+        "sessions/<uuid:session_uuid>/trends/<slug:code>.svg",
+        charts.session_trend_view,
+        name="session-trend",
     ),
     path(
         "sessions/<uuid:session_uuid>/edit/",

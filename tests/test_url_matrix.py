@@ -113,6 +113,8 @@ def _rows_of(clinic_name):
         "session_uuid": session.uuid,
         "plan_uuid": PlanOfCare.objects.filter(patient__clinic=clinic).first().uuid,
         "number": 1,
+        # A test the session holds, for its trend chart and the patient's.
+        "code": session.tests.values_list("catalog_code", flat=True).first(),
         "export_id": export.pk if export else 0,
         "clinic": clinic,
     }

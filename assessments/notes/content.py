@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from assessments import catalog
 from assessments.models import PerformedTest, TestSession
+from assessments.results import session_results
 from assessments.selectors import (
     TestRow,
     patient_coverage,
@@ -72,6 +73,9 @@ def note_context_build(
     started = session.started_at.astimezone(zone)
     ended = session.ended_at.astimezone(zone)
     summary = session_summary(session=session)
+    # Norms, change since the previous signed result and the trend charts, as
+    # they stand at signing: stored with the note, never read again.
+    results = session_results(session=session, tests=[row.test for row in summary.rows])
     payer = decision.payer if decision is not None else None
     coverage = patient_coverage(patient=patient)
     member_id = coverage.member_id if coverage and coverage.payer == payer else ""
@@ -123,9 +127,14 @@ def note_context_build(
         ],
         "plan_of_care": plan_of_care_block(session=session),
         "tests": [
-            _test_entry(number, row, zone, time_format)
+            _test_entry(
+                number, row, zone, time_format, results.entries.get(row.test.pk, [])
+            )
             for number, row in enumerate(summary.rows, start=1)
         ],
+        "references": results.references,
+        "trends": results.trends,
+        "norms_note": results.person_note,
         **_hop_battery(summary.hop_battery_lsi),
         "same_day_procedures": [
             {
@@ -196,7 +205,11 @@ def _signer_block(signer: dict) -> dict:
 
 
 def _test_entry(
-    number: int, row: TestRow, zone: zoneinfo.ZoneInfo, time_format: str
+    number: int,
+    row: TestRow,
+    zone: zoneinfo.ZoneInfo,
+    time_format: str,
+    norms: list[dict],
 ) -> dict:
     performed = row.test
     test = performed.test
@@ -237,6 +250,10 @@ def _test_entry(
         "notes": performed.notes.strip(),
         "battery_reason": performed.battery_reason.strip(),
     }
+    if norms:
+        # Its readings against the norms, and the row the session page reads
+        # them back by (results.py); none for a result of earlier rules.
+        entry |= {"performed_id": performed.pk, "norms": norms}
     return entry | protocol_details(performed)
 
 

@@ -15,6 +15,7 @@ PDF readers show, and under /perfnotedocumentid, from which sealing.check_seal()
 reads it back.
 """
 
+import base64
 import functools
 import threading
 from pathlib import Path
@@ -25,6 +26,8 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assessments.charts import trend_svg
 
 TEMPLATE = "assessments/pdf/note.html"
 STYLESHEET = "assessments/pdf/note.css"
@@ -92,6 +95,10 @@ def note_pdf_render(*, context: dict, addenda: list[dict], document_id: str) -> 
             "addenda": addenda,
             "document_id": document_id,
             "document_id_meta": DOCUMENT_ID_META,
+            "charts": [
+                {"trend": trend, "uri": _svg_uri(trend_svg(trend))}
+                for trend in context.get("trends", [])
+            ],
         },
     )
     with _RENDER_LOCK:
@@ -116,3 +123,12 @@ def _stylesheet() -> CSS:
         url_fetcher=URL_FETCHER,
         font_config=FONT_CONFIG,
     )
+
+
+def _svg_uri(svg: str) -> str:
+    """Return the chart as a data: URL, the one kind of image the note may load.
+
+    Drawn again from the trend stored with the note, so an addendum's version
+    shows the chart the original showed.
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

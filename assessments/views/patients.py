@@ -10,6 +10,7 @@ from django.urls import reverse
 from clinic.access import access_clinic, access_patient_by_uuid
 
 from ..forms import PatientEntry
+from ..results import PROGRESS_SESSIONS, patient_progress
 from ..selectors import (
     patient_coverage,
     patient_list,
@@ -69,5 +70,7 @@ def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
             "sessions": sessions.get_page(request.GET.get("page")),
             "diagnoses": patient.diagnoses.all(),
             "plans": patient_plans(patient=patient),
+            "progress": patient_progress(patient=patient),
+            "progress_sessions": PROGRESS_SESSIONS,
         },
     )

@@ -20,6 +20,7 @@ from ..access import access_session_by_uuid
 from ..forms import SessionEntry, SessionForm
 from ..models import TestSession
 from ..recording import SessionInput
+from ..results import session_results, session_results_get
 from ..roles import (
     WHO_MAY_RECORD,
     check_may_edit,
@@ -102,11 +103,18 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
         ),
         patient=session.patient,
         session=session,
+        interpretation_draft=session_results(
+            session=session, tests=list(session.tests.all())
+        ).draft,
     )
 
 
 def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
+    summary = session_summary(session=session)
+    results = session_results_get(
+        session=session, tests=[row.test for row in summary.rows]
+    )
     return render(
         request,
         "assessments/session_detail.html",
@@ -114,7 +122,11 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
             "session": session,
             "actions": session_actions(session=session, user=request.user),
             "versions": session_note_versions(session=session),
-            "summary": session_summary(session=session),
+            "summary": summary,
+            "rows": [
+                (row, results.entries.get(row.test.pk, [])) for row in summary.rows
+            ],
+            "results": results,
             "plan_of_care": session_plan_of_care(session=session),
             "billing": decision_panel_get(decision=day_decision(session=session)),
         },
@@ -128,6 +140,7 @@ def _session_form_page(
     save: Callable[[SessionInput], TestSession],
     patient: Patient,
     session: TestSession | None = None,
+    interpretation_draft: str = "",
 ) -> HttpResponse:
     return entry_page(
         request,
@@ -144,5 +157,6 @@ def _session_form_page(
             # corrected by this one (a tablet set to UTC, or minutes off).
             "server_now_ms": int(timezone.now().timestamp() * 1000),
             "time_zone": timezone.get_current_timezone_name(),
+            "interpretation_draft": interpretation_draft,
         },
     )

@@ -17,6 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from assessments.models import PerformedTest, TestSession
 from assessments.notes.content import _test_entry
+from assessments.results import session_results
 from assessments.selectors import protocol_details, session_summary
 from tests.factories import ClinicianFactory, PatientFactory
 
@@ -85,7 +86,7 @@ def test_results_stored_before_read_back_and_print_as_they_did(previous_schema):
     for row, (code, _side, trials, result, basis) in zip(
         summary.rows, STORED, strict=True
     ):
-        entry = _test_entry(1, row, dt.UTC, "24")
+        entry = _test_entry(1, row, dt.UTC, "24", [])
         assert entry["name"] == row.test.test.name
         assert {r["side"]: r["value"] for r in entry["results"]} == result, code
         assert entry["basis"] == basis, code
@@ -97,5 +98,11 @@ def test_results_stored_before_read_back_and_print_as_they_did(previous_schema):
             "minutes", "unit", "basis", "trials", "results", "has_result",
             "notes", "battery_reason",
         }  # fmt: skip
+    # nor reads them against norms that assume today's summaries
+    readings = session_results(
+        session=session, tests=[row.test for row in summary.rows]
+    )
+    assert readings.entries == {}
+    assert readings.references == []
     assert tests[0].results() == {"left": Decimal("23.0"), "right": Decimal("19.6")}
     assert summary.hop_battery_lsi is None

@@ -213,6 +213,11 @@ def test_lists_each_test_with_local_times_trials_and_results_per_side(session):
         catalog.get(code).source for code in codes
     ]
     assert [test.pop("conditions") for test in tests] == [[] for _code in codes]
+    # and its reading against the norms, a side each (test_norms_notes.py)
+    assert [test.pop("performed_id") for test in tests] == [
+        test.pk for test in session.tests.all()
+    ]
+    assert [len(test.pop("norms")) for test in tests] == [1, 2]
     assert tests == [
         {
             "number": 1,
@@ -485,8 +490,9 @@ def test_reads_a_fixed_number_of_queries_however_many_tests(
     decision = _decide(session)
     fresh = TestSession.objects.get(pk=session.pk)
     # when / then: patient, clinic, tests, the decision's payer, coverage,
-    # clinician, user, diagnoses, same-day procedures
-    with django_assert_num_queries(9):
+    # clinician, user, diagnoses, same-day procedures, and the patient's
+    # earlier signed results of these tests (for norms, change and charts)
+    with django_assert_num_queries(10):
         note = _build(fresh, decision)
     assert len(note["tests"]) == 8
 

@@ -229,12 +229,12 @@ def test_note_prints_every_element_a_payer_needs(note):
 def test_every_page_carries_patient_document_id_and_page_number(note):
     # when
     pages = _pages(_render(note))
-    # then
-    assert len(pages) == 2
+    # then (three pages since each test's norms, cut-offs and references print)
+    assert len(pages) == 3
     for number, page in enumerate(pages, start=1):
         assert "Lopez, Maria · DOB 03/14/1950 · MRN LPT-004217" in page
         assert f"Document {DOCUMENT_ID}" in page
-        assert f"Page {number} of 2" in page
+        assert f"Page {number} of 3" in page
 
 
 def test_pdf_is_letter_sized_and_names_its_document_id(note):
@@ -268,14 +268,14 @@ def test_addenda_follow_the_unchanged_original_in_order(note):
     # when
     pages = _pages(_render(note, addenda))
     # then the original pages read the same, apart from the page total
-    assert len(pages) == 3
+    assert len(pages) == 4
     assert [
-        page.replace(f"Page {number} of 3", f"Page {number} of 2")
-        for number, page in enumerate(pages[:2], start=1)
+        page.replace(f"Page {number} of 4", f"Page {number} of 3")
+        for number, page in enumerate(pages[:3], start=1)
     ] == original
-    assert pages[2].index("Addendum 1") < pages[2].index("Addendum 2")
+    assert pages[3].index("Addendum 1") < pages[3].index("Addendum 2")
     assert re.findall(
-        r"Addendum \d+ (.*?) Electronically signed by (.*?\))", pages[2]
+        r"Addendum \d+ (.*?) Electronically signed by (.*?\))", pages[3]
     ) == [
         (
             "Corrected: the TUG was done with a single-point cane.",
@@ -286,8 +286,8 @@ def test_addenda_follow_the_unchanged_original_in_order(note):
             "Rosa Diaz, PT, DPT on 11/25/2025 11:31 (America/Chicago)",
         ),
     ]
-    assert "Lopez, Maria · DOB 03/14/1950 · MRN LPT-004217" in pages[2]
-    assert "Page 3 of 3" in pages[2]
+    assert "Lopez, Maria · DOB 03/14/1950 · MRN LPT-004217" in pages[3]
+    assert "Page 4 of 4" in pages[3]
 
 
 def test_not_billable_note_says_so_and_bills_nothing(note):

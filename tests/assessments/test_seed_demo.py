@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from assessments import catalog
 from assessments.models import Goal, NoteVersion, PerformedTest, PlanOfCare, TestSession
+from assessments.results import session_results
 from assessments.selectors import date_of_service, plan_of_care_block
 from billing.claim_files import claims_export
 from billing.models import (
@@ -518,3 +519,24 @@ def _run(command, path):
     return subprocess.run(  # noqa: S603
         [command, str(path)], capture_output=True, text=True, check=False
     ).stdout
+
+
+def test_a_demo_re_test_shows_its_change_and_trends(seeded):
+    """make run shows the norms' change and charts: RPT-10001 was re-tested."""
+    # given the draft re-test of a patient with a signed first session
+    session = TestSession.objects.get(patient__mrn="RPT-10001", status="draft")
+    tests = list(session.tests.all())
+
+    # when
+    results = session_results(session=session, tests=tests)
+
+    # then every test done before has its change and chart
+    assert {trend["code"] for trend in results.trends} == {
+        "chair_stand_30s",
+        "timed_up_and_go",
+        "ten_metre_walk",
+        "berg_balance_scale",
+    }
+    assert all(
+        entry["previous"] for entries in results.entries.values() for entry in entries
+    )
