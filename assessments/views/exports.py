@@ -5,6 +5,9 @@ from uuid import UUID
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clinic.audit import audit_page
+from clinic.models import AuditEvent
+
 from ..access import access_note_export_by_uuid
 from ..models import NoteExport
 
@@ -19,6 +22,9 @@ def note_export_download_view(request: HttpRequest, export_uuid: UUID) -> FileRe
     export = access_note_export_by_uuid(user=request.user, export_uuid=export_uuid)
     if export.status != NoteExport.Status.DONE:
         raise Http404("This export is not ready.")
+    # The worker recorded each note as it went into the zip; this is the zip
+    # leaving the system.
+    audit_page(request, AuditEvent.Action.DOWNLOADED)
     return FileResponse(
         export.archive.open("rb"),
         as_attachment=True,

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from clinic.access import access_clinic
+from clinic.audit import audit_page
+from clinic.models import AuditEvent
 
 from ..worklist import (
     admin_queues,
@@ -41,6 +43,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     """
     clinic = access_clinic(user=request.user)
     clinician = getattr(request.user, "clinician", None)
+    audit_page(request, AuditEvent.Action.VIEWED_LIST)
     if clinician is None:
         return render(
             request,

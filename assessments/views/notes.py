@@ -17,8 +17,9 @@ from django.views.decorators.csp import csp_override
 from billing.selectors import decision_panel_get
 from clinic import time_display
 from clinic.access import access_clinician
+from clinic.audit import audit_page
 from clinic.clock import TWENTY_FOUR_HOUR
-from clinic.models import Clinician
+from clinic.models import AuditEvent, Clinician
 
 from ..access import access_session_by_uuid
 from ..forms import (
@@ -51,6 +52,7 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     if not session.is_draft:
         messages.info(request, ALREADY_SIGNED)
         return redirect(session)
+    audit_page(request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient)
     form = SignForm(request.POST or None)
     return _signed_page(
         request,
@@ -78,6 +80,7 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
     if session.is_draft:
         messages.info(request, DRAFT_HAS_NO_ADDENDA)
         return redirect(session)
+    audit_page(request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient)
     try:
         signing.check_may_sign(clinician=clinician)
     except ValidationError as exc:
@@ -141,9 +144,7 @@ def _note_response(
 ) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     version = get_object_or_404(session.note_versions, number=number)
-    note_access_record(
-        version=version, user=request.user, action=action, now=timezone.now()
-    )
+    note_access_record(version=version, who=request, action=action, now=timezone.now())
     response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response

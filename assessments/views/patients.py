@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from clinic.access import access_clinic, access_patient_by_uuid
+from clinic.audit import audit_page
+from clinic.models import AuditEvent
 
 from ..forms import PatientEntry
 from ..results import PROGRESS_SESSIONS, patient_progress
@@ -29,6 +31,12 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     page = Paginator(patient_list(clinic=clinic, search=search), PATIENTS_PER_PAGE)
     patients = page.get_page(request.GET.get("page"))
+    # One event for the page, not one per row; a search keeps what was typed.
+    audit_page(
+        request,
+        AuditEvent.Action.SEARCHED if search else AuditEvent.Action.VIEWED_LIST,
+        query=search,
+    )
     return render(
         request,
         "assessments/patient_list.html",
@@ -45,6 +53,8 @@ def patient_form_view(
         if patient_uuid
         else None
     )
+    if patient is not None:
+        audit_page(request, AuditEvent.Action.VIEWED_PATIENT, patient=patient)
     return entry_page(
         request,
         PatientEntry(request.POST or None, patient=patient, clinic=clinic),
@@ -61,6 +71,7 @@ def patient_form_view(
 def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     sessions = Paginator(patient_sessions(patient=patient), SESSIONS_PER_PAGE)
+    audit_page(request, AuditEvent.Action.VIEWED_PATIENT, patient=patient)
     return render(
         request,
         "assessments/patient_detail.html",

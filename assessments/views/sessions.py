@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_clinician, access_patient_by_uuid
-from clinic.models import Patient
+from clinic.audit import audit_page
+from clinic.models import AuditEvent, Patient
 
 from .. import catalog
 from ..access import access_session_by_uuid
@@ -112,6 +113,7 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
 def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     summary = session_summary(session=session)
+    audit_page(request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient)
     results = session_results_get(
         session=session, tests=[row.test for row in summary.rows]
     )
@@ -142,6 +144,13 @@ def _session_form_page(
     session: TestSession | None = None,
     interpretation_draft: str = "",
 ) -> HttpResponse:
+    audit_page(
+        request,
+        AuditEvent.Action.VIEWED_SESSION
+        if session
+        else AuditEvent.Action.VIEWED_PATIENT,
+        patient=patient,
+    )
     return entry_page(
         request,
         entry,
