@@ -66,8 +66,8 @@ class ClinicScopedAdminMixin:
     """Scope a ModelAdmin or inline, and its foreign-key choices, to the user's clinic.
 
     The change page of another clinic's row is not found either, because the
-    admin loads objects through ``get_queryset``. A list, change or history
-    page of a patient's rows writes an audit event when it is read.
+    admin loads objects through ``get_queryset``. A list, add, change or
+    history page of a patient's rows writes an audit event when it is read.
     """
 
     def changelist_view(
@@ -80,6 +80,18 @@ class ClinicScopedAdminMixin:
                 AuditEvent.Action.ADMIN_LIST,
                 query=request.GET.get("q", ""),
             )
+        return response
+
+    def add_view(
+        self,
+        request: HttpRequest,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # A new row of a patient is added by choosing the patient from a list.
+        response = super().add_view(request, form_url, extra_context)
+        if patient_path(self.model) and response.status_code == 200:
+            audit_page(request, AuditEvent.Action.ADMIN_LIST)
         return response
 
     def change_view(

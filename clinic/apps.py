@@ -8,6 +8,7 @@ class ClinicConfig(AppConfig):
     # clinic.services.clinic_admin_group_ensure): keep patients and their
     # diagnoses up to date and see who works in the clinic. Patients are not
     # deleted (their sessions must stay) and accounts are managed by superusers.
+    # The audit log shows them who looked at the clinic's patients.
     clinic_admin_permissions = (
         "view_clinic",
         "view_clinician",
@@ -19,6 +20,7 @@ class ClinicConfig(AppConfig):
         "add_diagnosis",
         "change_diagnosis",
         "delete_diagnosis",
+        "view_auditevent",
     )
 
     def ready(self) -> None:

@@ -136,7 +136,7 @@ def audit_record_many(
                 "ip_address": ip_address,
                 "prev_hash": prev_hash,
             }
-            prev_hash = _digest(row)
+            prev_hash = event_digest(row)
             events.append(AuditEvent(**row, hash=prev_hash))
         AuditEvent.objects.bulk_create(events)
         AuditChainHead.objects.filter(pk=1).update(
@@ -231,13 +231,13 @@ def _row_breaks(
             problem="its previous hash is not the hash of the row before it: a "
             "row before it was changed, inserted or deleted",
         )
-    if _digest(row) != row["hash"]:
+    if event_digest(row) != row["hash"]:
         yield AuditBreak(
             event_id=row["id"], problem="its fields do not match its hash: changed"
         )
 
 
-def _digest(row: Mapping[str, object]) -> str:
+def event_digest(row: Mapping[str, object]) -> str:
     """SHA-256 of the row's hashed fields as canonical JSON (sorted keys, UTC times)."""
     fields = {name: row[name] for name in HASHED}
     fields["at"] = row["at"].astimezone(UTC).isoformat(timespec="microseconds")
