@@ -20,7 +20,9 @@ from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     DEFAULT_PASSWORD,
     PatientFactory,
+    PayerFactory,
     PerformedTestFactory,
+    PlanOfCareFactory,
     TestSessionFactory,
 )
 
@@ -257,3 +259,29 @@ def test_the_history_is_the_clinics_and_read_only(front_office, patient, other_p
     assert reverted.status_code == HTTPStatus.FORBIDDEN
     patient.refresh_from_db()
     assert patient.first_name == "Changed"
+
+
+@pytest.mark.parametrize(
+    ("factory", "page"),
+    [
+        (
+            lambda clinic: PlanOfCareFactory(patient__clinic=clinic),
+            "admin:assessments_planofcare_history",
+        ),
+        (lambda clinic: PayerFactory(clinic=clinic), "admin:billing_payer_history"),
+    ],
+)
+def test_plans_and_payers_keep_their_history_in_the_clinic(
+    front_office, clinic, other_clinic, factory, page
+):
+    # given a row of each clinic, each changed once
+    mine, theirs = factory(clinic), factory(other_clinic)
+    for row in (mine, theirs):
+        row.save()
+    # when / then
+    own = front_office.get(reverse(page, args=[mine.pk]))
+    assert own.status_code == HTTPStatus.OK
+    assert type(mine).history.filter(id=mine.pk).count() == 2
+    assert front_office.get(reverse(page, args=[theirs.pk])).status_code == (
+        HTTPStatus.NOT_FOUND
+    )
