@@ -25,7 +25,14 @@ class ClinicConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
+        from .audit import audit_chain_head_ensure
         from .middleware import idle_clock_start
 
         user_logged_in.connect(idle_clock_start, dispatch_uid="clinic.idle_clock_start")
+        post_migrate.connect(
+            audit_chain_head_ensure,
+            sender=self,
+            dispatch_uid="clinic.audit_chain_head_ensure",
+        )

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from axes.helpers import get_client_ip_address
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -120,7 +122,7 @@ def audit_record_many(
     ip_address = client_ip(request) if request is not None else None
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
         events, prev_hash = [], head.last_hash
         for number, (patient, obj) in enumerate(subjects, start=head.last_id + 1):
             what = request.path if request is not None else _label(obj)
@@ -160,6 +162,23 @@ def audit_page(
     """
     if request.method in READ_METHODS:
         audit_record(request, action, patient=patient, query=query)
+
+
+def audit_chain_head_ensure(
+    *, using: str, apps: Apps = global_apps, **kwargs: object
+) -> None:
+    """Make the chain's one head row if it is missing (post_migrate).
+
+    After ``migrate``, and after a flush (a transactional test's), like
+    Django's content types (a flush sends no migration state: the models'
+    own then); an append only ever locks and moves it. A migration state
+    without the table (migrating back) is left alone.
+    """
+    try:
+        head = apps.get_model("clinic", "AuditChainHead")
+    except LookupError:
+        return
+    head.objects.using(using).get_or_create(pk=1)
 
 
 @dataclass(frozen=True)

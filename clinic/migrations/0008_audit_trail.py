@@ -61,11 +61,6 @@ STATEMENTS = {
 }
 
 
-def head_create(apps, schema_editor):
-    # The chain's one head row, so an append only ever locks and updates it.
-    apps.get_model("clinic", "AuditChainHead").objects.create(pk=1)
-
-
 def lock(apps, schema_editor):
     for statement in STATEMENTS[schema_editor.connection.vendor][0]:
         schema_editor.execute(statement)
@@ -114,6 +109,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['clinic', '-at'], name='clinic_audi_clinic__68ebac_idx'), models.Index(fields=['patient', '-at'], name='clinic_audi_patient_d6ce10_idx')],
             },
         ),
-        migrations.RunPython(head_create, migrations.RunPython.noop),
         migrations.RunPython(lock, unlock),
     ]

@@ -253,3 +253,29 @@ def test_times_hash_the_same_in_any_zone(clinician, patient, settings):
     # then
     assert audit_log_verify().intact
     assert AuditEvent.objects.get().at <= dt.datetime.now(dt.UTC)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises every write"
+)
+def test_concurrent_appends_form_one_chain(clinician, patient):
+    # given eight connections appending at once, as eight gunicorn threads would
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def append(_worker):
+        try:
+            for _ in range(25):
+                audit_record(clinician.user, VIEWED, patient=patient)
+        finally:
+            connections.close_all()
+
+    # when
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(append, range(8)))
+    # then the head's lock queued them into one unbroken chain
+    check = audit_log_verify()
+    assert check.intact, check.breaks
+    assert check.count == 200
