@@ -2,11 +2,13 @@
 and checked by ``verify_audit_log``, which finds a changed, inserted or deleted row."""
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test import RequestFactory
 
 from clinic.audit import (
@@ -57,8 +59,6 @@ def chain(clinician, patient):
 
 def _verify_command():
     """Run verify_audit_log; return (exit code, what it printed)."""
-    from io import StringIO
-
     out, err = StringIO(), StringIO()
     try:
         call_command("verify_audit_log", stdout=out, stderr=err)
@@ -261,10 +261,6 @@ def test_times_hash_the_same_in_any_zone(clinician, patient, settings):
 )
 def test_concurrent_appends_form_one_chain(clinician, patient):
     # given eight connections appending at once, as eight gunicorn threads would
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-
     def append(_worker):
         try:
             for _ in range(25):

@@ -9,6 +9,8 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,3 +287,26 @@ def test_plans_and_payers_keep_their_history_in_the_clinic(
     assert front_office.get(reverse(page, args=[theirs.pk])).status_code == (
         HTTPStatus.NOT_FOUND
     )
+
+
+def test_the_audit_list_costs_the_same_however_many_events(
+    front_office, clinician, patient
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = front_office.get(reverse("admin:clinic_auditevent_changelist"))
+        assert response.status_code == HTTPStatus.OK
+        return len(captured)
+
+    # given one event, measured
+    audit_record(clinician.user, Action.VIEWED_PATIENT, patient=patient)
+    one = queries()
+    # when many more, of many patients
+    for _ in range(10):
+        audit_record(
+            clinician.user,
+            Action.VIEWED_PATIENT,
+            patient=PatientFactory(clinic=patient.clinic),
+        )
+    # then the list reads its users and patients with its rows
+    assert queries() == one
