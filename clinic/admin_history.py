@@ -36,8 +36,7 @@ class ReadOnlyHistoryAdminMixin:
         response = super().history_form_view(
             request, object_id, version_id, extra_context
         )
-        self.audit_row_page(request, object_id, response)
-        return response
+        return self.audit_row_page(request, object_id, response)
 
     def _own_row_or_404(self, request: HttpRequest, object_id: str) -> None:
         try:

@@ -11,6 +11,7 @@ tells which rows are a patient's: their admin pages write an audit event
 (clinic.audit) when read.
 """
 
+from http import HTTPStatus
 from operator import attrgetter
 
 from django.contrib import admin
@@ -24,7 +25,7 @@ from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .access import clinic_for_user
-from .audit import audit_page
+from .audit import audited
 from .models import AuditEvent, Patient
 
 
@@ -74,13 +75,14 @@ class ClinicScopedAdminMixin:
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        if patient_path(self.model) is not None and response.status_code == 200:
-            audit_page(
-                request,
-                AuditEvent.Action.ADMIN_LIST,
-                query=request.GET.get("q", ""),
-            )
-        return response
+        if patient_path(self.model) is None:
+            return response
+        return audited(
+            response,
+            request,
+            AuditEvent.Action.ADMIN_LIST,
+            query=request.GET.get("q", ""),
+        )
 
     def add_view(
         self,
@@ -90,9 +92,9 @@ class ClinicScopedAdminMixin:
     ) -> HttpResponse:
         # A new row of a patient is added by choosing the patient from a list.
         response = super().add_view(request, form_url, extra_context)
-        if patient_path(self.model) and response.status_code == 200:
-            audit_page(request, AuditEvent.Action.ADMIN_LIST)
-        return response
+        if not patient_path(self.model):
+            return response
+        return audited(response, request, AuditEvent.Action.ADMIN_LIST)
 
     def change_view(
         self,
@@ -102,26 +104,24 @@ class ClinicScopedAdminMixin:
         extra_context: dict | None = None,
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
-        self.audit_row_page(request, object_id, response)
-        return response
+        return self.audit_row_page(request, object_id, response)
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
         response = super().history_view(request, object_id, extra_context)
-        self.audit_row_page(request, object_id, response)
-        return response
+        return self.audit_row_page(request, object_id, response)
 
     def audit_row_page(
         self, request: HttpRequest, object_id: str, response: HttpResponse
-    ) -> None:
+    ) -> HttpResponse:
         """Record a page showing one row of a patient, once it was found (200)."""
         path = patient_path(self.model)
-        if path is None or response.status_code != 200:
-            return
+        if path is None or response.status_code != HTTPStatus.OK:
+            return response
         row = self.get_queryset(request).get(pk=unquote(object_id))
         patient = attrgetter(path.replace("__", "."))(row) if path else row
-        audit_page(request, AuditEvent.Action.ADMIN_VIEW, patient=patient)
+        return audited(response, request, AuditEvent.Action.ADMIN_VIEW, patient=patient)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Model]:
         return scope_to_clinic(

@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from http import HTTPStatus
 
 from axes.helpers import get_client_ip_address
 from django.apps import apps as global_apps
@@ -28,7 +29,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .access import clinic_for_user
@@ -107,8 +108,8 @@ def audit_record_many(
 
     The chain's head is locked (SELECT … FOR UPDATE) for the append, so
     concurrent appends on PostgreSQL wait their turn and form one chain; the
-    lock is held until the page's transaction ends, which for a page is when
-    it returns. Three queries however many events: the head, the insert, the
+    lock is held until the caller's transaction ends, so a page appends once
+    it is made (``audited``), just before its transaction commits. Three queries however many events: the head, the insert, the
     head's update. No savepoint: the append adds nothing else to the page's
     transaction, and a failed append fails the page rather than go unrecorded.
     """
@@ -147,21 +148,25 @@ def audit_record_many(
     return events
 
 
-def audit_page(
+def audited[R: HttpResponse](
+    response: R,
     request: HttpRequest,
     action: AuditEvent.Action,
     *,
     patient: Patient | None = None,
     query: str = "",
-) -> None:
-    """Record a page that shows a patient's data, when the request reads it.
+) -> R:
+    """Record a page that shows a patient's data, once it is made; return the page.
 
-    A GET (or HEAD) is a look; a POST is an edit, whose page redirects when it
-    saves and otherwise shows what the user just typed. Edits keep their own
-    history (simple-history on patients, plans of care and payers).
+    Only a page shown (200) to a read (GET or HEAD) is a look: a POST is an
+    edit, whose page redirects when it saves and otherwise shows what the user
+    just typed, and edits keep their own history (simple-history on patients,
+    plans of care and payers). Written after the page is made, so the chain's
+    head stays locked only until the page's transaction commits.
     """
-    if request.method in READ_METHODS:
+    if request.method in READ_METHODS and response.status_code == HTTPStatus.OK:
         audit_record(request, action, patient=patient, query=query)
+    return response
 
 
 def audit_chain_head_ensure(

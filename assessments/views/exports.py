@@ -5,7 +5,7 @@ from uuid import UUID
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clinic.audit import audit_page
+from clinic.audit import audited
 from clinic.models import AuditEvent
 
 from ..access import access_note_export_by_uuid
@@ -24,10 +24,13 @@ def note_export_download_view(request: HttpRequest, export_uuid: UUID) -> FileRe
         raise Http404("This export is not ready.")
     # The worker recorded each note as it went into the zip; this is the zip
     # leaving the system.
-    audit_page(request, AuditEvent.Action.DOWNLOADED)
-    return FileResponse(
-        export.archive.open("rb"),
-        as_attachment=True,
-        filename="perfnote-notes.zip",
-        content_type="application/zip",
+    return audited(
+        FileResponse(
+            export.archive.open("rb"),
+            as_attachment=True,
+            filename="perfnote-notes.zip",
+            content_type="application/zip",
+        ),
+        request,
+        AuditEvent.Action.DOWNLOADED,
     )

@@ -17,7 +17,7 @@ from django.views.decorators.csp import csp_override
 from billing.selectors import decision_panel_get
 from clinic import time_display
 from clinic.access import access_clinician
-from clinic.audit import audit_page
+from clinic.audit import audited
 from clinic.clock import TWENTY_FOUR_HOUR
 from clinic.models import AuditEvent, Clinician
 
@@ -52,9 +52,8 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     if not session.is_draft:
         messages.info(request, ALREADY_SIGNED)
         return redirect(session)
-    audit_page(request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient)
     form = SignForm(request.POST or None)
-    return _signed_page(
+    page = _signed_page(
         request,
         form,
         done=NOTE_SIGNED,
@@ -72,6 +71,9 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
             "billing": decision_panel_get(decision=day_decision(session=session)),
         },
     )
+    return audited(
+        page, request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient
+    )
 
 
 def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
@@ -80,7 +82,6 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
     if session.is_draft:
         messages.info(request, DRAFT_HAS_NO_ADDENDA)
         return redirect(session)
-    audit_page(request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient)
     try:
         signing.check_may_sign(clinician=clinician)
     except ValidationError as exc:
@@ -92,7 +93,7 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
             back_url=session.get_absolute_url(),
             back_label="Back to the session",
         )
-    return _signed_page(
+    page = _signed_page(
         request,
         AddendumForm(request.POST or None),
         done=ADDENDUM_SIGNED,
@@ -106,6 +107,9 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
         ),
         template="assessments/addendum_form.html",
         context={"session": session},
+    )
+    return audited(
+        page, request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient
     )
 
 

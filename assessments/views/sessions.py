@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_clinician, access_patient_by_uuid
-from clinic.audit import audit_page
+from clinic.audit import audited
 from clinic.models import AuditEvent, Patient
 
 from .. import catalog
@@ -113,11 +113,10 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
 def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     summary = session_summary(session=session)
-    audit_page(request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient)
     results = session_results_get(
         session=session, tests=[row.test for row in summary.rows]
     )
-    return render(
+    page = render(
         request,
         "assessments/session_detail.html",
         {
@@ -133,6 +132,9 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
             "billing": decision_panel_get(decision=day_decision(session=session)),
         },
     )
+    return audited(
+        page, request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient
+    )
 
 
 def _session_form_page(
@@ -144,14 +146,7 @@ def _session_form_page(
     session: TestSession | None = None,
     interpretation_draft: str = "",
 ) -> HttpResponse:
-    audit_page(
-        request,
-        AuditEvent.Action.VIEWED_SESSION
-        if session
-        else AuditEvent.Action.VIEWED_PATIENT,
-        patient=patient,
-    )
-    return entry_page(
+    page = entry_page(
         request,
         entry,
         save=save,
@@ -168,4 +163,12 @@ def _session_form_page(
             "time_zone": timezone.get_current_timezone_name(),
             "interpretation_draft": interpretation_draft,
         },
+    )
+    return audited(
+        page,
+        request,
+        AuditEvent.Action.VIEWED_SESSION
+        if session
+        else AuditEvent.Action.VIEWED_PATIENT,
+        patient=patient,
     )
