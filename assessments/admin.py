@@ -17,9 +17,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import admin as clinic_admin
 from clinic.access import clinic_for_user
+from clinic.admin_history import ReadOnlyHistoryAdminMixin
 from clinic.admin_lists import LargeListMixin
 from clinic.admin_scoping import (
     ClinicScopedAdminMixin,
@@ -507,7 +509,8 @@ class PlanOfCareAdmin(
     clinic_admin.ServiceSavedInlinesMixin,
     clinic_admin.PatientColumnsMixin,
     ClinicScopedAdminMixin,
-    admin.ModelAdmin,
+    ReadOnlyHistoryAdminMixin,
+    SimpleHistoryAdmin,
 ):
     """Plans of care with their diagnoses and goals, written through plan_of_care_save.
 

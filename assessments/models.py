@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from clinic.models import icd10_validator, npi_validator
 
@@ -549,6 +550,8 @@ class PlanOfCare(models.Model):
     duration = models.CharField(max_length=60, help_text='For example "6 weeks".')
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "-id"]

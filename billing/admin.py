@@ -13,9 +13,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import admin as clinic_admin
 from clinic.access import clinic_for_user
+from clinic.admin_history import ReadOnlyHistoryAdminMixin
 from clinic.admin_lists import LargeListMixin
 from clinic.admin_scoping import (
     ClinicRelatedFieldListFilter,
@@ -73,7 +75,10 @@ class PayerRateInline(admin.TabularInline):
 
 @admin.register(Payer)
 class PayerAdmin(
-    clinic_admin.ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+    clinic_admin.ServiceSavedInlinesMixin,
+    ClinicScopedAdminMixin,
+    ReadOnlyHistoryAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["name", "kind", "method", "retest_interval_days"]
     list_filter = ["kind", "method"]

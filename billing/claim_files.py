@@ -24,6 +24,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import task
 
+from clinic.audit import audit_record_many
+from clinic.models import AuditEvent, Patient
+
 from .models import Claim, ClaimExport, Payer
 
 CSV_COLUMNS = [
@@ -135,6 +138,15 @@ def claims_export(
         out.write(data)
     export.sha256 = digest.hexdigest()
     export.save(update_fields=["sha256"])
+    # One audit event per patient whose claims left in the file.
+    audit_record_many(
+        user,
+        AuditEvent.Action.EXPORTED,
+        subjects=[
+            (patient, export)
+            for patient in Patient.objects.filter(pk__in=sendable.values("patient"))
+        ],
+    )
     Claim.objects.filter(pk__in=sendable.values("pk")).update(
         status=Claim.Status.EXPORTED, exported_at=now, exported_by=user, export=export
     )

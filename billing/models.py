@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from billing.rules import Severity, VisitFacts
 from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
@@ -68,6 +69,8 @@ class Payer(models.Model):
         default=DEFAULT_RETEST_INTERVAL_DAYS,
         help_text="Another 97750 sooner than this is flagged (0: never flagged).",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

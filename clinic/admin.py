@@ -1,18 +1,27 @@
-"""Admin for clinics, clinicians, clinic administrators and patients, scoped by clinic."""
+"""Admin for clinics, clinicians, clinic administrators, patients and the audit log,
+scoped by clinic."""
 
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_scoping import ClinicScopedAdminMixin
+from .access import clinic_for_user
+from .admin_history import ReadOnlyHistoryAdminMixin
+from .admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
 from .forms import input_from
-from .models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
+from .models import AuditEvent, Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from .services import (
     DiagnosisInput,
     PatientInput,
@@ -217,8 +226,17 @@ class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
-    """Patients and their diagnoses, written through clinic.services like the pages."""
+class PatientAdmin(
+    ServiceSavedInlinesMixin,
+    ClinicScopedAdminMixin,
+    ReadOnlyHistoryAdminMixin,
+    SimpleHistoryAdmin,
+):
+    """Patients and their diagnoses, written through clinic.services like the pages.
+
+    Each save keeps the patient as it was (its history page); the change page
+    links to the audit log of everyone who looked at the patient.
+    """
 
     list_display = ["last_name", "first_name", "mrn", "date_of_birth", "sex"]
     list_display_links = ["last_name", "first_name"]
@@ -232,7 +250,17 @@ class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.Model
         "mrn",
         ("date_of_birth", "sex"),
         "hand_dominance",
+        "access_log",
     ]
+    readonly_fields = ["access_log"]
+
+    @admin.display(description="access log")
+    def access_log(self, patient: Patient) -> SafeString | str:
+        if patient.pk is None:
+            return "—"
+        url = reverse("admin:clinic_auditevent_changelist")
+        query = urlencode({"patient__id__exact": patient.pk})
+        return format_html('<a href="{}?{}">Who looked at this patient</a>', url, query)
 
     def save_model(
         self, request: HttpRequest, obj: Patient, form: ModelForm, change: bool
@@ -243,3 +271,63 @@ class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.Model
             clinic=form.cleaned_data["clinic"],
             data=input_from(PatientInput, form.cleaned_data),
         )
+
+
+class AuditUserFilter(admin.SimpleListFilter):
+    """Events of one user: the clinic's clinicians and administrators are offered."""
+
+    title = "user"
+    parameter_name = "user"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[int, str]]:
+        users = get_user_model().objects.order_by("username")
+        if not request.user.is_superuser:
+            clinic = clinic_for_user(user=request.user)
+            users = users.filter(
+                Q(clinician__clinic=clinic) | Q(clinic_admin__clinic=clinic)
+            )
+        return [(user.pk, user.get_username()) for user in users]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent]
+    ) -> QuerySet[AuditEvent]:
+        return queryset.filter(user_id=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+    """Who looked at which patient's data, when and from where: read, never edited.
+
+    Nobody adds, changes or deletes an event here, superusers included; the
+    database refuses it too (migration 0008_audit_trail).
+    """
+
+    list_display = ["when", "user", "action", "patient_name", "mrn", "what", "query"]
+    list_filter = ["action", AuditUserFilter, "at"]
+    # The user and the patient are read with the row: one query for the page.
+    list_select_related = ["user", "patient"]
+    search_fields = ["patient__last_name", "patient__first_name", "patient__mrn"]
+    search_help_text = "Patient's last or first name, or MRN."
+    fields = [
+        "at",
+        "user",
+        "clinic",
+        "patient",
+        "action",
+        "what",
+        "query",
+        "ip_address",
+        "prev_hash",
+        "hash",
+    ]
+    when = stamp_column("at", "at")
+
+    @admin.display(description="patient", ordering="patient__last_name")
+    def patient_name(self, event: AuditEvent) -> str:
+        return event.patient.last_first if event.patient else "—"
+
+    @admin.display(description="MRN", ordering="patient__mrn")
+    def mrn(self, event: AuditEvent) -> str:
+        return event.patient.mrn if event.patient else "—"

@@ -6,10 +6,16 @@ user's clinic, so another clinic's row is simply not found. Superusers see all.
 
 Each tenant model says how its rows reach their clinic in a ``clinic_lookup``
 class attribute (``"patient__clinic"`` on a session, ``"pk"`` on the clinic
-itself), so this module knows no model of any other app.
+itself), so this module knows no model of any other app. The same lookup
+tells which rows are a patient's: their admin pages write an audit event
+(clinic.audit) when read.
 """
 
+from http import HTTPStatus
+from operator import attrgetter
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
@@ -19,6 +25,8 @@ from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .access import clinic_for_user
+from .audit import audited
+from .models import AuditEvent, Patient
 
 
 def scope_to_clinic[M: Model](
@@ -40,12 +48,80 @@ def scope_to_clinic[M: Model](
     return queryset.filter(**{lookup: clinic.pk})
 
 
+def patient_path(model: type[Model]) -> str | None:
+    """Return the path from a row of ``model`` to its patient ("" for a patient).
+
+    None for a model whose rows belong to no patient (a payer, a clinician).
+    """
+    if model is Patient:
+        return ""
+    lookup = getattr(model, "clinic_lookup", "")
+    if lookup.endswith("patient__clinic"):
+        return lookup.removesuffix("__clinic")
+    if any(field.name == "patient" for field in model._meta.get_fields()):
+        return "patient"
+    return None
+
+
 class ClinicScopedAdminMixin:
     """Scope a ModelAdmin or inline, and its foreign-key choices, to the user's clinic.
 
     The change page of another clinic's row is not found either, because the
-    admin loads objects through ``get_queryset``.
+    admin loads objects through ``get_queryset``. A list, add, change or
+    history page of a patient's rows writes an audit event when it is read.
     """
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if patient_path(self.model) is None:
+            return response
+        return audited(
+            response,
+            request,
+            AuditEvent.Action.ADMIN_LIST,
+            query=request.GET.get("q", ""),
+        )
+
+    def add_view(
+        self,
+        request: HttpRequest,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # A new row of a patient is added by choosing the patient from a list.
+        response = super().add_view(request, form_url, extra_context)
+        if not patient_path(self.model):
+            return response
+        return audited(response, request, AuditEvent.Action.ADMIN_LIST)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self.audit_row_page(request, object_id, response)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        return self.audit_row_page(request, object_id, response)
+
+    def audit_row_page(
+        self, request: HttpRequest, object_id: str, response: HttpResponse
+    ) -> HttpResponse:
+        """Record a page showing one row of a patient, once it was found (200)."""
+        path = patient_path(self.model)
+        if path is None or response.status_code != HTTPStatus.OK:
+            return response
+        row = self.get_queryset(request).get(pk=unquote(object_id))
+        patient = attrgetter(path.replace("__", "."))(row) if path else row
+        return audited(response, request, AuditEvent.Action.ADMIN_VIEW, patient=patient)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Model]:
         return scope_to_clinic(

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import clock
 
@@ -209,6 +210,8 @@ class Patient(models.Model):
         max_length=12, choices=HandDominance.choices, blank=True
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
@@ -267,3 +270,89 @@ class Diagnosis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+
+class AuditEvent(models.Model):
+    """One look at a patient's data: who, which clinic and patient, what, when, from where.
+
+    Rows are only ever appended (clinic.audit.audit_record), and database
+    triggers refuse UPDATE and DELETE (migration 0008_audit_trail). Each row
+    carries the SHA-256 of the row before it (``prev_hash``) and its own
+    (``hash``, over its fields and ``prev_hash``), so ``manage.py
+    verify_audit_log`` finds a row changed, inserted or deleted by any path
+    that goes around the triggers. The ids are given by the chain (1, 2, 3 …
+    from AuditChainHead), so a gap is a deleted row.
+    """
+
+    clinic_lookup = "clinic"
+
+    class Action(models.TextChoices):
+        VIEWED_LIST = "list", "Viewed a list of patients"
+        SEARCHED = "search", "Searched for patients"
+        VIEWED_PATIENT = "patient", "Viewed a patient"
+        VIEWED_SESSION = "session", "Viewed a session"
+        VIEWED_PLAN = "plan", "Viewed a plan of care"
+        VIEWED_CHART = "chart", "Viewed a trend chart"
+        ADMIN_LIST = "admin_list", "Viewed a list in the admin"
+        ADMIN_VIEW = "admin_view", "Viewed in the admin"
+        DOWNLOADED = "download", "Downloaded"
+        PRINTED = "print", "Opened to print"
+        EXPORTED = "export", "Exported"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a command run without a user.",
+    )
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty only for a superuser's look across clinics.",
+    )
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a list of many patients.",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=200, help_text="The page or the record.")
+    query = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField("from", null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["clinic", "-at"]),
+            models.Index(fields=["patient", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.what}"
+
+
+class AuditChainHead(models.Model):
+    """The audit chain's last row: its id and hash (one row, id 1).
+
+    An append locks this row (``select_for_update``) before reading it, so
+    concurrent appends on PostgreSQL queue up and form one chain; the
+    verifier also compares it with the last row, so a row deleted from the
+    end shows.
+    """
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain at row {self.last_id}"

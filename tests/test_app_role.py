@@ -56,6 +56,12 @@ def app_connection(patient, clinician):
         "SET session_replication_role = replica",
         "DROP TABLE assessments_noteversion CASCADE",
         "CREATE TABLE perfnote_smuggled (id int)",
+        "UPDATE clinic_auditevent SET what = 'elsewhere'",
+        "DELETE FROM clinic_auditevent",
+        "TRUNCATE clinic_auditevent",
+        "DELETE FROM clinic_auditchainhead",
+        "TRUNCATE clinic_auditchainhead CASCADE",
+        "ALTER TABLE clinic_auditevent DISABLE TRIGGER perfnote_audit_append_only",
     ],
 )
 def test_the_app_role_cannot_switch_the_locks_off(app_connection, statement):
@@ -79,3 +85,20 @@ def test_the_app_role_reads_and_writes_rows_but_not_signed_ones(app_connection):
             "UPDATE assessments_testsession SET reason = 'forged' WHERE id = %s",
             [session.pk],
         )
+
+
+def test_the_app_role_appends_to_the_audit_log(app_connection, patient, clinician):
+    # given
+    db, _session = app_connection
+    # when the app role inserts an event and moves the chain's head
+    appended = db.execute(
+        "INSERT INTO clinic_auditevent (id, user_id, clinic_id, patient_id, action, "
+        "what, query, at, ip_address, prev_hash, hash) VALUES (%s, %s, %s, %s, "
+        "'patient', '/', '', now(), NULL, '', '') RETURNING id",
+        [10**9, clinician.user.pk, patient.clinic_id, patient.pk],
+    ).fetchone()
+    db.execute("UPDATE clinic_auditchainhead SET last_id = last_id + 1")
+    # then both are allowed; removing the row is not
+    assert appended == (10**9,)
+    with pytest.raises(psycopg.errors.Error):
+        db.execute("DELETE FROM clinic_auditevent WHERE id = %s", [10**9])

@@ -53,6 +53,10 @@ SQLITE_TRIGGERS = {
     "perfnote_noteaccessevent_locked_update",
     "perfnote_noteaccessevent_locked_delete",
     "perfnote_patient_stays",
+    "perfnote_auditevent_locked_update",
+    "perfnote_auditevent_locked_delete",
+    "perfnote_auditchainhead_locked_delete",
+    "perfnote_auditchainhead_forward",
 }
 POSTGRESQL_TRIGGERS = {
     ("perfnote_session_locked", "assessments_testsession"),
@@ -66,6 +70,9 @@ POSTGRESQL_TRIGGERS = {
     ("perfnote_note_version_in_sequence", "assessments_noteversion"),
     ("perfnote_append_only", "assessments_noteaccessevent"),
     ("perfnote_patient_stays", "clinic_patient"),
+    ("perfnote_audit_append_only", "clinic_auditevent"),
+    ("perfnote_audit_head_kept", "clinic_auditchainhead"),
+    ("perfnote_audit_head_forward", "clinic_auditchainhead"),
 }
 POSTGRESQL_FUNCTIONS = {
     "perfnote_status_locked",
@@ -75,6 +82,7 @@ POSTGRESQL_FUNCTIONS = {
     "perfnote_claim_line_locked",
     "perfnote_note_version_in_sequence",
     "perfnote_patient_stays",
+    "perfnote_audit_append_only",
 }
 # Tables every app creates, as a sample that the schema is there.
 SOME_APP_TABLES = {

@@ -3,7 +3,9 @@
 The URLs come from the URL configuration itself, so a page added tomorrow is
 covered the day it is added. Each cell is a GET; it must not fail (5xx) and its
 body and redirect must not hold another clinic's patients (their MRNs and the
-UUIDs of their patients, sessions and plans of care).
+UUIDs of their patients, sessions and plans of care). A page that shows the
+user's own clinic's patients (an MRN or a "Last, First" name in it, or a
+document: PDF, zip, CSV, chart) must write an audit event for the user.
 """
 
 import re
@@ -25,7 +27,7 @@ from assessments.models import NoteExport, PlanOfCare, TestSession
 from assessments.notes.export import note_export_start
 from billing.claim_files import claims_export
 from billing.models import Claim, ClaimExport
-from clinic.models import Clinic, Patient
+from clinic.models import AuditEvent, Clinic, Patient
 
 RIVERSIDE = "Riverside Physical Therapy"
 LAKESIDE = "Lakeside Hand & Rehab"
@@ -200,6 +202,28 @@ def _markers(clinic_name):
     }
 
 
+# Responses that are a patient's records whatever their text (notes, zips,
+# claim files, trend charts).
+DOCUMENTS = ("application/pdf", "application/zip", "text/csv", "image/svg+xml")
+
+
+def _shown_patients(clinic_name):
+    """What on a page shows one of the clinic's patients: MRNs and listed names."""
+    patients = Patient.objects.filter(clinic__name=clinic_name)
+    return {
+        *patients.values_list("mrn", flat=True),
+        *(patient.last_first for patient in patients),
+    }
+
+
+def _shows_patients(response, body, shown):
+    if response.status_code != 200:
+        return False
+    if response.get("Content-Type", "").split(";")[0] in DOCUMENTS:
+        return True
+    return any(marker in body for marker in shown)
+
+
 def _client(role):
     client = Client()
     if ROLES[role] is not None:
@@ -214,7 +238,9 @@ def test_no_page_shows_another_clinics_patients(demo, role):
     own = ROLES[role]
     others = [name for name in (RIVERSIDE, LAKESIDE) if name != own]
     client = _client(role)
-    cells, leaks, errors = 0, [], []
+    cells, leaks, errors, unaudited = 0, [], [], []
+    shown = _shown_patients(own) if own else set()
+    events = AuditEvent.objects.filter(user__username=role)
     for clinic_name in (RIVERSIDE, LAKESIDE):
         rows = _rows_of(clinic_name)
         forbidden = set().union(*(_markers(name) for name in others))
@@ -223,6 +249,7 @@ def test_no_page_shows_another_clinics_patients(demo, role):
             if url is None or route.name == "logout":
                 continue
             # when
+            audited_before = events.count()
             response = client.get(url)
             cells += 1
             # then
@@ -237,6 +264,13 @@ def test_no_page_shows_another_clinics_patients(demo, role):
             )
             if found:
                 leaks.append(f"{url}: {found[:3]}")
+            if (
+                clinic_name == own
+                and _shows_patients(response, seen, shown)
+                and events.count() == audited_before
+            ):
+                unaudited.append(url)
     assert errors == []
     assert leaks == []
+    assert unaudited == []
     assert cells >= 2 * 60

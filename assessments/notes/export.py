@@ -10,11 +10,22 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
 from django.tasks import task
 from django.utils import timezone
 
 from assessments.models import NoteAccessEvent, NoteExport, NoteVersion, TestSession
-from clinic.models import Clinic
+from clinic.audit import Who, audit_record, audit_record_many
+from clinic.models import AuditEvent, Clinic
+
+# How a note leaving the system reads in the audit log of every look at a
+# patient's data (clinic.audit), written beside its note access event.
+AUDIT_ACTIONS = {
+    NoteAccessEvent.Action.DOWNLOAD: AuditEvent.Action.DOWNLOADED,
+    NoteAccessEvent.Action.PRINT: AuditEvent.Action.PRINTED,
+    NoteAccessEvent.Action.EXPORT: AuditEvent.Action.EXPORTED,
+    NoteAccessEvent.Action.ZIP: AuditEvent.Action.EXPORTED,
+}
 
 
 def latest_note_versions(*, sessions: QuerySet[TestSession]) -> QuerySet[NoteVersion]:
@@ -72,10 +83,27 @@ def notes_handed_out(
                 )
             )
             if len(taken) == EXPORT_CHUNK:
-                NoteAccessEvent.objects.bulk_create(taken)
+                _handed_out_record(taken, user=user, action=action)
                 taken = []
     finally:
-        NoteAccessEvent.objects.bulk_create(taken)
+        _handed_out_record(taken, user=user, action=action)
+
+
+def _handed_out_record(
+    taken: list[NoteAccessEvent],
+    *,
+    user: AbstractBaseUser | None,
+    action: NoteAccessEvent.Action,
+) -> None:
+    """Store a chunk's note access events, and an audit event per note beside them."""
+    NoteAccessEvent.objects.bulk_create(taken)
+    audit_record_many(
+        user,
+        AUDIT_ACTIONS[action],
+        subjects=[
+            (event.note_version.session.patient, event.note_version) for event in taken
+        ],
+    )
 
 
 def notes_zip(
@@ -165,12 +193,27 @@ def note_export_build(*, export_id: int) -> int:
 def note_access_record(
     *,
     version: NoteVersion,
-    user: AbstractBaseUser | None,
+    who: Who,
     action: NoteAccessEvent.Action,
     now: datetime,
     detail: str = "",
 ) -> NoteAccessEvent:
-    """Record that a sealed note left the system: who, which version, how, when."""
-    return NoteAccessEvent.objects.create(
-        note_version=version, user=user, action=action, at=now, detail=detail
+    """Record that a sealed note left the system: who, which version, how, when.
+
+    ``who`` is the request of a page (the audit event then has its address),
+    or the user of a command. The note access log stays the notes' own record;
+    the audit event beside it puts the note among every other look at the
+    patient, so "who looked at this patient" names downloads too.
+    """
+    request = who if isinstance(who, HttpRequest) else None
+    event = NoteAccessEvent.objects.create(
+        note_version=version,
+        user=request.user if request is not None else who,
+        action=action,
+        at=now,
+        detail=detail,
     )
+    audit_record(
+        who, AUDIT_ACTIONS[action], patient=version.session.patient, obj=version
+    )
+    return event

@@ -17,6 +17,8 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
 from clinic.access import access_patient_by_uuid
+from clinic.audit import audited
+from clinic.models import AuditEvent
 
 from ..access import access_session_by_uuid
 from ..charts import trend_svg
@@ -37,7 +39,12 @@ def session_trend_view(
 ) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     results = session_results_get(session=session, tests=list(session.tests.all()))
-    return _svg(results.trends, code)
+    return audited(
+        _svg(results.trends, code),
+        request,
+        AuditEvent.Action.VIEWED_CHART,
+        patient=session.patient,
+    )
 
 
 @csp_override(SVG_POLICY)
@@ -45,7 +52,12 @@ def patient_trend_view(
     request: HttpRequest, patient_uuid: UUID, code: str
 ) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
-    return _svg(patient_progress(patient=patient), code)
+    return audited(
+        _svg(patient_progress(patient=patient), code),
+        request,
+        AuditEvent.Action.VIEWED_CHART,
+        patient=patient,
+    )
 
 
 def _svg(trends: list[dict], code: str) -> HttpResponse:

@@ -5,6 +5,9 @@ from uuid import UUID
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clinic.audit import audited
+from clinic.models import AuditEvent
+
 from ..access import access_note_export_by_uuid
 from ..models import NoteExport
 
@@ -19,9 +22,15 @@ def note_export_download_view(request: HttpRequest, export_uuid: UUID) -> FileRe
     export = access_note_export_by_uuid(user=request.user, export_uuid=export_uuid)
     if export.status != NoteExport.Status.DONE:
         raise Http404("This export is not ready.")
-    return FileResponse(
-        export.archive.open("rb"),
-        as_attachment=True,
-        filename="perfnote-notes.zip",
-        content_type="application/zip",
+    # The worker recorded each note as it went into the zip; this is the zip
+    # leaving the system.
+    return audited(
+        FileResponse(
+            export.archive.open("rb"),
+            as_attachment=True,
+            filename="perfnote-notes.zip",
+            content_type="application/zip",
+        ),
+        request,
+        AuditEvent.Action.DOWNLOADED,
     )

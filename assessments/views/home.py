@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from clinic.access import access_clinic
+from clinic.audit import audited
+from clinic.models import AuditEvent
 
 from ..worklist import (
     admin_queues,
@@ -42,17 +44,21 @@ def home_view(request: HttpRequest) -> HttpResponse:
     clinic = access_clinic(user=request.user)
     clinician = getattr(request.user, "clinician", None)
     if clinician is None:
-        return render(
+        return audited(
+            render(
+                request,
+                "assessments/home_admin.html",
+                {"clinic": clinic, "queues": admin_queues(clinic=clinic)},
+            ),
             request,
-            "assessments/home_admin.html",
-            {"clinic": clinic, "queues": admin_queues(clinic=clinic)},
+            AuditEvent.Action.VIEWED_LIST,
         )
     lists = {
         "drafts": my_drafts(clinician=clinician),
         "today": todays_sessions(clinic=clinic, now=timezone.now()),
         "patients": recent_patients(clinician=clinician),
     }
-    return render(
+    page = render(
         request,
         "assessments/home.html",
         {
@@ -66,3 +72,4 @@ def home_view(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+    return audited(page, request, AuditEvent.Action.VIEWED_LIST)

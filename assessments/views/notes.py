@@ -17,8 +17,9 @@ from django.views.decorators.csp import csp_override
 from billing.selectors import decision_panel_get
 from clinic import time_display
 from clinic.access import access_clinician
+from clinic.audit import audited
 from clinic.clock import TWENTY_FOUR_HOUR
-from clinic.models import Clinician
+from clinic.models import AuditEvent, Clinician
 
 from ..access import access_session_by_uuid
 from ..forms import (
@@ -52,7 +53,7 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
         messages.info(request, ALREADY_SIGNED)
         return redirect(session)
     form = SignForm(request.POST or None)
-    return _signed_page(
+    page = _signed_page(
         request,
         form,
         done=NOTE_SIGNED,
@@ -69,6 +70,9 @@ def session_sign_view(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
             "refusal": _sign_refusal(session, clinician),
             "billing": decision_panel_get(decision=day_decision(session=session)),
         },
+    )
+    return audited(
+        page, request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient
     )
 
 
@@ -89,7 +93,7 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
             back_url=session.get_absolute_url(),
             back_label="Back to the session",
         )
-    return _signed_page(
+    page = _signed_page(
         request,
         AddendumForm(request.POST or None),
         done=ADDENDUM_SIGNED,
@@ -103,6 +107,9 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
         ),
         template="assessments/addendum_form.html",
         context={"session": session},
+    )
+    return audited(
+        page, request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient
     )
 
 
@@ -141,9 +148,7 @@ def _note_response(
 ) -> HttpResponse:
     session = access_session_by_uuid(user=request.user, session_uuid=session_uuid)
     version = get_object_or_404(session.note_versions, number=number)
-    note_access_record(
-        version=version, user=request.user, action=action, now=timezone.now()
-    )
+    note_access_record(version=version, who=request, action=action, now=timezone.now())
     response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from clinic.access import access_clinic, access_patient_by_uuid
+from clinic.audit import audited
+from clinic.models import AuditEvent
 
 from ..forms import PatientEntry
 from ..results import PROGRESS_SESSIONS, patient_progress
@@ -29,10 +31,17 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     page = Paginator(patient_list(clinic=clinic, search=search), PATIENTS_PER_PAGE)
     patients = page.get_page(request.GET.get("page"))
-    return render(
+    page = render(
         request,
         "assessments/patient_list.html",
         {"patients": patients, "search": search, "clinic": clinic},
+    )
+    # One event for the page, not one per row; a search keeps what was typed.
+    return audited(
+        page,
+        request,
+        AuditEvent.Action.SEARCHED if search else AuditEvent.Action.VIEWED_LIST,
+        query=search,
     )
 
 
@@ -45,7 +54,7 @@ def patient_form_view(
         if patient_uuid
         else None
     )
-    return entry_page(
+    page = entry_page(
         request,
         PatientEntry(request.POST or None, patient=patient, clinic=clinic),
         save=lambda data: patient_chart_save(patient=patient, clinic=clinic, data=data),
@@ -56,12 +65,15 @@ def patient_form_view(
         template="assessments/patient_form.html",
         context={"patient": patient},
     )
+    if patient is None:
+        return page
+    return audited(page, request, AuditEvent.Action.VIEWED_PATIENT, patient=patient)
 
 
 def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     sessions = Paginator(patient_sessions(patient=patient), SESSIONS_PER_PAGE)
-    return render(
+    page = render(
         request,
         "assessments/patient_detail.html",
         {
@@ -74,3 +86,4 @@ def patient_detail_view(request: HttpRequest, patient_uuid: UUID) -> HttpRespons
             "progress_sessions": PROGRESS_SESSIONS,
         },
     )
+    return audited(page, request, AuditEvent.Action.VIEWED_PATIENT, patient=patient)

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from clinic.access import access_patient_by_uuid
-from clinic.models import Patient
+from clinic.audit import audited
+from clinic.models import AuditEvent, Patient
 
 from ..access import access_plan_by_uuid
 from ..forms import clinician_discipline
@@ -31,7 +32,7 @@ def plan_update_view(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
 def _plan_form_page(
     request: HttpRequest, *, patient: Patient, plan: PlanOfCare | None
 ) -> HttpResponse:
-    return entry_page(
+    page = entry_page(
         request,
         PlanEntry(
             request.POST or None,
@@ -46,4 +47,10 @@ def _plan_form_page(
         ),
         template="assessments/plan_form.html",
         context={"patient": patient, "plan": plan},
+    )
+    return audited(
+        page,
+        request,
+        AuditEvent.Action.VIEWED_PLAN if plan else AuditEvent.Action.VIEWED_PATIENT,
+        patient=patient,
     )

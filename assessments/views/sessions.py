@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 
 from billing.selectors import decision_panel_get
 from clinic.access import access_clinician, access_patient_by_uuid
-from clinic.models import Patient
+from clinic.audit import audited
+from clinic.models import AuditEvent, Patient
 
 from .. import catalog
 from ..access import access_session_by_uuid
@@ -115,7 +116,7 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
     results = session_results_get(
         session=session, tests=[row.test for row in summary.rows]
     )
-    return render(
+    page = render(
         request,
         "assessments/session_detail.html",
         {
@@ -131,6 +132,9 @@ def session_detail_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
             "billing": decision_panel_get(decision=day_decision(session=session)),
         },
     )
+    return audited(
+        page, request, AuditEvent.Action.VIEWED_SESSION, patient=session.patient
+    )
 
 
 def _session_form_page(
@@ -142,7 +146,7 @@ def _session_form_page(
     session: TestSession | None = None,
     interpretation_draft: str = "",
 ) -> HttpResponse:
-    return entry_page(
+    page = entry_page(
         request,
         entry,
         save=save,
@@ -159,4 +163,12 @@ def _session_form_page(
             "time_zone": timezone.get_current_timezone_name(),
             "interpretation_draft": interpretation_draft,
         },
+    )
+    return audited(
+        page,
+        request,
+        AuditEvent.Action.VIEWED_SESSION
+        if session
+        else AuditEvent.Action.VIEWED_PATIENT,
+        patient=patient,
     )

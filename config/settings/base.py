@@ -64,6 +64,9 @@ THIRD_PARTY_APPS = [
     # The TOTP second factor of clinics that require one (django-otp).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Each save of a patient, plan of care or payer keeps the row as it was,
+    # with the user who saved it (django-simple-history).
+    "simple_history",
 ]
 LOCAL_APPS = [
     "clinic",
@@ -119,6 +122,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # No banner of its configuration on every start: `manage.py check` stays quiet.
 AXES_VERBOSE = False
 
+# EDIT HISTORY
+# ------------------------------------------------------------------------------
+# https://django-simple-history.readthedocs.io/en/latest/admin.html
+# The history is read-only: no "Revert" button (clinic.admin_history also
+# refuses the POST it would send).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # SECOND FACTOR
 # ------------------------------------------------------------------------------
 # https://django-otp-official.readthedocs.io/en/stable/overview.html
@@ -145,6 +155,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Gives each historical row of an edit the request's user, whichever
+    # service saved it.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Puts user.is_verified() on the request: has a second factor been given?
     "django_otp.middleware.OTPMiddleware",
     "clinic.middleware.ClinicTimezoneMiddleware",

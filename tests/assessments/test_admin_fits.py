@@ -79,7 +79,7 @@ def test_access_events_name_the_patient_and_mrn(
     version = _signed(patient, clinician, 2)
     note_access_record(
         version=version,
-        user=clinic_admin.user,
+        who=clinic_admin.user,
         action=NoteAccessEvent.Action.DOWNLOAD,
         now=NOW,
     )
@@ -101,7 +101,7 @@ def test_access_events_read_each_patient_with_its_row(
     version = _signed(patient, clinician, 2)
     note_access_record(
         version=version,
-        user=clinic_admin.user,
+        who=clinic_admin.user,
         action=NoteAccessEvent.Action.DOWNLOAD,
         now=NOW,
     )
@@ -110,7 +110,7 @@ def test_access_events_read_each_patient_with_its_row(
         other = _signed(PatientFactory(clinic=clinic), clinician, days_ago)
         note_access_record(
             version=other,
-            user=clinic_admin.user,
+            who=clinic_admin.user,
             action=NoteAccessEvent.Action.PRINT,
             now=NOW,
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.models import NoteAccessEvent, NoteExport, TestSession
 from assessments.notes import signing
 from assessments.notes.export import note_export_start
+from clinic.models import AuditEvent
 from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -96,6 +97,14 @@ def test_select_all_queues_an_export_the_worker_builds(
         f"{version.document_id}.pdf" for version in signed_versions
     )
     assert NoteAccessEvent.objects.filter(user=front_office).count() == 2
+    # the audit log: each note's patient as the worker zipped it, then the zip
+    *zipped, downloaded = AuditEvent.objects.filter(user=front_office).order_by("pk")
+    assert {(event.action, event.patient) for event in zipped} == {
+        (AuditEvent.Action.EXPORTED, version.session.patient)
+        for version in signed_versions
+    }
+    assert len(zipped) == len(signed_versions)
+    assert (downloaded.action, downloaded.patient) == ("download", None)
 
 
 def test_queued_export_shows_its_progress_and_reloads(

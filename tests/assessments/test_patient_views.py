@@ -292,8 +292,9 @@ def test_patient_list_query_count_does_not_grow_with_patients(
 
     # when
     # session, user (with clinician and clinic), savepoint, count, patients
-    # (with their session counts), release savepoint
-    with django_assert_num_queries(6):
+    # (with their session counts), the page's one audit event (lock the
+    # chain's head, insert, move the head), release savepoint
+    with django_assert_num_queries(9):
         response = clinician_client.get(reverse("assessments:patient-list"))
 
     # then
@@ -360,7 +361,7 @@ def test_clinic_admin_sees_the_patient_without_a_new_session_button(
 def test_patient_detail_query_count_does_not_grow_with_sessions(
     clinician_client, clinic, patient, django_assert_num_queries, session_count
 ):
-    """The chart costs the same eleven queries whatever the number of sessions."""
+    """The chart costs the same fourteen queries whatever the number of sessions."""
     # given
     DiagnosisFactory(patient=patient)
     for _ in range(session_count):
@@ -373,8 +374,8 @@ def test_patient_detail_query_count_does_not_grow_with_sessions(
     # diagnoses, plans of care (with their goal counts), session count, a page
     # of sessions (with their test counts), the results of the latest sessions
     # (Progress), the goals of the latest plan of care (Progress's goal lines),
-    # release savepoint
-    with django_assert_num_queries(12):
+    # the audit event (head, insert, head), release savepoint
+    with django_assert_num_queries(15):
         response = clinician_client.get(
             reverse("assessments:patient-detail", args=[patient.uuid])
         )

@@ -16,6 +16,7 @@ from assessments.forms import UPLOAD_TOO_LARGE
 from assessments.models import NoteAccessEvent, NoteVersion, TestSession
 from assessments.notes import export, signing
 from billing.services import CoverageInput, coverage_save
+from clinic.models import AuditEvent
 from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -235,6 +236,14 @@ def test_export_notes_writes_latest_versions(signed_version, session, tmp_path):
     assert (tmp_path / written[0]).read_bytes() == bytes(signed_version.pdf)
     event = NoteAccessEvent.objects.get()
     assert (event.action, event.user) == ("export", session.clinician.user)
+    # and the audit log has the look at the patient beside it
+    audited = AuditEvent.objects.get()
+    assert (audited.action, audited.user, audited.patient, audited.what) == (
+        AuditEvent.Action.EXPORTED,
+        session.clinician.user,
+        session.patient,
+        f"note version {signed_version.pk}",
+    )
 
 
 @pytest.mark.parametrize(

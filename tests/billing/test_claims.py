@@ -21,6 +21,7 @@ from assessments.services import session_billing_refresh
 from billing.claim_files import CSV_COLUMNS, NO_PAYER_ID, claims_export
 from billing.claims import NO_CLINICIAN_NPI, NO_MEMBER_ID, claim_problems
 from billing.models import BillingDecision, Claim, ClaimExport, ClaimLine
+from clinic.models import AuditEvent
 from clinic.services import clinic_admin_group_ensure
 from tests.factories import (
     ClinicFactory,
@@ -630,6 +631,19 @@ def test_a_bad_date_is_a_clear_error(claim, tmp_path):
             f"--out={tmp_path / 'claims.csv'}",
         )
     assert not ClaimExport.objects.exists()
+
+
+def test_an_export_records_each_patient_whose_claims_left(claim, therapist):
+    # when
+    result, _text = _export(Claim.objects.all(), "csv", user=therapist.user)
+    # then one audit event per patient, naming the export
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.user, event.patient) == (
+        AuditEvent.Action.EXPORTED,
+        therapist.user,
+        claim.patient,
+    )
+    assert event.what == f"claim export {result.export.uuid}"
 
 
 def test_the_admins_decision_page_shows_the_claim_or_why_there_is_none(

@@ -40,13 +40,15 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def flushable_signed_notes(transactional_db):
-    """Let the end-of-test flush empty signed rows on SQLite.
+    """Let the end-of-test flush empty signed rows and the audit log on SQLite.
 
     PostgreSQL's flush truncates, which row triggers do not see; SQLite's flush
     deletes row by row, so its lock switch (migration assessments/0002_lock_signed_records) is turned off
-    once the test is done. Tests that check the lock turn it back on.
+    once the test is done. Tests that check the lock turn it back on. Every
+    browser test needs it: each page it opens appends to the audit log
+    (clinic/0008_audit_trail), whose rows the same switch keeps.
     """
     yield
     from django.db import connection

@@ -11,7 +11,9 @@ class Command(BaseCommand):
         "read and write rows: no TRUNCATE, no trigger, table or schema changes. "
         "Run it as the database owner after `migrate`; the app then connects as "
         "this role, so the signed-record triggers cannot be switched off or "
-        "dropped from the app's connection. Migrations keep running as the owner."
+        "dropped from the app's connection. The audit log is insert-only for it: "
+        "no UPDATE, DELETE or TRUNCATE of its rows, and its chain head may be "
+        "moved but not deleted. Migrations keep running as the owner."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +52,10 @@ class Command(BaseCommand):
                 "UPDATE, DELETE ON TABLES TO {role}",
                 "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON "
                 "SEQUENCES TO {role}",
+                # The audit log is appended, never rewritten (its triggers say
+                # the same); the head is moved by each append, never removed.
+                "REVOKE UPDATE, DELETE, TRUNCATE ON clinic_auditevent FROM {role}",
+                "REVOKE DELETE, TRUNCATE ON clinic_auditchainhead FROM {role}",
             ):
                 cursor.execute(sql.SQL(statement).format(database=database, role=name))
         self.stdout.write(
