@@ -50,8 +50,9 @@ from .plans import (
     PlanDiagnosisInput,
     plan_of_care_inputs,
     plan_of_care_save,
+    plan_version_values,
 )
-from .selectors import session_input_get, session_summary
+from .selectors import session_input_get, session_summary, session_version_values
 from .services import (
     BatteryInput,
     batteries_delete,
@@ -153,6 +154,7 @@ class PerformedTestInline(
 
 @admin.register(TestSession)
 class TestSessionAdmin(
+    clinic_admin.VersionedAdminMixin,
     LargeListMixin,
     clinic_admin.PatientColumnsMixin,
     ClinicScopedAdminMixin,
@@ -203,6 +205,11 @@ class TestSessionAdmin(
         "last_edited_by",
         "last_edited_at",
     ]
+    version_noun = "session"
+    version_saved_by = "last_edited_by"
+
+    def version_values(self, record: TestSession) -> Mapping[str, object]:
+        return session_version_values(record)
 
     def list_queryset(self, queryset: QuerySet[TestSession]) -> QuerySet[TestSession]:
         # The test count and timed minutes columns read the page's tests: one
@@ -433,8 +440,14 @@ def _plan_diagnoses_save(plan: PlanOfCare, rows: list[dict[str, Any]]) -> None:
         for row in _by_position(rows)
         if row.get("code")
     )
+    # Part of the admin save save_model began: its editor stays the plan's.
     plan_of_care_save(
-        plan=plan, patient=plan.patient, data=data, diagnoses=diagnoses, goals=goals
+        plan=plan,
+        patient=plan.patient,
+        data=data,
+        diagnoses=diagnoses,
+        goals=goals,
+        editor=plan.updated_by,
     )
 
 
@@ -445,8 +458,14 @@ def _goals_save(plan: PlanOfCare, rows: list[dict[str, Any]]) -> None:
         for row in _by_position(rows)
         if row.get("text")
     )
+    # Part of the admin save save_model began: its editor stays the plan's.
     plan_of_care_save(
-        plan=plan, patient=plan.patient, data=data, diagnoses=diagnoses, goals=goals
+        plan=plan,
+        patient=plan.patient,
+        data=data,
+        diagnoses=diagnoses,
+        goals=goals,
+        editor=plan.updated_by,
     )
 
 
@@ -504,6 +523,7 @@ class GoalInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 @admin.register(PlanOfCare)
 class PlanOfCareAdmin(
+    clinic_admin.VersionedAdminMixin,
     clinic_admin.ServiceSavedInlinesMixin,
     clinic_admin.PatientColumnsMixin,
     ClinicScopedAdminMixin,
@@ -540,6 +560,10 @@ class PlanOfCareAdmin(
         ("referring_name", "referring_npi"),
         ("frequency", "duration"),
     ]
+    version_noun = "plan of care"
+
+    def version_values(self, record: PlanOfCare) -> Mapping[str, object]:
+        return plan_version_values(record)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: PlanOfCare | None = None
@@ -559,7 +583,12 @@ class PlanOfCareAdmin(
         # here, and each inline then replaces its own rows through the service.
         data, diagnoses, goals = plan_of_care_inputs(plan=obj)
         plan_of_care_save(
-            plan=obj, patient=obj.patient, data=data, diagnoses=diagnoses, goals=goals
+            plan=obj,
+            patient=obj.patient,
+            data=data,
+            diagnoses=diagnoses,
+            goals=goals,
+            editor=request.user,
         )
 
     def has_delete_permission(

@@ -549,6 +549,16 @@ class PlanOfCare(models.Model):
     duration = models.CharField(max_length=60, help_text='For example "6 weeks".')
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved the plan last (updated_at is when): its version (clinic.versions).
+    # Null for plans not saved since.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 
 from billing.rules import Severity, VisitFacts
 from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
+from clinic.models import VersionStamp
 
 CPT_CODE_HELP = "A CPT or HCPCS code, e.g. 97750."
 
@@ -28,7 +29,7 @@ class Discipline(models.TextChoices):
     OT = "OT", "Occupational therapy"
 
 
-class Payer(models.Model):
+class Payer(VersionStamp):
     """An insurer a clinic bills: its kind, its unit-counting method, its testing
     interval, and (in ``rates``) the expected payment per unit of each CPT code."""
 
@@ -127,7 +128,7 @@ class PayerRate(models.Model):
         return f"{self.code}: {self.expected_payment}"
 
 
-class ClinicFee(models.Model):
+class ClinicFee(VersionStamp):
     """The clinic's charge for one unit of a CPT code: its fee schedule.
 
     The charge is what the claim bills (CMS-1500 item 24F); the payer pays its

@@ -11,15 +11,19 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from .admin_scoping import ClinicScopedAdminMixin
-from .forms import input_from
+from .forms import VersionField, input_from, keep_stored_version
 from .models import Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from .services import (
     DiagnosisInput,
     PatientInput,
     patient_diagnoses_set,
     patient_save,
+    patient_values,
 )
 from .time_display import local_stamp
+from .versions import StaleEditError, lock_version, record_version
+
+type Fieldsets = list[tuple[str | None, dict[str, Any]]]
 
 
 @admin.register(Clinic)
@@ -131,6 +135,73 @@ def stamp_column(field: str, description: str) -> Callable[[object, Model], str]
     return column
 
 
+class VersionedAdminMixin:
+    """Carry the record's version in its change form; refuse a stale save there.
+
+    The form's clean() locks the row (the admin saves inside one transaction,
+    so the lock lasts until the save is done) and compares the version the
+    form was opened at (clinic.versions). A stale save shows the form again
+    with the user's input and a message saying who changed what, and when;
+    saving again, knowingly, goes through. ``save_model`` hands the request's
+    user to the record's service as its editor.
+    """
+
+    version_noun = "record"
+    version_saved_by = "updated_by"
+
+    def version_values(self, record: Model) -> Mapping[str, object]:
+        """Return what the record's version fingerprints (clinic.versions)."""
+        raise NotImplementedError
+
+    def get_fieldsets(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> Fieldsets:
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Model | None = None,
+        change: bool = False,
+        **kwargs: object,
+    ) -> type[ModelForm]:
+        kwargs["form"] = self._versioned_form(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def _versioned_form(self, base: type[ModelForm]) -> type[ModelForm]:
+        model_admin = self
+
+        class VersionedForm(base):
+            version = VersionField()
+
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, **kwargs)
+                if self.instance.pk:
+                    self.fields["version"].initial = record_version(
+                        self.instance, values=model_admin.version_values
+                    )
+
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                if self.instance.pk:
+                    try:
+                        lock_version(
+                            self.instance,
+                            expected=cleaned.get("version"),
+                            noun=model_admin.version_noun,
+                            values=model_admin.version_values,
+                            saved_by=model_admin.version_saved_by,
+                        )
+                    except StaleEditError as exc:
+                        keep_stored_version(self, exc)
+                        raise
+                return cleaned
+
+        VersionedForm.__name__ = base.__name__
+        return VersionedForm
+
+
 type InlineSaver = Callable[[Model, list[dict[str, Any]]], object]
 
 NOT_THIS_RECORDS_ROW = (
@@ -217,7 +288,12 @@ class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+class PatientAdmin(
+    VersionedAdminMixin,
+    ServiceSavedInlinesMixin,
+    ClinicScopedAdminMixin,
+    admin.ModelAdmin,
+):
     """Patients and their diagnoses, written through clinic.services like the pages."""
 
     list_display = ["last_name", "first_name", "mrn", "date_of_birth", "sex"]
@@ -233,6 +309,10 @@ class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.Model
         ("date_of_birth", "sex"),
         "hand_dominance",
     ]
+    version_noun = "patient"
+
+    def version_values(self, record: Patient) -> Mapping[str, object]:
+        return patient_values(record)
 
     def save_model(
         self, request: HttpRequest, obj: Patient, form: ModelForm, change: bool
@@ -242,4 +322,5 @@ class PatientAdmin(ServiceSavedInlinesMixin, ClinicScopedAdminMixin, admin.Model
             patient=obj,
             clinic=form.cleaned_data["clinic"],
             data=input_from(PatientInput, form.cleaned_data),
+            editor=request.user,
         )
