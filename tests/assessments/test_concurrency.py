@@ -20,6 +20,8 @@ from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.models import TestSession
+from assessments.notes import signing
+from billing import services as billing_services
 from billing.models import BillingDecision
 from billing.services import CoverageInput, coverage_save
 from clinic.models import Patient
@@ -74,28 +76,31 @@ def race(*actors: Callable[[], object]) -> list[object]:
     return results
 
 
-def widen(monkeypatch, module, name: str, *, after: bool = True) -> None:
-    """Make ``module.name`` pause (after it returns, or before it runs).
+def widen(monkeypatch, module, name: str, *, after: bool = True) -> threading.Event:
+    """Make ``module.name`` pause (after it returns, or before it runs); return
+    the event set when the pause begins.
 
     Only the first call pauses, so only the actor that gets there first
-    leaves the window open for the other.
+    leaves the window open for the other, which may wait for the event.
     """
     original = getattr(module, name)
     paused = threading.Event()
 
     def slow(*args, **kwargs):
         first = not paused.is_set()
-        paused.set()
         if first and not after:
+            paused.set()
             time.sleep(WINDOW)
         result = original(*args, **kwargs)
         if first and after:
             if hasattr(result, "__iter__") and not isinstance(result, dict):
                 result = list(result)
+            paused.set()
             time.sleep(WINDOW)
         return result
 
     monkeypatch.setattr(module, name, slow)
+    return paused
 
 
 def logged_in(user) -> Client:
@@ -213,41 +218,44 @@ def test_two_patient_edits_never_overwrite_silently(clinician, patient):
         assert form_values(kept)["date_of_birth"] == "1950-02-03"
 
 
-def test_decisions_recomputed_while_a_sibling_is_signed(monkeypatch, patient):
-    # given two clinicians' drafts of the patient on one day, and a payer
-    first, second = (
-        one_test_session(
-            patient=patient,
-            clinician=ClinicianFactory(clinic=patient.clinic),
-            start=START + dt.timedelta(hours=hour),
-            minutes=20,
-        )
-        for hour in (0, 2)
+def test_decisions_recomputed_while_the_day_is_signed(monkeypatch, patient):
+    """Finding 2: a recompute that read a draft signed a moment later failed."""
+    # given a draft with its day's decision, and a payer for the patient
+    draft = one_test_session(
+        patient=patient,
+        clinician=ClinicianFactory(clinic=patient.clinic),
+        start=START,
+        minutes=20,
     )
+    services.session_billing_refresh(session=draft)
     payer = PayerFactory(clinic=patient.clinic)
+    # The recompute reads the day's draft decision, then the note is signed.
+    read = widen(monkeypatch, billing_services, "_decide", after=False)
 
-    # when the coverage changes (every draft recomputed) as the second is signed
-    from assessments.notes import signing
+    def sign():
+        read.wait(RACE_TIMEOUT)
+        return signing.session_sign(
+            session=TestSession.objects.get(pk=draft.pk),
+            clinician=draft.clinician,
+            password=DEFAULT_PASSWORD,
+            now=START + dt.timedelta(hours=4),
+        )
 
+    # when the coverage changes (every draft recomputed) as the note is signed
     changed, signed = race(
         lambda: coverage_save(
             patient=Patient.objects.get(pk=patient.pk),
             data=CoverageInput(payer=payer, member_id="M-1"),
         ),
-        lambda: signing.session_sign(
-            session=TestSession.objects.get(pk=second.pk),
-            clinician=second.clinician,
-            password=DEFAULT_PASSWORD,
-            now=START + dt.timedelta(hours=4),
-        ),
+        sign,
     )
 
-    # then both are done: the second note signed, the day's draft recomputed
+    # then both are done, and the day's decision is final under the new payer
     assert not isinstance(changed, Exception), changed
     assert not isinstance(signed, Exception), signed
-    decisions = BillingDecision.objects.filter(patient=patient)
-    assert decisions.get(status=BillingDecision.Status.DRAFT).inputs
-    assert TestSession.objects.get(pk=first.pk).is_draft
+    decision = BillingDecision.objects.get(patient=patient)
+    assert decision.status == BillingDecision.Status.FINAL
+    assert decision.payer == payer
 
 
 def test_a_session_saved_while_its_sibling_is_signed(monkeypatch, patient):
@@ -296,8 +304,6 @@ def test_the_last_two_notes_of_a_day_signed_at_once_finish_the_day(patient):
         )
         for hour in (0, 2)
     )
-    from assessments.notes import signing
-
     # when both are signed at the same moment
     results = race(
         *(
