@@ -116,7 +116,7 @@ def plan_of_care_save(
     patient_lock(patient=patient)
     if plan is None:
         plan = PlanOfCare(patient=patient)
-    else:
+    elif plan.pk is not None:
         lock_version(
             plan,
             expected=expected_version,

@@ -123,8 +123,13 @@ def check_version[M: Model](
 
 def record_version[M: Model](
     record: M, *, values: Callable[[M], Mapping[str, object]]
-) -> str:
-    """Return the version of a stored record that its form carries back."""
+) -> str | None:
+    """Return the version of a stored record that its form carries back.
+
+    A record not saved yet has none.
+    """
+    if record.pk is None:
+        return None
     return version_token(saved_at=record.updated_at, values=values(record))
 
 
