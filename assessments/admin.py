@@ -114,6 +114,7 @@ class PerformedTestInline(
     """The session's tests as recorded; they change only through the session form."""
 
     model = PerformedTest
+    formset = clinic_admin.StoredRowsFormSet
     fields = [
         "test_name",
         "side",

@@ -24,6 +24,8 @@ from .time_display import local_stamp
 from .versions import StaleEditError, lock_version, record_version
 
 type Fieldsets = list[tuple[str | None, dict[str, Any]]]
+# Set on a request whose change form is shown again as stale (VersionedAdminMixin).
+STALE_EDIT_SHOWN = "perfnote_stale_edit_shown"
 
 
 @admin.register(Clinic)
@@ -135,6 +137,24 @@ def stamp_column(field: str, description: str) -> Callable[[object, Model], str]
     return column
 
 
+class StoredRowsFormSet(BaseInlineFormSet):
+    """A read-only inline's rows as stored now, whatever a post carried back.
+
+    A save made meanwhile may have replaced the rows (new ids), and a stale
+    form is shown again (VersionedAdminMixin): the posted ids would name rows
+    that are gone. Nothing of a read-only inline is saved, so its forms take
+    no data.
+    """
+
+    def __init__(
+        self, data: object = None, files: object = None, **kwargs: object
+    ) -> None:
+        super().__init__(None, None, **kwargs)
+
+    def is_valid(self) -> bool:
+        return True
+
+
 class VersionedAdminMixin:
     """Carry the record's version in its change form; refuse a stale save there.
 
@@ -166,10 +186,12 @@ class VersionedAdminMixin:
         change: bool = False,
         **kwargs: object,
     ) -> type[ModelForm]:
-        kwargs["form"] = self._versioned_form(kwargs.get("form", self.form))
+        kwargs["form"] = self._versioned_form(kwargs.get("form", self.form), request)
         return super().get_form(request, obj, change, **kwargs)
 
-    def _versioned_form(self, base: type[ModelForm]) -> type[ModelForm]:
+    def _versioned_form(
+        self, base: type[ModelForm], request: HttpRequest
+    ) -> type[ModelForm]:
         model_admin = self
 
         class VersionedForm(base):
@@ -195,6 +217,7 @@ class VersionedAdminMixin:
                         )
                     except StaleEditError as exc:
                         keep_stored_version(self, exc)
+                        setattr(request, STALE_EDIT_SHOWN, True)
                         raise
                 return cleaned
 
@@ -246,6 +269,28 @@ class ServiceSavedInlinesMixin:
                 formset = type(formset.__name__, (OwnRowsFormSetMixin, formset), {})
             yield formset, inline
 
+    def get_inline_formsets(
+        self,
+        request: HttpRequest,
+        formsets: list[BaseInlineFormSet],
+        inline_instances: list[InlineModelAdmin],
+        obj: Model | None = None,
+    ) -> list:
+        """Show a stale form's rows again with the values typed, on the rows stored.
+
+        A save made meanwhile may have replaced the stored rows (new ids), so the
+        ids the form carried may name rows that are gone; the next save, made
+        knowingly, must still go through and store the rows as typed.
+        """
+        if getattr(request, STALE_EDIT_SHOWN, False):
+            formsets = [
+                _rows_as_stored(formset)
+                if formset.model in self.inline_savers
+                else formset
+                for formset in formsets
+            ]
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
     def save_formset(
         self,
         request: HttpRequest,
@@ -266,6 +311,28 @@ class ServiceSavedInlinesMixin:
         formset.new_objects = []
         formset.changed_objects = []
         formset.deleted_objects = []
+
+
+def _rows_as_stored(formset: BaseInlineFormSet) -> BaseInlineFormSet:
+    """Return the formset bound to the same values, its rows naming the rows stored.
+
+    Row by row in order: the service saves rows by their values, so which
+    stored row a typed row names matters only to the form's own checks.
+    """
+    stored = list(formset.queryset.all())
+    total = formset.total_form_count()
+    data = formset.data.copy()
+    for index in range(total):
+        pk = stored[index].pk if index < len(stored) else ""
+        data[formset.add_prefix(f"{index}-id")] = str(pk)
+    data[formset.add_prefix("INITIAL_FORMS")] = str(min(len(stored), total))
+    return type(formset)(
+        data,
+        formset.files,
+        instance=formset.instance,
+        prefix=formset.prefix,
+        queryset=formset.queryset,
+    )
 
 
 def _diagnoses_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
