@@ -127,9 +127,11 @@ def run(options: argparse.Namespace) -> int:
             Client(index, base, PERFORMERS[index % len(PERFORMERS)], setup, tally)
             for index in range(options.clients)
         ]
-        deadline = time.monotonic() + options.seconds
+        # Every client signs in first (a password hash each: seconds of CPU on
+        # a small machine); the timed run starts when all have.
+        window = Window(options.seconds, len(clients))
         threads = [
-            threading.Thread(target=client.run, args=(deadline,)) for client in clients
+            threading.Thread(target=client.run, args=(window,)) for client in clients
         ]
         for thread in threads:
             thread.start()
@@ -199,6 +201,21 @@ def wait_for(base: str) -> None:
 # The clients --------------------------------------------------------------------
 
 
+class Window:
+    """The timed run: it starts once every client has signed in."""
+
+    def __init__(self, seconds: float, clients: int) -> None:
+        self.seconds = seconds
+        self.deadline = 0.0
+        self.barrier = threading.Barrier(clients, action=self.start)
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+    def open(self) -> bool:
+        return time.monotonic() < self.deadline
+
+
 @dataclass
 class Tally:
     """What every client saw, shared by all of them."""
@@ -258,17 +275,21 @@ class Client:
         self.opener = urllib.request.build_opener(NoRedirect)
         self.random = random.Random(index)
         self.saves = 0
+        # Requests before the timed run (signing in) are not counted.
+        self.timed = False
 
-    def run(self, deadline: float) -> None:
+    def run(self, window: Window) -> None:
         self.request("/accounts/login/")
         status, _, _ = self.request(
             "/accounts/login/", {"username": self.username, "password": PASSWORD}
         )
+        window.barrier.wait()
         if status != 302:
             self.tally.outcome("login refused")
             return
+        self.timed = True
         names, weights = zip(*ACTIONS.items(), strict=True)
-        while time.monotonic() < deadline:
+        while window.open():
             action = self.random.choices(names, weights)[0]
             getattr(self, action)()
 
@@ -303,7 +324,8 @@ class Client:
         except urllib.error.HTTPError as error:
             answer = error
         text = answer.read().decode()
-        self.tally.request(answer.status, time.monotonic() - started)
+        if self.timed:
+            self.tally.request(answer.status, time.monotonic() - started)
         if answer.status >= 500:
             self.tally.outcome(f"server error on {path.split('/')[1]}")
         for header in answer.headers.get_all("Set-Cookie") or []:
@@ -384,7 +406,7 @@ class Client:
         draft = self.open_draft()
         if draft is None:
             return
-        status, _, location = self.request(
+        status, page, location = self.request(
             f"/sessions/{draft['uuid']}/sign/", {"password": PASSWORD}
         )
         if status == 302 and "Note signed" in self.followed(location):
@@ -395,6 +417,8 @@ class Client:
             with self.tally.lock:
                 self.tally.signed.add(draft["uuid"])
             self.tally.outcome("sign: already signed")
+        elif status == 200 and "signed" in page:
+            self.tally.outcome("sign: refused, signed meanwhile")
         elif status < 500:
             self.tally.outcome(f"sign: other answer {status}")
 
