@@ -28,7 +28,7 @@ from clinic.admin_scoping import (
 )
 from clinic.forms import input_from
 from clinic.models import Clinician
-from clinic.services import ClinicianInput
+from clinic.services import ClinicianInput, patient_lock
 from clinic.time_display import local_clock, local_stamp
 
 from . import catalog
@@ -211,6 +211,9 @@ class TestSessionAdmin(
 
     def version_values(self, record: TestSession) -> Mapping[str, object]:
         return session_version_values(record)
+
+    def lock_before_version(self, record: TestSession) -> None:
+        patient_lock(patient=record.patient)
 
     def list_queryset(self, queryset: QuerySet[TestSession]) -> QuerySet[TestSession]:
         # The test count and timed minutes columns read the page's tests: one
@@ -565,6 +568,9 @@ class PlanOfCareAdmin(
 
     def version_values(self, record: PlanOfCare) -> Mapping[str, object]:
         return plan_version_values(record)
+
+    def lock_before_version(self, record: PlanOfCare) -> None:
+        patient_lock(patient=record.patient)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: PlanOfCare | None = None

@@ -173,6 +173,13 @@ class VersionedAdminMixin:
         """Return what the record's version fingerprints (clinic.versions)."""
         raise NotImplementedError
 
+    def lock_before_version(self, record: Model) -> None:
+        """Lock what the record's service locks before the record (nothing here).
+
+        The form locks the record before the service runs, so it takes those
+        locks first, in the service's order (clinic.services.patient_lock).
+        """
+
     def get_fieldsets(
         self, request: HttpRequest, obj: Model | None = None
     ) -> Fieldsets:
@@ -207,6 +214,7 @@ class VersionedAdminMixin:
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
                 if self.instance.pk:
+                    model_admin.lock_before_version(self.instance)
                     try:
                         lock_version(
                             self.instance,
