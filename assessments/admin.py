@@ -28,8 +28,9 @@ from clinic.admin_scoping import (
 )
 from clinic.forms import input_from
 from clinic.models import Clinician
-from clinic.services import ClinicianInput, patient_lock
+from clinic.services import ClinicianInput, clinician_values, patient_lock
 from clinic.time_display import local_clock, local_stamp
+from clinic.versions import field_values
 
 from . import catalog
 from .goals import goal_problems
@@ -609,19 +610,26 @@ admin.site.unregister(Clinician)
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(clinic_admin.ClinicianAdmin):
+class ClinicianAdmin(clinic_admin.VersionedAdminMixin, clinic_admin.ClinicianAdmin):
     """Clinic's clinician admin, saving through clinician_record_save.
 
     A clinician's role and credentials feed the billing of their drafts, which
     this app holds, so the save recomputes them.
     """
 
+    version_noun = "clinician"
+
+    def version_values(self, record: Clinician) -> Mapping[str, object]:
+        return clinician_values(record)
+
     def save_model(
         self, request: HttpRequest, obj: Clinician, form: ModelForm, change: bool
     ) -> None:
         # The form has filled in obj (and, for a new one, its login and clinic).
         clinician_record_save(
-            clinician=obj, data=input_from(ClinicianInput, form.cleaned_data)
+            clinician=obj,
+            data=input_from(ClinicianInput, form.cleaned_data),
+            editor=request.user,
         )
 
 
@@ -641,13 +649,19 @@ class TestBatteryForm(forms.ModelForm):
 
 
 @admin.register(TestBattery)
-class TestBatteryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class TestBatteryAdmin(
+    clinic_admin.VersionedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+):
     """A clinic's test batteries ("Fall risk: TUG, 30 s chair stand, ..."),
     saved through battery_save."""
 
     form = TestBatteryForm
     list_display = ["name", "test_names"]
     search_fields = ["name"]
+    version_noun = "test battery"
+
+    def version_values(self, record: TestBattery) -> Mapping[str, object]:
+        return field_values(record, ["name", "codes"])
 
     @admin.display(description="Tests")
     def test_names(self, obj: TestBattery) -> str:
@@ -660,6 +674,7 @@ class TestBatteryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             battery=obj,
             clinic=obj.clinic,
             data=BatteryInput(name=obj.name, codes=tuple(obj.codes)),
+            editor=request.user,
         )
 
     def delete_model(self, request: HttpRequest, obj: TestBattery) -> None:

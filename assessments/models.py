@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from clinic.models import icd10_validator, npi_validator
+from clinic.models import VersionStamp, icd10_validator, npi_validator
 
 from . import catalog
 from .recording import UNKNOWN_TEST, conditions_of
@@ -653,7 +653,7 @@ class Goal(models.Model):
         return catalog.CATALOG.get(self.catalog_code)
 
 
-class TestBattery(models.Model):
+class TestBattery(VersionStamp):
     """A clinic's named set of catalog tests, added to a session in one step.
 
     A clinic defines its own batteries in the admin ("Fall risk: TUG, 30 s

@@ -27,7 +27,7 @@ from clinic.services import (
     patient_lock,
     patient_save,
 )
-from clinic.versions import check_version, lock_version
+from clinic.versions import check_version, lock_version, stamp
 
 from .models import (
     PerformedTest,
@@ -77,13 +77,21 @@ class BatteryInput:
 
 
 def battery_save(
-    *, battery: TestBattery | None, clinic: Clinic, data: BatteryInput
+    *,
+    battery: TestBattery | None,
+    clinic: Clinic,
+    data: BatteryInput,
+    editor: AbstractBaseUser | None = None,
 ) -> TestBattery:
-    """Save a clinic's test battery; unknown codes and repeated names are refused."""
+    """Save a clinic's test battery; unknown codes and repeated names are refused.
+
+    ``editor`` is recorded as who saved it, with the time: its new version.
+    """
     battery = battery or TestBattery(clinic=clinic)
     battery.name = data.name.strip()
     battery.codes = list(dict.fromkeys(data.codes))
     battery.full_clean()
+    stamp(battery, editor=editor, now=timezone.now())
     battery.save()
     return battery
 
@@ -125,14 +133,19 @@ def patient_chart_save(
 
 
 @transaction.atomic
-def clinician_record_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
+def clinician_record_save(
+    *,
+    clinician: Clinician,
+    data: ClinicianInput,
+    editor: AbstractBaseUser | None = None,
+) -> Clinician:
     """Save a clinician and recompute the billing of their draft sessions.
 
     The performer's role (an assistant cannot bill 97750) and credentials (the
     signer must have them) are billing facts, so a draft's decision would
     otherwise keep the old ones until the session is saved again.
     """
-    clinician = clinician_save(clinician=clinician, data=data)
+    clinician = clinician_save(clinician=clinician, data=data, editor=editor)
     drafts = clinician.sessions.filter(status=TestSession.Status.DRAFT).select_related(
         "patient__clinic"
     )

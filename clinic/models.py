@@ -134,7 +134,7 @@ class Clinic(models.Model):
             )
 
 
-class Clinician(models.Model):
+class Clinician(VersionStamp):
     """A person who performs or signs tests: therapist, physician or assistant."""
 
     clinic_lookup = "clinic"

@@ -52,8 +52,15 @@ class ClinicianInput:
     is_active: bool = True
 
 
-def clinician_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
+def clinician_save(
+    *,
+    clinician: Clinician,
+    data: ClinicianInput,
+    editor: AbstractBaseUser | None = None,
+) -> Clinician:
     """Save a clinician's role, credentials, license and NPI; return the clinician.
+
+    ``editor`` is recorded as who saved it, with the time: its new version.
 
     A new clinician arrives with its login and clinic set. Billing reads the role
     and the credentials, so pages that change them go through
@@ -63,6 +70,7 @@ def clinician_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
         setattr(clinician, field.name, getattr(data, field.name))
     clinician.credentials = data.credentials.strip()
     clinician.full_clean()
+    stamp(clinician, editor=editor, now=timezone.now())
     clinician.save()
     return clinician
 
@@ -76,6 +84,11 @@ def patient_lock(*, patient: Patient) -> None:
     go one after the other, and no two can each hold a row the other needs.
     """
     Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").get()
+
+
+def clinician_values(clinician: Clinician) -> dict[str, object]:
+    """Return what a clinician's version fingerprints: what the clinic records."""
+    return field_values(clinician, (field.name for field in fields(ClinicianInput)))
 
 
 def patient_values(patient: Patient) -> dict[str, object]:

@@ -1,4 +1,5 @@
-"""Who saved a patient last, and when: the version the patient forms carry back.
+"""Who saved a patient (and a clinician) last, and when: the version their forms
+carry back.
 
 Both columns are nullable, so adding them does not rebuild clinic_patient and
 its trigger (assessments 0009, a patient never changes clinic) stays. Taking
@@ -50,6 +51,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="patient",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AddField(
+            model_name="clinician",
+            name="updated_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="clinician",
             name="updated_by",
             field=models.ForeignKey(
                 blank=True,
