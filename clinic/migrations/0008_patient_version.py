@@ -5,7 +5,8 @@ Both columns are nullable, so adding them does not rebuild clinic_patient and
 its trigger (assessments 0009, a patient never changes clinic) stays. Taking
 the foreign key out again (migrating back) rebuilds the table on SQLite, which
 drops the trigger with the old table; so on SQLite it is dropped before and
-created again after. PostgreSQL's ALTER TABLE never rebuilds the table.
+created again after, when assessments 0009 (which made it) is applied.
+PostgreSQL's ALTER TABLE never rebuilds the table.
 """
 
 import importlib
@@ -13,10 +14,10 @@ import importlib
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.migrations.recorder import MigrationRecorder
 
-stays = importlib.import_module(
-    "assessments.migrations.0009_lock_sequence_access_log_and_clinic"
-)
+STAYS = ("assessments", "0009_lock_sequence_access_log_and_clinic")
+stays = importlib.import_module(f"{STAYS[0]}.migrations.{STAYS[1]}")
 TRIGGER = "perfnote_patient_stays"
 
 
@@ -28,6 +29,8 @@ def sqlite_unlock_patient(apps, schema_editor):
 def sqlite_lock_patient(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
+    if STAYS not in MigrationRecorder(schema_editor.connection).applied_migrations():
+        return
     sqlite_unlock_patient(apps, schema_editor)
     for statement in stays.SQLITE_LOCK:
         if TRIGGER in statement:
@@ -37,7 +40,6 @@ def sqlite_lock_patient(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0007_clinic_time_format"),
-        ("assessments", "0009_lock_sequence_access_log_and_clinic"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
