@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test install lint format bench
+.PHONY: run serve test install lint format bench bench-concurrency
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -58,3 +58,9 @@ format: install
 
 bench: install
 	$(BIN)/python bench/decide_bench.py
+
+# 50 clients editing, signing and reading the same patients for 60 s through
+# gunicorn (production settings) on a fresh PostgreSQL database; fails on any
+# server error, silent overwrite or lost row. BENCH_ARGS="--seconds 10" shortens it.
+bench-concurrency: install
+	$(BIN)/python bench/concurrency.py $(BENCH_ARGS)

@@ -30,8 +30,9 @@ from clinic.admin_scoping import (
 )
 from clinic.forms import input_from
 from clinic.models import Clinician
-from clinic.services import ClinicianInput
+from clinic.services import ClinicianInput, clinician_values, patient_lock
 from clinic.time_display import local_clock, local_stamp
+from clinic.versions import field_values
 
 from . import catalog
 from .goals import goal_problems
@@ -52,8 +53,9 @@ from .plans import (
     PlanDiagnosisInput,
     plan_of_care_inputs,
     plan_of_care_save,
+    plan_version_values,
 )
-from .selectors import session_input_get, session_summary
+from .selectors import session_input_get, session_summary, session_version_values
 from .services import (
     BatteryInput,
     batteries_delete,
@@ -115,6 +117,7 @@ class PerformedTestInline(
     """The session's tests as recorded; they change only through the session form."""
 
     model = PerformedTest
+    formset = clinic_admin.StoredRowsFormSet
     fields = [
         "test_name",
         "side",
@@ -155,6 +158,7 @@ class PerformedTestInline(
 
 @admin.register(TestSession)
 class TestSessionAdmin(
+    clinic_admin.VersionedAdminMixin,
     LargeListMixin,
     clinic_admin.PatientColumnsMixin,
     ClinicScopedAdminMixin,
@@ -205,6 +209,14 @@ class TestSessionAdmin(
         "last_edited_by",
         "last_edited_at",
     ]
+    version_noun = "session"
+    version_saved_by = "last_edited_by"
+
+    def version_values(self, record: TestSession) -> Mapping[str, object]:
+        return session_version_values(record)
+
+    def lock_before_version(self, record: TestSession) -> None:
+        patient_lock(patient=record.patient)
 
     def list_queryset(self, queryset: QuerySet[TestSession]) -> QuerySet[TestSession]:
         # The test count and timed minutes columns read the page's tests: one
@@ -435,8 +447,14 @@ def _plan_diagnoses_save(plan: PlanOfCare, rows: list[dict[str, Any]]) -> None:
         for row in _by_position(rows)
         if row.get("code")
     )
+    # Part of the admin save save_model began: its editor stays the plan's.
     plan_of_care_save(
-        plan=plan, patient=plan.patient, data=data, diagnoses=diagnoses, goals=goals
+        plan=plan,
+        patient=plan.patient,
+        data=data,
+        diagnoses=diagnoses,
+        goals=goals,
+        editor=plan.updated_by,
     )
 
 
@@ -447,8 +465,14 @@ def _goals_save(plan: PlanOfCare, rows: list[dict[str, Any]]) -> None:
         for row in _by_position(rows)
         if row.get("text")
     )
+    # Part of the admin save save_model began: its editor stays the plan's.
     plan_of_care_save(
-        plan=plan, patient=plan.patient, data=data, diagnoses=diagnoses, goals=goals
+        plan=plan,
+        patient=plan.patient,
+        data=data,
+        diagnoses=diagnoses,
+        goals=goals,
+        editor=plan.updated_by,
     )
 
 
@@ -506,6 +530,7 @@ class GoalInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 @admin.register(PlanOfCare)
 class PlanOfCareAdmin(
+    clinic_admin.VersionedAdminMixin,
     clinic_admin.ServiceSavedInlinesMixin,
     clinic_admin.PatientColumnsMixin,
     ClinicScopedAdminMixin,
@@ -543,6 +568,13 @@ class PlanOfCareAdmin(
         ("referring_name", "referring_npi"),
         ("frequency", "duration"),
     ]
+    version_noun = "plan of care"
+
+    def version_values(self, record: PlanOfCare) -> Mapping[str, object]:
+        return plan_version_values(record)
+
+    def lock_before_version(self, record: PlanOfCare) -> None:
+        patient_lock(patient=record.patient)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: PlanOfCare | None = None
@@ -562,7 +594,12 @@ class PlanOfCareAdmin(
         # here, and each inline then replaces its own rows through the service.
         data, diagnoses, goals = plan_of_care_inputs(plan=obj)
         plan_of_care_save(
-            plan=obj, patient=obj.patient, data=data, diagnoses=diagnoses, goals=goals
+            plan=obj,
+            patient=obj.patient,
+            data=data,
+            diagnoses=diagnoses,
+            goals=goals,
+            editor=request.user,
         )
 
     def has_delete_permission(
@@ -576,19 +613,26 @@ admin.site.unregister(Clinician)
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(clinic_admin.ClinicianAdmin):
+class ClinicianAdmin(clinic_admin.VersionedAdminMixin, clinic_admin.ClinicianAdmin):
     """Clinic's clinician admin, saving through clinician_record_save.
 
     A clinician's role and credentials feed the billing of their drafts, which
     this app holds, so the save recomputes them.
     """
 
+    version_noun = "clinician"
+
+    def version_values(self, record: Clinician) -> Mapping[str, object]:
+        return clinician_values(record)
+
     def save_model(
         self, request: HttpRequest, obj: Clinician, form: ModelForm, change: bool
     ) -> None:
         # The form has filled in obj (and, for a new one, its login and clinic).
         clinician_record_save(
-            clinician=obj, data=input_from(ClinicianInput, form.cleaned_data)
+            clinician=obj,
+            data=input_from(ClinicianInput, form.cleaned_data),
+            editor=request.user,
         )
 
 
@@ -608,13 +652,19 @@ class TestBatteryForm(forms.ModelForm):
 
 
 @admin.register(TestBattery)
-class TestBatteryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class TestBatteryAdmin(
+    clinic_admin.VersionedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+):
     """A clinic's test batteries ("Fall risk: TUG, 30 s chair stand, ..."),
     saved through battery_save."""
 
     form = TestBatteryForm
     list_display = ["name", "test_names"]
     search_fields = ["name"]
+    version_noun = "test battery"
+
+    def version_values(self, record: TestBattery) -> Mapping[str, object]:
+        return field_values(record, ["name", "codes"])
 
     @admin.display(description="Tests")
     def test_names(self, obj: TestBattery) -> str:
@@ -627,6 +677,7 @@ class TestBatteryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             battery=obj,
             clinic=obj.clinic,
             data=BatteryInput(name=obj.name, codes=tuple(obj.codes)),
+            editor=request.user,
         )
 
     def delete_model(self, request: HttpRequest, obj: TestBattery) -> None:

@@ -17,13 +17,25 @@ from django.utils import timezone
 
 from billing.forms import CoverageForm
 from billing.rules.codes import UNTIMED_CODES
-from clinic.forms import DiagnosisFormSet, PatientForm, ServiceFormMixin
+from billing.selectors import patient_version_values
+from clinic.forms import (
+    DiagnosisFormSet,
+    PatientForm,
+    ServiceFormMixin,
+    VersionField,
+    keep_stored_version,
+)
 from clinic.models import Clinic, Clinician, Patient
+from clinic.versions import record_version
 
 from . import catalog, recording
 from .models import PerformedTest, PlanOfCare, SameDayProcedure, TestSession
 from .recording import CLOCK_FORMAT, ProcedureInput, SessionInput, TestInput
-from .selectors import patient_coverage, plan_of_care_default
+from .selectors import (
+    patient_coverage,
+    plan_of_care_default,
+    session_version_values,
+)
 from .services import ChartInput
 from .timeparse import INVALID_CLOCK, parse_clock
 
@@ -173,9 +185,7 @@ def plan_label(plan: PlanOfCare) -> str:
 
 
 class SessionForm(forms.Form):
-    # The draft's updated_at when the form was opened: a save by someone else
-    # since is refused rather than overwritten (services.session_update).
-    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     date = forms.DateField(
         label="Date of service", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -225,7 +235,7 @@ class SessionForm(forms.Form):
     @classmethod
     def initial_for(cls, session: TestSession) -> dict:
         return {
-            "version": session.updated_at and session.updated_at.isoformat(),
+            "version": record_version(session, values=session_version_values),
             "plan_of_care": session.plan_of_care_id,
             "date": timezone.localtime(session.started_at).date(),
             "time_in": _local_clock(session.started_at),
@@ -677,13 +687,10 @@ class SessionEntry:
                 )
         if not hasattr(error, "problems"):
             self.form.add_error(None, error)
-        if hasattr(error, "version"):
-            # The next save is a deliberate one over the version now stored.
-            self.form.data = self.form.data.copy()
-            self.form.data["version"] = error.version.isoformat()
+        keep_stored_version(self.form, error)
 
     @property
-    def version(self) -> dt.datetime | None:
+    def version(self) -> str | None:
         """The version of the draft the form was opened at (None: a new session)."""
         return self.form.cleaned_data.get("version")
 
@@ -739,7 +746,12 @@ class PatientEntry:
         clinic: Clinic,
     ) -> None:
         coverage = patient_coverage(patient=patient)
-        self.form = PatientForm(data, instance=patient)
+        self.form = PatientForm(
+            data,
+            instance=patient,
+            initial=patient
+            and {"version": record_version(patient, values=patient_version_values)},
+        )
         self.diagnoses = DiagnosisFormSet(
             data, prefix="diagnoses", initial=DiagnosisFormSet.initial_for(patient)
         )
@@ -758,8 +770,14 @@ class PatientEntry:
             coverage=self.coverage.coverage_input(),
         )
 
+    @property
+    def version(self) -> str | None:
+        """The version of the chart the form was opened at (None: a new patient)."""
+        return self.form.cleaned_data.get("version")
+
     def add_errors(self, error: ValidationError) -> None:
         """Show a service's refusal next to the field it names, on either form."""
+        keep_stored_version(self.form, error)
         if not hasattr(error, "error_dict"):
             self.form.add_error(None, error)
             return

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from clinic.models import icd10_validator, npi_validator
+from clinic.models import VersionStamp, icd10_validator, npi_validator
 
 from . import catalog
 from .recording import UNKNOWN_TEST, conditions_of
@@ -550,6 +550,16 @@ class PlanOfCare(models.Model):
     duration = models.CharField(max_length=60, help_text='For example "6 weeks".')
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved the plan last (updated_at is when): its version (clinic.versions).
+    # Null for plans not saved since.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -646,7 +656,7 @@ class Goal(models.Model):
         return catalog.CATALOG.get(self.catalog_code)
 
 
-class TestBattery(models.Model):
+class TestBattery(VersionStamp):
     """A clinic's named set of catalog tests, added to a session in one step.
 
     A clinic defines its own batteries in the admin ("Fall risk: TUG, 30 s

@@ -14,13 +14,25 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clinic.forms import MAX_DIAGNOSES, DiagnosisForm, input_from
+from clinic.forms import (
+    MAX_DIAGNOSES,
+    DiagnosisForm,
+    VersionField,
+    input_from,
+    keep_stored_version,
+)
 from clinic.models import Patient
+from clinic.versions import record_version
 
 from . import catalog
 from .forms import KeptFormsMixin
 from .models import Goal, PlanOfCare
-from .plans import GoalInput, PlanDiagnosisInput, PlanOfCareInput
+from .plans import (
+    GoalInput,
+    PlanDiagnosisInput,
+    PlanOfCareInput,
+    plan_version_values,
+)
 
 # Medicare certifies a plan of care for at most 90 days; a new plan offers that.
 CERTIFICATION_DAYS = 90
@@ -48,9 +60,7 @@ class PlanOfCareForm(forms.Form):
     once, by the service, whose message names the field.
     """
 
-    # The plan's updated_at when the form was opened: a save by someone else
-    # since is refused rather than overwritten (plans.plan_of_care_save).
-    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +84,7 @@ class PlanOfCareForm(forms.Form):
         """Return the stored plan, or a new one starting today for 90 days."""
         if plan is not None:
             return {
-                "version": plan.updated_at.isoformat(),
+                "version": record_version(plan, values=plan_version_values),
                 **{name: getattr(plan, name) for name in _PLAN_FIELDS},
             }
         today = timezone.localdate()
@@ -206,10 +216,7 @@ class PlanEntry:
 
     def add_errors(self, error: ValidationError) -> None:
         """Put each refusal next to its field: on the plan, or on the row it names."""
-        if hasattr(error, "version"):
-            # The next save is a deliberate one over the version now stored.
-            self.form.data = self.form.data.copy()
-            self.form.data["version"] = error.version.isoformat()
+        keep_stored_version(self.form, error)
         if not hasattr(error, "error_dict"):
             self.form.add_error(None, error)
             return

@@ -8,18 +8,22 @@ the same messages next to their fields before anything is saved.
 """
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from clinic.models import Patient
+from clinic.services import patient_lock
+from clinic.versions import field_values, lock_version, stamp
 
 from .goals import goal_problems
 from .models import Goal, PlanDiagnosis, PlanOfCare, TestSession
-from .services import StaleEditError, session_billing_refresh
+from .services import session_billing_refresh
 
 CERTIFICATION_ENDS_BEFORE_START = "The certification period ends before it starts."
 PLAN_DIAGNOSIS_LISTED_TWICE = "{code} is listed twice."
@@ -93,7 +97,8 @@ def plan_of_care_save(
     data: PlanOfCareInput,
     diagnoses: tuple[PlanDiagnosisInput, ...],
     goals: tuple[GoalInput, ...],
-    expected_version: datetime | None = None,
+    editor: AbstractBaseUser | None = None,
+    expected_version: str | None = None,
 ) -> PlanOfCare:
     """Create or change a patient's plan of care with its diagnoses and goals; return it.
 
@@ -103,14 +108,21 @@ def plan_of_care_save(
     sessions keeps its discipline, since each session is of its plan's
     discipline. The draft sessions done under the plan get their billing
     recomputed, because billing reads the plan (its certification).
+
+    ``editor`` is recorded as who saved it. expected_version is the version
+    the editor's form was opened at: a plan saved by someone else since is
+    refused (clinic.versions.StaleEditError), not overwritten.
     """
+    patient_lock(patient=patient)
     if plan is None:
         plan = PlanOfCare(patient=patient)
-    elif expected_version is not None:
-        # Someone else's save since the form was opened is refused, not overwritten.
-        saved_at = PlanOfCare.objects.select_for_update().get(pk=plan.pk).updated_at
-        if saved_at != expected_version:
-            raise StaleEditError(saved_at)
+    elif plan.pk is not None:
+        lock_version(
+            plan,
+            expected=expected_version,
+            noun="plan of care",
+            values=plan_version_values,
+        )
     old_discipline = plan.discipline
     for field in fields(data):
         setattr(plan, field.name, getattr(data, field.name))
@@ -123,6 +135,7 @@ def plan_of_care_save(
         )
     if errors:
         raise ValidationError(errors)
+    stamp(plan, editor=editor, now=timezone.now())
     plan.save()
     # A plan is a living document whose rows no note points at (the note keeps
     # its own copy), so its lists are replaced whole, in the order given.
@@ -236,3 +249,13 @@ def plan_of_care_inputs(
             for row in plan.goals.all()
         ),
     )
+
+
+def plan_version_values(plan: PlanOfCare) -> dict[str, object]:
+    """Return what a plan's version fingerprints: its fields, diagnoses and goals."""
+    _data, diagnoses, goals = plan_of_care_inputs(plan=plan)
+    return {
+        **field_values(plan, (field.name for field in fields(PlanOfCareInput))),
+        "diagnoses": diagnoses,
+        "goals": goals,
+    }

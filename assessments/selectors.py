@@ -350,6 +350,22 @@ def session_input_get(*, session: TestSession) -> SessionInput:
     )
 
 
+def session_version_values(session: TestSession) -> dict[str, object]:
+    """Return what a draft's version fingerprints: everything its form saves."""
+    data = session_input_get(session=session)
+    return {
+        "time in": data.started_at,
+        "time out": data.ended_at,
+        "discipline": data.discipline,
+        "reason": data.reason,
+        "interpretation": data.interpretation,
+        "distinct-service reason": data.distinct_service_reason,
+        "tests": data.tests,
+        "other procedures": data.procedures,
+        "plan of care": data.plan_of_care_id,
+    }
+
+
 def patient_plans(*, patient: Patient) -> QuerySet[PlanOfCare]:
     """Return the patient's plans of care, newest first, with their goal counts."""
     return patient.plans_of_care.annotate(goal_count=Count("goals"))

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.models import BillingDecision
-from billing.selectors import day_decision_get
+from billing.selectors import day_decision_get, patient_version_values
 from billing.services import (
     CoverageInput,
     coverage_save,
@@ -24,9 +24,10 @@ from clinic.services import (
     PatientInput,
     clinician_save,
     patient_diagnoses_set,
+    patient_lock,
     patient_save,
 )
-from clinic.time_display import local_clock
+from clinic.versions import check_version, lock_version, stamp
 
 from .models import (
     PerformedTest,
@@ -37,24 +38,17 @@ from .models import (
 )
 from .recording import Problem, SessionInput, session_problems
 from .roles import check_may_edit, check_may_record
-from .selectors import DayKey, day_of, day_sessions, visit_facts_get
+from .selectors import (
+    DayKey,
+    day_of,
+    day_sessions,
+    session_version_values,
+    visit_facts_get,
+)
 
 SESSION_NOT_DRAFT = "This session is signed; it can no longer be changed."
-STALE_EDIT = (
-    "This was saved by someone else at {time}, after you opened it. What you typed "
-    "is kept below and nothing was saved; open it in another tab to see their "
-    "version, then save again to replace it with yours."
-)
 PLAN_NOT_THE_PATIENTS = "This plan of care is not this patient's."
 PLAN_OTHER_DISCIPLINE = "This plan of care is for {plan}; the session is {session}."
-
-
-class StaleEditError(ValidationError):
-    """Someone saved the record after this editor opened it; ``version`` is theirs."""
-
-    def __init__(self, saved_at: datetime) -> None:
-        super().__init__(STALE_EDIT.format(time=local_clock(saved_at, seconds=True)))
-        self.version = saved_at
 
 
 class SessionRulesError(ValidationError):
@@ -83,13 +77,21 @@ class BatteryInput:
 
 
 def battery_save(
-    *, battery: TestBattery | None, clinic: Clinic, data: BatteryInput
+    *,
+    battery: TestBattery | None,
+    clinic: Clinic,
+    data: BatteryInput,
+    editor: AbstractBaseUser | None = None,
 ) -> TestBattery:
-    """Save a clinic's test battery; unknown codes and repeated names are refused."""
+    """Save a clinic's test battery; unknown codes and repeated names are refused.
+
+    ``editor`` is recorded as who saved it, with the time: its new version.
+    """
     battery = battery or TestBattery(clinic=clinic)
     battery.name = data.name.strip()
     battery.codes = list(dict.fromkeys(data.codes))
     battery.full_clean()
+    stamp(battery, editor=editor, now=timezone.now())
     battery.save()
     return battery
 
@@ -101,28 +103,49 @@ def batteries_delete(*, batteries: QuerySet[TestBattery]) -> None:
 
 @transaction.atomic
 def patient_chart_save(
-    *, patient: Patient | None, clinic: Clinic, data: ChartInput
+    *,
+    patient: Patient | None,
+    clinic: Clinic,
+    data: ChartInput,
+    editor: AbstractBaseUser | None = None,
+    expected_version: str | None = None,
 ) -> Patient:
     """Save a patient, their diagnoses and their coverage as one change.
 
     Each record keeps its own write path (clinic.services for the patient and
     diagnoses, billing.services for the coverage, which recomputes the drafts).
+    expected_version is the version the editor's form was opened at: a chart
+    saved by someone else since is refused (clinic.versions.StaleEditError).
     """
-    patient = patient_save(patient=patient, clinic=clinic, data=data.patient)
+    if patient is not None:
+        lock_version(
+            patient,
+            expected=expected_version,
+            noun="patient",
+            values=patient_version_values,
+        )
+    patient = patient_save(
+        patient=patient, clinic=clinic, data=data.patient, editor=editor
+    )
     patient_diagnoses_set(patient=patient, diagnoses=data.diagnoses)
     coverage_save(patient=patient, data=data.coverage)
     return patient
 
 
 @transaction.atomic
-def clinician_record_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
+def clinician_record_save(
+    *,
+    clinician: Clinician,
+    data: ClinicianInput,
+    editor: AbstractBaseUser | None = None,
+) -> Clinician:
     """Save a clinician and recompute the billing of their draft sessions.
 
     The performer's role (an assistant cannot bill 97750) and credentials (the
     signer must have them) are billing facts, so a draft's decision would
     otherwise keep the old ones until the session is saved again.
     """
-    clinician = clinician_save(clinician=clinician, data=data)
+    clinician = clinician_save(clinician=clinician, data=data, editor=editor)
     drafts = clinician.sessions.filter(status=TestSession.Status.DRAFT).select_related(
         "patient__clinic"
     )
@@ -156,7 +179,7 @@ def session_update(
     editor: AbstractBaseUser,
     clinician: Clinician | None = None,
     now: datetime | None = None,
-    expected_version: datetime | None = None,
+    expected_version: str | None = None,
 ) -> TestSession:
     """Replace a draft's fields, tests and procedures; change its clinician if given.
 
@@ -167,16 +190,22 @@ def session_update(
     Tests and procedures are replaced as a whole because every caller sends the
     full lists. A signed session is refused: it changes only by addendum. The
     row is re-read locked, so a note signed a moment ago is refused here, never
-    written to. expected_version is the ``updated_at`` the editor's form was
-    opened at: a draft saved by someone else since is refused (StaleEditError)
+    written to. expected_version is the version the editor's form was opened
+    at: a draft saved by someone else since is refused (StaleEditError)
     instead of being silently overwritten.
     """
+    patient_lock(patient=session.patient)
     current = TestSession.objects.select_for_update().get(pk=session.pk)
     if not current.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
     check_may_edit(session=current, user=editor)
-    if expected_version is not None and current.updated_at != expected_version:
-        raise StaleEditError(current.updated_at)
+    check_version(
+        current,
+        expected=expected_version,
+        noun="session",
+        values=session_version_values,
+        saved_by="last_edited_by",
+    )
     if clinician is not None:
         session.clinician = clinician
     return _session_write(
@@ -187,6 +216,8 @@ def session_update(
 @transaction.atomic
 def session_delete(*, session: TestSession) -> None:
     """Delete a draft session and recompute its day; signed ones stay on record."""
+    patient_lock(patient=session.patient)
+    session.refresh_from_db(fields=["status"])
     if not session.is_draft:
         raise ValidationError(SESSION_NOT_DRAFT)
     day = day_of(session=session)
@@ -216,7 +247,12 @@ def day_billing_refresh(
     are pointed at the day's decision. When no draft is left the decision is
     final: its notes are all signed. Other days are not touched: only signing
     a day changes what later days count (KX, testing frequency).
+
+    The patient is locked first (clinic.services.patient_lock), so the day's
+    sessions read here stay as read until the transaction ends: none is
+    signed meanwhile, and two days' writers never wait on each other's rows.
     """
+    patient_lock(patient=day.patient)
     sessions = list(day_sessions(day=day))
     drafts = [session.pk for session in sessions if session.is_draft]
     current = day_decision_get(
@@ -252,6 +288,7 @@ def day_billing_refresh(
 def _session_write(
     *, session: TestSession, data: SessionInput, editor: AbstractBaseUser, now: datetime
 ) -> TestSession:
+    patient_lock(patient=session.patient)
     check_may_record(clinician=session.clinician)
     problems = session_problems(data, now=now) + _plan_problems(session, data)
     if problems:

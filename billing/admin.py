@@ -1,6 +1,7 @@
 """Admin for payers, the fee schedule, the billing review list and claims,
 scoped to the user's clinic."""
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,12 @@ from .models import (
     Payer,
     PayerRate,
 )
-from .selectors import decision_claim_get
+from .selectors import (
+    decision_claim_get,
+    fee_version_values,
+    patient_version_values,
+    payer_version_values,
+)
 from .services import (
     CoverageInput,
     FeeInput,
@@ -75,6 +81,7 @@ class PayerRateInline(admin.TabularInline):
 
 @admin.register(Payer)
 class PayerAdmin(
+    clinic_admin.VersionedAdminMixin,
     clinic_admin.ServiceSavedInlinesMixin,
     ClinicScopedAdminMixin,
     ReadOnlyHistoryAdminMixin,
@@ -93,6 +100,10 @@ class PayerAdmin(
     ]
     inlines = [PayerRateInline]
     inline_savers = {PayerRate: _rates_save}
+    version_noun = "payer"
+
+    def version_values(self, record: Payer) -> Mapping[str, object]:
+        return payer_version_values(record)
 
     def save_model(
         self, request: HttpRequest, obj: Payer, form: ModelForm, change: bool
@@ -102,6 +113,7 @@ class PayerAdmin(
             payer=obj,
             clinic=form.cleaned_data["clinic"],
             data=input_from(PayerInput, form.cleaned_data),
+            editor=request.user,
         )
 
 
@@ -141,6 +153,9 @@ admin.site.unregister(Patient)
 @admin.register(Patient)
 class PatientAdmin(clinic_admin.PatientAdmin):
     """The clinic's patient admin with the patient's coverage, which billing holds."""
+
+    def version_values(self, record: Patient) -> Mapping[str, object]:
+        return patient_version_values(record)
 
     inlines = [*clinic_admin.PatientAdmin.inlines, CoverageInline, OutsideTherapyInline]
     inline_savers = {
@@ -310,7 +325,9 @@ class BillingReviewAdmin(
 
 
 @admin.register(ClinicFee)
-class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class ClinicFeeAdmin(
+    clinic_admin.VersionedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin
+):
     """The clinic's fee schedule: the charge per unit of each CPT code.
 
     Saves and deletes go through billing.services, which recompute the drafts.
@@ -321,6 +338,10 @@ class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     list_editable = ["charge"]
     fields = ["clinic", "code", "charge"]
     search_fields = ["code"]
+    version_noun = "fee"
+
+    def version_values(self, record: ClinicFee) -> Mapping[str, object]:
+        return fee_version_values(record)
 
     def get_changelist_form(
         self, request: HttpRequest, **kwargs: object
@@ -348,7 +369,10 @@ class ClinicFeeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         # The form (or the list's editable column) has filled in obj; the
         # service checks and saves it.
         clinic_fee_save(
-            fee=obj, clinic=obj.clinic, data=FeeInput(code=obj.code, charge=obj.charge)
+            fee=obj,
+            clinic=obj.clinic,
+            data=FeeInput(code=obj.code, charge=obj.charge),
+            editor=request.user,
         )
 
     def delete_model(self, request: HttpRequest, obj: ClinicFee) -> None:

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from billing.rules import Severity, VisitFacts
 from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
+from clinic.models import VersionStamp
 
 CPT_CODE_HELP = "A CPT or HCPCS code, e.g. 97750."
 
@@ -29,7 +30,7 @@ class Discipline(models.TextChoices):
     OT = "OT", "Occupational therapy"
 
 
-class Payer(models.Model):
+class Payer(VersionStamp):
     """An insurer a clinic bills: its kind, its unit-counting method, its testing
     interval, and (in ``rates``) the expected payment per unit of each CPT code."""
 
@@ -130,7 +131,7 @@ class PayerRate(models.Model):
         return f"{self.code}: {self.expected_payment}"
 
 
-class ClinicFee(models.Model):
+class ClinicFee(VersionStamp):
     """The clinic's charge for one unit of a CPT code: its fee schedule.
 
     The charge is what the claim bills (CMS-1500 item 24F); the payer pays its

@@ -1,13 +1,18 @@
 """Reads of billing data shaped for pages: the decision panel and its comparison."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from billing import rules
 from clinic.models import Patient
+from clinic.services import patient_values
+from clinic.versions import field_values
 
 from .claims import claim_problems
-from .models import BillingDecision, Claim, Payer
+from .models import BillingDecision, Claim, ClinicFee, Coverage, Payer
+from .services import FeeInput, PayerInput
+
+COVERAGE_FIELDS = ("payer", "member_id", "starts_on", "ends_on")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,3 +106,33 @@ def decision_claim_get(
     if claim is not None or decision.is_draft:
         return claim, ()
     return None, tuple(claim_problems(decision=decision))
+
+
+def patient_version_values(patient: Patient) -> dict[str, object]:
+    """Return what a patient's version fingerprints, as their pages and admin edit it.
+
+    Identity and diagnoses, the coverage, and the therapy used elsewhere: one
+    version for the chart, since each of its forms saves all of it at once.
+    """
+    coverage = Coverage.objects.filter(patient=patient).first() or Coverage()
+    return {
+        **patient_values(patient),
+        **field_values(coverage, COVERAGE_FIELDS),
+        "therapy used elsewhere": [
+            (row.year, row.group, row.amount, row.as_of)
+            for row in patient.outside_therapy.order_by("year", "group")
+        ],
+    }
+
+
+def payer_version_values(payer: Payer) -> dict[str, object]:
+    """Return what a payer's version fingerprints: its fields and its rate table."""
+    return {
+        **field_values(payer, (field.name for field in fields(PayerInput))),
+        "rates": sorted(payer.rates.values_list("code", "expected_payment")),
+    }
+
+
+def fee_version_values(fee: ClinicFee) -> dict[str, object]:
+    """Return what a fee's version fingerprints: its code and charge."""
+    return field_values(fee, (field.name for field in fields(FeeInput)))

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model, QuerySet, Sum
@@ -24,6 +25,8 @@ from billing import rules
 from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
 from billing.rules.types import DEFAULT_RETEST_INTERVAL_DAYS
 from clinic.models import Clinic, Clinician, Patient
+from clinic.services import patient_lock
+from clinic.versions import stamp
 
 from .claims import claim_make
 from .models import (
@@ -89,11 +92,18 @@ class CoverageInput:
 
 
 @transaction.atomic
-def payer_save(*, payer: Payer | None, clinic: Clinic, data: PayerInput) -> Payer:
+def payer_save(
+    *,
+    payer: Payer | None,
+    clinic: Clinic,
+    data: PayerInput,
+    editor: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> Payer:
     """Create or change a payer of the clinic; recompute the drafts it pays for.
 
     Draft decisions carry the payer's kind, rates and method; final ones keep the
-    values they were signed with.
+    values they were signed with. ``editor`` and ``now`` are its new version.
     """
     if payer is None:
         payer = Payer(clinic=clinic)
@@ -103,6 +113,7 @@ def payer_save(*, payer: Payer | None, clinic: Clinic, data: PayerInput) -> Paye
     payer.retest_interval_days = data.retest_interval_days
     payer.payer_identifier = data.payer_identifier.strip()
     payer.full_clean(validate_constraints=False)
+    stamp(payer, editor=editor, now=now or timezone.now())
     try:
         with transaction.atomic():
             payer.save()
@@ -138,9 +149,17 @@ def payer_rates_set(*, payer: Payer, rates: Sequence[RateInput]) -> None:
 
 @transaction.atomic
 def clinic_fee_save(
-    *, fee: ClinicFee | None, clinic: Clinic, data: FeeInput
+    *,
+    fee: ClinicFee | None,
+    clinic: Clinic,
+    data: FeeInput,
+    editor: AbstractBaseUser | None = None,
+    now: datetime | None = None,
 ) -> ClinicFee:
-    """Set the clinic's charge for a code; recompute every draft of the clinic."""
+    """Set the clinic's charge for a code; recompute every draft of the clinic.
+
+    ``editor`` and ``now`` are the fee's new version.
+    """
     fee = fee or ClinicFee(clinic=clinic)
     code = data.code.strip()
     if fee.code != code:
@@ -150,6 +169,7 @@ def clinic_fee_save(
     fee.code = code
     fee.charge = data.charge
     fee.full_clean(validate_constraints=False)
+    stamp(fee, editor=editor, now=now or timezone.now())
     fee.save()
     _clinic_drafts_refresh(clinic)
     return fee
@@ -167,6 +187,7 @@ def outside_amounts_set(
     *, patient: Patient, amounts: Sequence[OutsideAmountInput]
 ) -> None:
     """Replace the patient's therapy amounts used elsewhere; recompute their drafts."""
+    patient_lock(patient=patient)
     patient.outside_therapy.all().delete()
     OutsideTherapyAmount.objects.bulk_create(
         _checked(
@@ -190,6 +211,7 @@ def coverage_save(*, patient: Patient, data: CoverageInput | None) -> Coverage |
     Every draft decision of the patient depends on who pays, so each is
     recomputed here, whichever page or command changed the coverage.
     """
+    patient_lock(patient=patient)
     coverage = Coverage.objects.filter(patient=patient).first()
     if data is None:
         if coverage is not None:
@@ -284,8 +306,10 @@ def patient_decisions_refresh(
     fees and the final decisions before it are read afresh. The drafts are locked
     as they are read: a decision signed at the same moment is either finished
     first (and, final, no longer read as a draft) or waits, so the recompute
-    never writes to a decision the database has locked.
+    never writes to a decision the database has locked. The patient is locked
+    first, as every writer to their billing does (clinic.services.patient_lock).
     """
+    patient_lock(patient=patient)
     coverage = Coverage.objects.filter(patient=patient).select_related("payer").first()
     drafts = patient.billing_decisions.select_for_update().filter(
         status=BillingDecision.Status.DRAFT

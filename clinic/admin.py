@@ -20,15 +20,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from .access import clinic_for_user
 from .admin_history import ReadOnlyHistoryAdminMixin
 from .admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
-from .forms import input_from
+from .forms import VersionField, input_from, keep_stored_version
 from .models import AuditEvent, Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from .services import (
     DiagnosisInput,
     PatientInput,
     patient_diagnoses_set,
     patient_save,
+    patient_values,
 )
 from .time_display import local_stamp
+from .versions import StaleEditError, lock_version, record_version
+
+type Fieldsets = list[tuple[str | None, dict[str, Any]]]
+# Set on a request whose change form is shown again as stale (VersionedAdminMixin).
+STALE_EDIT_SHOWN = "perfnote_stale_edit_shown"
 
 
 @admin.register(Clinic)
@@ -140,6 +146,102 @@ def stamp_column(field: str, description: str) -> Callable[[object, Model], str]
     return column
 
 
+class StoredRowsFormSet(BaseInlineFormSet):
+    """A read-only inline's rows as stored now, whatever a post carried back.
+
+    A save made meanwhile may have replaced the rows (new ids), and a stale
+    form is shown again (VersionedAdminMixin): the posted ids would name rows
+    that are gone. Nothing of a read-only inline is saved, so its forms take
+    no data.
+    """
+
+    def __init__(
+        self, data: object = None, files: object = None, **kwargs: object
+    ) -> None:
+        super().__init__(None, None, **kwargs)
+
+    def is_valid(self) -> bool:
+        return True
+
+
+class VersionedAdminMixin:
+    """Carry the record's version in its change form; refuse a stale save there.
+
+    The form's clean() locks the row (the admin saves inside one transaction,
+    so the lock lasts until the save is done) and compares the version the
+    form was opened at (clinic.versions). A stale save shows the form again
+    with the user's input and a message saying who changed what, and when;
+    saving again, knowingly, goes through. ``save_model`` hands the request's
+    user to the record's service as its editor.
+    """
+
+    version_noun = "record"
+    version_saved_by = "updated_by"
+
+    def version_values(self, record: Model) -> Mapping[str, object]:
+        """Return what the record's version fingerprints (clinic.versions)."""
+        raise NotImplementedError
+
+    def lock_before_version(self, record: Model) -> None:
+        """Lock what the record's service locks before the record (nothing here).
+
+        The form locks the record before the service runs, so it takes those
+        locks first, in the service's order (clinic.services.patient_lock).
+        """
+
+    def get_fieldsets(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> Fieldsets:
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Model | None = None,
+        change: bool = False,
+        **kwargs: object,
+    ) -> type[ModelForm]:
+        kwargs["form"] = self._versioned_form(kwargs.get("form", self.form), request)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def _versioned_form(
+        self, base: type[ModelForm], request: HttpRequest
+    ) -> type[ModelForm]:
+        model_admin = self
+
+        class VersionedForm(base):
+            version = VersionField()
+
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, **kwargs)
+                if self.instance.pk:
+                    self.fields["version"].initial = record_version(
+                        self.instance, values=model_admin.version_values
+                    )
+
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                if self.instance.pk:
+                    model_admin.lock_before_version(self.instance)
+                    try:
+                        lock_version(
+                            self.instance,
+                            expected=cleaned.get("version"),
+                            noun=model_admin.version_noun,
+                            values=model_admin.version_values,
+                            saved_by=model_admin.version_saved_by,
+                        )
+                    except StaleEditError as exc:
+                        keep_stored_version(self, exc)
+                        setattr(request, STALE_EDIT_SHOWN, True)
+                        raise
+                return cleaned
+
+        VersionedForm.__name__ = base.__name__
+        return VersionedForm
+
+
 type InlineSaver = Callable[[Model, list[dict[str, Any]]], object]
 
 NOT_THIS_RECORDS_ROW = (
@@ -184,6 +286,28 @@ class ServiceSavedInlinesMixin:
                 formset = type(formset.__name__, (OwnRowsFormSetMixin, formset), {})
             yield formset, inline
 
+    def get_inline_formsets(
+        self,
+        request: HttpRequest,
+        formsets: list[BaseInlineFormSet],
+        inline_instances: list[InlineModelAdmin],
+        obj: Model | None = None,
+    ) -> list:
+        """Show a stale form's rows again with the values typed, on the rows stored.
+
+        A save made meanwhile may have replaced the stored rows (new ids), so the
+        ids the form carried may name rows that are gone; the next save, made
+        knowingly, must still go through and store the rows as typed.
+        """
+        if getattr(request, STALE_EDIT_SHOWN, False):
+            formsets = [
+                _rows_as_stored(formset)
+                if formset.model in self.inline_savers
+                else formset
+                for formset in formsets
+            ]
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
     def save_formset(
         self,
         request: HttpRequest,
@@ -204,6 +328,28 @@ class ServiceSavedInlinesMixin:
         formset.new_objects = []
         formset.changed_objects = []
         formset.deleted_objects = []
+
+
+def _rows_as_stored(formset: BaseInlineFormSet) -> BaseInlineFormSet:
+    """Return the formset bound to the same values, its rows naming the rows stored.
+
+    Row by row in order: the service saves rows by their values, so which
+    stored row a typed row names matters only to the form's own checks.
+    """
+    stored = list(formset.queryset.all())
+    total = formset.total_form_count()
+    data = formset.data.copy()
+    for index in range(total):
+        pk = stored[index].pk if index < len(stored) else ""
+        data[formset.add_prefix(f"{index}-id")] = str(pk)
+    data[formset.add_prefix("INITIAL_FORMS")] = str(min(len(stored), total))
+    return type(formset)(
+        data,
+        formset.files,
+        instance=formset.instance,
+        prefix=formset.prefix,
+        queryset=formset.queryset,
+    )
 
 
 def _diagnoses_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
@@ -227,6 +373,7 @@ class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Patient)
 class PatientAdmin(
+    VersionedAdminMixin,
     ServiceSavedInlinesMixin,
     ClinicScopedAdminMixin,
     ReadOnlyHistoryAdminMixin,
@@ -262,6 +409,11 @@ class PatientAdmin(
         query = urlencode({"patient__id__exact": patient.pk})
         return format_html('<a href="{}?{}">Who looked at this patient</a>', url, query)
 
+    version_noun = "patient"
+
+    def version_values(self, record: Patient) -> Mapping[str, object]:
+        return patient_values(record)
+
     def save_model(
         self, request: HttpRequest, obj: Patient, form: ModelForm, change: bool
     ) -> None:
@@ -270,6 +422,7 @@ class PatientAdmin(
             patient=obj,
             clinic=form.cleaned_data["clinic"],
             data=input_from(PatientInput, form.cleaned_data),
+            editor=request.user,
         )
 
 

@@ -31,6 +31,27 @@ def input_from[T](input_type: type[T], data: Mapping[str, object]) -> T:
     )
 
 
+class VersionField(forms.CharField):
+    """The version of the record the form was opened at, carried back hidden.
+
+    The record's service refuses the save when someone saved it since
+    (clinic.versions). Empty (None) on a new record; a client that sends none
+    is not checked.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(required=False, empty_value=None, **kwargs)
+
+
+def keep_stored_version(form: forms.BaseForm, error: ValidationError) -> None:
+    """After a StaleEditError, carry the version now stored: a second save wins."""
+    if hasattr(error, "version"):
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = error.version
+
+
 class ServiceFormMixin:
     """A single form that hands its cleaned data to a service and shows its refusal."""
 
@@ -45,6 +66,8 @@ class ServiceFormMixin:
 
 
 class PatientForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = Patient
         fields = [

@@ -49,6 +49,28 @@ class TimeFormat(models.TextChoices):
     TWELVE_HOUR = clock.TWELVE_HOUR, "12-hour (2:05 PM)"
 
 
+class VersionStamp(models.Model):
+    """Who saved the record last, and when: the version its forms carry back.
+
+    clinic.versions refuses a save over a newer one and names this editor.
+    Null for records not saved since versions came; nullable so adding the
+    columns rebuilds no table (SQLite would drop its triggers).
+    """
+
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Clinic(models.Model):
     """A practice: the tenant every patient, session and payer belongs to."""
 
@@ -113,7 +135,7 @@ class Clinic(models.Model):
             )
 
 
-class Clinician(models.Model):
+class Clinician(VersionStamp):
     """A person who performs or signs tests: therapist, physician or assistant."""
 
     clinic_lookup = "clinic"
@@ -178,7 +200,7 @@ class ClinicAdmin(models.Model):
         return f"{self.user.get_username()} ({self.clinic})"
 
 
-class Patient(models.Model):
+class Patient(VersionStamp):
     """A patient of one clinic; the MRN is unique within that clinic."""
 
     clinic_lookup = "clinic"

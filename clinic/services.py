@@ -2,14 +2,17 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import Clinic, Clinician, Diagnosis, Patient
+from .versions import field_values, stamp
 
 MRN_TAKEN = "Another patient of this clinic already has MRN {mrn}."
 DIAGNOSIS_LISTED_TWICE = "{code} is listed twice."
@@ -49,8 +52,15 @@ class ClinicianInput:
     is_active: bool = True
 
 
-def clinician_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
+def clinician_save(
+    *,
+    clinician: Clinician,
+    data: ClinicianInput,
+    editor: AbstractBaseUser | None = None,
+) -> Clinician:
     """Save a clinician's role, credentials, license and NPI; return the clinician.
+
+    ``editor`` is recorded as who saved it, with the time: its new version.
 
     A new clinician arrives with its login and clinic set. Billing reads the role
     and the credentials, so pages that change them go through
@@ -60,15 +70,48 @@ def clinician_save(*, clinician: Clinician, data: ClinicianInput) -> Clinician:
         setattr(clinician, field.name, getattr(data, field.name))
     clinician.credentials = data.credentials.strip()
     clinician.full_clean()
+    stamp(clinician, editor=editor, now=timezone.now())
     clinician.save()
     return clinician
 
 
+def patient_lock(*, patient: Patient) -> None:
+    """Lock the patient's row until the transaction ends.
+
+    Every write to a patient's chart or billing takes this lock first, then the
+    sessions and decisions it changes: the patient's billing is decided across
+    their days (units per day, KX over the year), so two writers to one patient
+    go one after the other, and no two can each hold a row the other needs.
+    """
+    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").get()
+
+
+def clinician_values(clinician: Clinician) -> dict[str, object]:
+    """Return what a clinician's version fingerprints: what the clinic records."""
+    return field_values(clinician, (field.name for field in fields(ClinicianInput)))
+
+
+def patient_values(patient: Patient) -> dict[str, object]:
+    """Return what a patient's version fingerprints: identity, then diagnoses."""
+    return {
+        **field_values(patient, (field.name for field in fields(PatientInput))),
+        "diagnoses": [str(diagnosis) for diagnosis in patient.diagnoses.all()],
+    }
+
+
 @transaction.atomic
 def patient_save(
-    *, patient: Patient | None, clinic: Clinic, data: PatientInput
+    *,
+    patient: Patient | None,
+    clinic: Clinic,
+    data: PatientInput,
+    editor: AbstractBaseUser | None = None,
+    now: datetime | None = None,
 ) -> Patient:
     """Create a patient of the clinic, or change one; return it.
+
+    ``editor`` is recorded as who saved it, with the time: its new version
+    (clinic.versions); the caller checks the version it was opened at.
 
     The MRN is unique in the clinic whatever its case. It is checked first so the
     message can name the MRN, and the database constraint decides when two people
@@ -85,6 +128,7 @@ def patient_save(
     if others.exclude(pk=patient.pk).exists():
         raise taken
     patient.full_clean(validate_constraints=False)
+    stamp(patient, editor=editor, now=now or timezone.now())
     try:
         with transaction.atomic():
             patient.save()

@@ -21,6 +21,7 @@ from assessments.selectors import day_of
 from assessments.services import day_billing_refresh, session_billing_refresh
 from clinic.clock import TWENTY_FOUR_HOUR
 from clinic.models import Clinician
+from clinic.services import patient_lock
 
 from . import content, rendering, sealing
 
@@ -152,6 +153,8 @@ def session_sign(
 def _session_sign(
     *, session: TestSession, clinician: Clinician, now: datetime
 ) -> NoteVersion:
+    # The patient first, then the session, as every writer to their billing.
+    patient_lock(patient=session.patient)
     session = TestSession.objects.select_for_update().get(pk=session.pk)
     if not session.is_draft:
         raise ValidationError(NOT_A_DRAFT)

@@ -54,10 +54,17 @@ def patient_form_view(
         if patient_uuid
         else None
     )
+    entry = PatientEntry(request.POST or None, patient=patient, clinic=clinic)
     page = entry_page(
         request,
-        PatientEntry(request.POST or None, patient=patient, clinic=clinic),
-        save=lambda data: patient_chart_save(patient=patient, clinic=clinic, data=data),
+        entry,
+        save=lambda data: patient_chart_save(
+            patient=patient,
+            clinic=clinic,
+            data=data,
+            editor=request.user,
+            expected_version=entry.version,
+        ),
         saved=lambda saved: (
             f"Saved {saved.full_name}.",
             reverse("assessments:patient-detail", args=[saved.uuid]),

@@ -40,7 +40,9 @@ def _plan_form_page(
             patient=patient,
             discipline=clinician_discipline(getattr(request.user, "clinician", None)),
         ),
-        save=lambda typed: plan_of_care_save(plan=plan, patient=patient, **typed),
+        save=lambda typed: plan_of_care_save(
+            plan=plan, patient=patient, editor=request.user, **typed
+        ),
         saved=lambda saved: (
             PLAN_SAVED.format(plan=saved),
             reverse("assessments:patient-detail", args=[patient.uuid]),

@@ -1,6 +1,7 @@
 """Plan-of-care pages and the session form's plan: scoped, refused next to fields."""
 
 import datetime as dt
+import html
 import uuid
 from http import HTTPStatus
 
@@ -314,7 +315,10 @@ def test_a_plan_saved_by_someone_else_meanwhile_is_not_overwritten(
     response = clinician_client.post(url, mine)
     # then
     assert response.status_code == HTTPStatus.OK
-    assert "This was saved by someone else at" in response.content.decode()
+    assert f"{colleague.display_name} saved this plan of care at" in html.unescape(
+        response.content.decode()
+    )
+    assert "after you opened it: frequency changed." in response.content.decode()
     plan.refresh_from_db()
     assert plan.frequency == "3x/week"
     # and saving again, knowingly, replaces it

@@ -5,7 +5,9 @@ are on 15 January 2025, when Chicago is UTC-6, so 09:00 there is 15:00 UTC.
 """
 
 import datetime as dt
+import html
 import json
+import re
 import zoneinfo
 from http import HTTPStatus
 
@@ -1446,8 +1448,12 @@ def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(
     response = clinician_client.post(url, mine)
     # then the desktop is told, with its input kept, and nothing is lost
     assert response.status_code == HTTPStatus.OK
-    page = response.content.decode()
-    assert "This was saved by someone else at" in page
+    page = html.unescape(response.content.decode())
+    assert re.search(
+        r"Rosa Diaz saved this session at \d\d:\d\d after you opened it: "
+        r"reason changed\. Your changes are below; save again to keep them\.",
+        page,
+    )
     assert form_values(response)["reason"] == "My reason."
     draft.refresh_from_db()
     assert draft.reason == "Their reason."
