@@ -18,6 +18,7 @@ from django.utils import timezone
 from billing.forms import CoverageForm
 from billing.rules.codes import UNTIMED_CODES
 from billing.selectors import patient_version_values
+from clinic.clock import clock_text
 from clinic.forms import (
     DiagnosisFormSet,
     PatientForm,
@@ -26,6 +27,7 @@ from clinic.forms import (
     keep_stored_version,
 )
 from clinic.models import Clinic, Clinician, Patient
+from clinic.time_display import get_time_format
 from clinic.versions import record_version
 
 from . import catalog, recording
@@ -128,11 +130,18 @@ def _local_clock(value: dt.datetime) -> dt.time:
 
 
 class ClockInput(forms.TimeInput):
-    """A plain text box for a clock time, shown as CLOCK_FORMAT.
+    """A plain text box for a clock time, written in the clinic's time format.
 
     Not ``type="time"``: the browser's time picker cannot take "0815A" or
-    "8:15 am" typed on a tablet, and leaves the field empty instead.
+    "8:15 am" typed on a tablet, and leaves the field empty instead. A stored
+    time is shown as every other page shows it ("14:05:30" or "2:05:30 PM",
+    clinic.time_display); what was typed comes back as typed.
     """
+
+    def format_value(self, value: object) -> str | None:
+        if isinstance(value, dt.time):
+            return clock_text(value, time_format=get_time_format(), seconds=True)
+        return super().format_value(value)
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         attrs = {

@@ -15,6 +15,7 @@ from billing.selectors import decision_panel_get
 from clinic.access import access_clinician, access_patient_by_uuid
 from clinic.audit import audited
 from clinic.models import AuditEvent, Patient
+from clinic.time_display import get_time_format
 
 from .. import catalog
 from ..access import access_session_by_uuid
@@ -161,6 +162,7 @@ def _session_form_page(
             # corrected by this one (a tablet set to UTC, or minutes off).
             "server_now_ms": int(timezone.now().timestamp() * 1000),
             "time_zone": timezone.get_current_timezone_name(),
+            "time_format": get_time_format(),
             "interpretation_draft": interpretation_draft,
         },
     )

@@ -14,9 +14,13 @@
   // tablet is set to (a tablet on UTC used to stamp times hours off).
   const serverNow = Number(form.dataset.serverNow);
   const offset = serverNow ? serverNow - Date.now() : 0;
-  const clockFormat = new Intl.DateTimeFormat("en-GB", {
+  // Written in the clinic's format, as the server writes it (clinic/clock.py):
+  // "14:05:30", or "2:05:30 PM" in a 12-hour clinic.
+  const twelveHour = form.dataset.timeFormat === "12";
+  const clockFormat = new Intl.DateTimeFormat(twelveHour ? "en-US" : "en-GB", {
     timeZone: form.dataset.timeZone || undefined,
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+    hour: twelveHour ? "numeric" : "2-digit", minute: "2-digit", second: "2-digit",
+    hourCycle: twelveHour ? "h12" : "h23",
   });
 
   function clinicNow() {
@@ -24,7 +28,8 @@
   }
 
   function clockText(moment) {
-    return clockFormat.format(new Date(moment));
+    // Newer ICU puts a narrow no-break space before AM/PM; the server writes a space.
+    return clockFormat.format(new Date(moment)).replace(/\u202f/g, " ");
   }
 
   function now() {
@@ -455,7 +460,9 @@
     prompt.setAttribute("role", "status");
     prompt.id = "draft-prompt";
     const text = document.createElement("span");
-    text.textContent = `Restore unsaved input from ${clockText(draft.savedAt + offset).slice(0, 5)}?`;
+    // Without its seconds: "10:42", or "10:42 AM" in a 12-hour clinic.
+    const savedAt = clockText(draft.savedAt + offset).replace(/:\d\d(?=( [AP]M)?$)/, "");
+    text.textContent = `Restore unsaved input from ${savedAt}?`;
     const restore = document.createElement("button");
     restore.type = "button";
     restore.className = "btn btn-primary";

@@ -10,6 +10,7 @@ import json
 import re
 import zoneinfo
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import Http404
@@ -1476,3 +1477,38 @@ def test_a_draft_signed_after_the_form_was_opened_is_a_clear_page(
     # then a page says why, never a server error, and the note is unchanged
     assert response.status_code == HTTPStatus.OK
     assert "add an addendum instead" in response.content.decode()
+
+
+def test_a_twelve_hour_clinics_session_form_writes_its_times_in_twelve_hours(
+    clinician_client, session, form_values
+):
+    """The form's times follow the clinic's format, as every other page does."""
+    # given a 12-hour clinic and its draft timed from 2:05:30 PM
+    clinic = session.patient.clinic
+    clinic.time_format = "12"
+    clinic.save()
+    start = dt.datetime.combine(
+        timezone.localdate(session.started_at, ZoneInfo(clinic.time_zone)),
+        dt.time(14, 5, 30),
+        tzinfo=ZoneInfo(clinic.time_zone),
+    )
+    TestSession.objects.filter(pk=session.pk).update(
+        started_at=start - dt.timedelta(minutes=5),
+        ended_at=start + dt.timedelta(minutes=30),
+    )
+    session.tests.update(started_at=start, ended_at=start + dt.timedelta(minutes=4))
+    url = reverse("assessments:session-update", args=[session.uuid])
+
+    # when the clinician opens it
+    response = clinician_client.get(url)
+
+    # then the page's script is told the format, and the fields are 12-hour
+    assert 'data-time-format="12"' in response.content.decode()
+    values = form_values(response)
+    assert (values["tests-0-start"], values["tests-0-stop"]) == (
+        "2:05:30 PM",
+        "2:09:30 PM",
+    )
+    # and saved back as shown, the times are read as they were stored
+    assert clinician_client.post(url, values).status_code == HTTPStatus.FOUND
+    assert session.tests.get().started_at == start

@@ -342,3 +342,32 @@ def test_pt_records_four_tests_fixes_a_refused_save_and_signs(
     print(f"\n{width}px: {tablet.taps} taps, {tablet.keystrokes} keystrokes")
     assert (tablet.taps, tablet.keystrokes) == (TAPS, KEYSTROKES)
     page.context.close()
+
+
+def test_a_twelve_hour_clinics_stopwatch_stamps_twelve_hour_times(
+    live_server, browser, server_clock, clinic_setup
+):
+    # given a PT of a clinic that reads its clocks in 12 hours, on the UTC tablet
+    now, zone, clinician, patient = clinic_setup
+    clinician.clinic.time_format = "12"
+    clinician.clinic.save()
+    tablet = _tablet(browser, server_clock, now, 768)
+    page = tablet.page
+    _log_in(tablet, live_server.url)
+    create = reverse("assessments:session-create", args=[patient.uuid])
+    page.goto(f"{live_server.url}{create}")
+
+    # when they stamp the time in and time a TUG
+    page.locator("[data-session-clock='time_in']").click()
+    row = page.locator("[data-test-row]").first
+    row.locator("[name$='-catalog_code']").select_option("timed_up_and_go")
+    row.get_by_role("button", name="Start").click()
+    expected = _server_time(zone)
+
+    # then each stamp is the clinic's time written as the clinic writes it
+    start = row.locator("[name$='-start']").input_value()
+    assert re.fullmatch(r"(1[0-2]|[1-9]):[0-5]\d:[0-5]\d [AP]M", start), start
+    stamped = _clinic_clock(start, zone, expected.date())
+    assert abs(stamped - expected) < dt.timedelta(seconds=5), (start, expected)
+    time_in = page.locator("[name='time_in']").input_value()
+    assert re.fullmatch(r"(1[0-2]|[1-9]):[0-5]\d:[0-5]\d [AP]M", time_in), time_in
