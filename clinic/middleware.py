@@ -33,10 +33,13 @@ class ClinicTimezoneMiddleware:
         if clinic is not None:
             timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
             time_display.activate(clinic.time_format)
-        else:
+        try:
+            return self.get_response(request)
+        finally:
+            # Whatever this thread runs next (another user's request, a task,
+            # a test) starts from the defaults, not this clinic's zone and format.
             timezone.deactivate()
             time_display.deactivate()
-        return self.get_response(request)
 
 
 # The session key holding the time (epoch seconds) of the user's last request.

@@ -110,3 +110,15 @@ def test_clinic_admin_offers_the_time_format(admin_client, clinic):
 
     assert 'name="time_format"' in page
     assert "12-hour (2:05 PM)" in page
+
+
+def test_a_request_leaves_no_zone_or_format_behind(clinician_client, clinic):
+    """The next thing the thread runs starts from the defaults, not this clinic's."""
+    # given a 12-hour clinic in Chicago
+    clinic.time_format = "12"
+    clinic.save()
+    # when one of its clinicians asks for a page
+    clinician_client.get(reverse("home"))
+    # then the thread is back to UTC and 24 hours
+    assert time_display.get_time_format() == "24"
+    assert timezone.get_current_timezone_name() == "UTC"

@@ -298,6 +298,12 @@ def before_versions(transactional_db):
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+    # SQLite's flush after the test deletes row by row: let it empty the
+    # audit log (migrating forward wrote its chain head), as the browser
+    # tests' flushable_signed_notes does.
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM perfnote_lock")
 
 
 def test_migrating_back_keeps_the_patient_clinic_lock(before_versions):
