@@ -28,13 +28,14 @@ from clinic.admin_scoping import (
     ReadOnlyAdminMixin,
     scope_to_clinic,
 )
-from clinic.forms import input_from
+from clinic.forms import MAX_DIAGNOSES, input_from
 from clinic.models import Clinician
 from clinic.services import ClinicianInput, clinician_values, patient_lock
 from clinic.time_display import local_clock, local_stamp
 from clinic.versions import field_values
 
 from . import catalog
+from .forms import MAX_TESTS
 from .goals import goal_problems
 from .models import (
     Addendum,
@@ -48,6 +49,7 @@ from .models import (
     TestSession,
 )
 from .notes.export import latest_note_versions, note_export_start, notes_zip
+from .plan_forms import MAX_GOALS
 from .plans import (
     GoalInput,
     PlanDiagnosisInput,
@@ -112,11 +114,15 @@ class ClinicianFilter(admin.SimpleListFilter):
 
 
 class PerformedTestInline(
-    ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.TabularInline
+    clinic_admin.BoundedInlineMixin,
+    ReadOnlyAdminMixin,
+    ClinicScopedAdminMixin,
+    admin.TabularInline,
 ):
     """The session's tests as recorded; they change only through the session form."""
 
     model = PerformedTest
+    max_num = MAX_TESTS
     formset = clinic_admin.StoredRowsFormSet
     fields = [
         "test_name",
@@ -512,20 +518,26 @@ class GoalAdminForm(forms.ModelForm):
         return data
 
 
-class PlanDiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
+class PlanDiagnosisInline(
+    clinic_admin.BoundedInlineMixin, ClinicScopedAdminMixin, admin.TabularInline
+):
     """The plan's diagnoses, position 0 the primary; saved by plan_of_care_save."""
 
     model = PlanDiagnosis
     fields = ["position", "code", "description"]
     extra = 0
+    max_num = MAX_DIAGNOSES
 
 
-class GoalInline(ClinicScopedAdminMixin, admin.TabularInline):
+class GoalInline(
+    clinic_admin.BoundedInlineMixin, ClinicScopedAdminMixin, admin.TabularInline
+):
     """The plan's goals, in position order; saved by plan_of_care_save."""
 
     model = Goal
     form = GoalAdminForm
     extra = 0
+    max_num = MAX_GOALS
 
 
 @admin.register(PlanOfCare)

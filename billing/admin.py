@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from billing.rules.codes import TIMED_CODES, UNTIMED_CODES
 from clinic import admin as clinic_admin
 from clinic.access import clinic_for_user
 from clinic.admin_history import ReadOnlyHistoryAdminMixin
@@ -70,13 +71,15 @@ def _rates_save(payer: Payer, rows: list[dict[str, Any]]) -> None:
     )
 
 
-class PayerRateInline(admin.TabularInline):
+class PayerRateInline(clinic_admin.BoundedInlineMixin, admin.TabularInline):
     """The payer's rate table, saved through billing.services.payer_rates_set."""
 
     model = PayerRate
     form = PayerRateForm
     fields = ["code", "expected_payment"]
     extra = 1
+    # A rate per code the rules know, at most.
+    max_num = len(TIMED_CODES | UNTIMED_CODES)
 
 
 @admin.register(Payer)
@@ -124,7 +127,9 @@ def _coverage_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
     )
 
 
-class CoverageInline(ClinicScopedAdminMixin, admin.StackedInline):
+class CoverageInline(
+    clinic_admin.BoundedInlineMixin, ClinicScopedAdminMixin, admin.StackedInline
+):
     """The patient's primary coverage, saved through billing.services.coverage_save."""
 
     model = Coverage
@@ -139,12 +144,14 @@ def _outside_amounts_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
     )
 
 
-class OutsideTherapyInline(admin.TabularInline):
+class OutsideTherapyInline(clinic_admin.BoundedInlineMixin, admin.TabularInline):
     """Therapy other providers billed this year (from the eligibility response)."""
 
     model = OutsideTherapyAmount
     fields = ["year", "group", "amount", "as_of"]
     extra = 0
+    # One amount a year for each of the two KX threshold groups, ten years back.
+    max_num = 20
 
 
 admin.site.unregister(Patient)
@@ -385,10 +392,12 @@ class ClinicFeeAdmin(
             clinic_fees_delete(clinic=clinic, fees=queryset)
 
 
-class ClaimLineInline(admin.TabularInline):
+class ClaimLineInline(clinic_admin.BoundedInlineMixin, admin.TabularInline):
     """A claim's service lines (CMS-1500 item 24), as frozen when it was made."""
 
     model = ClaimLine
+    # An 837P claim holds at most 50 service lines (loop 2400).
+    max_num = 50
     fields = [
         "number",
         "code",

@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .access import clinic_for_user
 from .admin_history import ReadOnlyHistoryAdminMixin
 from .admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
-from .forms import VersionField, input_from, keep_stored_version
+from .forms import MAX_DIAGNOSES, VersionField, input_from, keep_stored_version
 from .models import AuditEvent, Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from .services import (
     DiagnosisInput,
@@ -144,6 +144,24 @@ def stamp_column(field: str, description: str) -> Callable[[object, Model], str]
         return local_stamp(getattr(obj, field))
 
     return column
+
+
+class BoundedInlineMixin:
+    """An inline builds at most ``max_num`` forms, whatever TOTAL_FORMS a post claims.
+
+    Django's inline formsets otherwise build up to ``max_num`` + 1,000 forms
+    (``absolute_max``): a forged TOTAL_FORMS=100000 on a plan of care's change
+    page took 2.6 s a request (tests/test_fuzz_posts.py). Every inline of the
+    admin sets ``max_num`` to what its record can hold and mixes this in;
+    tests/clinic/test_admin.py checks that none is left out.
+    """
+
+    max_num: int
+
+    def get_formset(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs: object
+    ) -> type[BaseInlineFormSet]:
+        return super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
 
 
 class StoredRowsFormSet(BaseInlineFormSet):
@@ -363,12 +381,13 @@ def _diagnoses_save(patient: Patient, rows: list[dict[str, Any]]) -> None:
     )
 
 
-class DiagnosisInline(ClinicScopedAdminMixin, admin.TabularInline):
+class DiagnosisInline(BoundedInlineMixin, ClinicScopedAdminMixin, admin.TabularInline):
     """The patient's diagnoses; saved in position order by patient_diagnoses_set."""
 
     model = Diagnosis
     fields = ["position", "code", "description"]
     extra = 0
+    max_num = MAX_DIAGNOSES
 
 
 @admin.register(Patient)

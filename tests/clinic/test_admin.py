@@ -28,6 +28,7 @@ from tests.factories import (
     PatientFactory,
     PayerFactory,
     PerformedTestFactory,
+    PlanOfCareFactory,
     TestSessionFactory,
     UserFactory,
     mark_signed,
@@ -874,3 +875,46 @@ def test_a_diagnosis_row_of_another_patient_is_refused(
     assert NOT_THIS_RECORDS_ROW in response.content.decode()
     assert Diagnosis.objects.count() == before
     assert not Patient.objects.filter(mrn="B-78").exists()
+
+
+def test_every_inline_of_the_admin_builds_a_bounded_number_of_forms():
+    """A new inline is held to it the day it is registered."""
+    from django.contrib import admin
+
+    from clinic.admin import BoundedInlineMixin
+
+    inlines = [
+        inline
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+    ]
+    assert len(inlines) >= 7
+    for inline in inlines:
+        assert issubclass(inline, BoundedInlineMixin), inline
+        assert isinstance(inline.max_num, int), inline
+        assert inline.max_num <= 100, inline
+
+
+def test_a_forged_form_count_builds_no_more_forms_than_a_plan_holds(
+    front_office_client, clinic, form_values
+):
+    """TOTAL_FORMS=100000 on a plan's change page: refused, with at most 12 + 20 forms."""
+    plan = PlanOfCareFactory(patient=PatientFactory(clinic=clinic))
+    url = reverse("admin:assessments_planofcare_change", args=[plan.pk])
+    data = form_values(front_office_client.get(url))
+    prefixes = [
+        name.removesuffix("-TOTAL_FORMS")
+        for name in data
+        if name.endswith("-TOTAL_FORMS")
+    ]
+    for prefix in prefixes:
+        data[f"{prefix}-TOTAL_FORMS"] = "100000"
+
+    response = front_office_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    built = sorted(
+        len(inline.formset.forms)
+        for inline in response.context["inline_admin_formsets"]
+    )
+    assert built == [12, 20]
