@@ -164,6 +164,7 @@ class PerformedTestInline(
 
 @admin.register(TestSession)
 class TestSessionAdmin(
+    clinic_admin.BoundedFormsAdminMixin,
     clinic_admin.VersionedAdminMixin,
     LargeListMixin,
     clinic_admin.PatientColumnsMixin,
@@ -542,6 +543,7 @@ class GoalInline(
 
 @admin.register(PlanOfCare)
 class PlanOfCareAdmin(
+    clinic_admin.BoundedFormsAdminMixin,
     clinic_admin.VersionedAdminMixin,
     clinic_admin.ServiceSavedInlinesMixin,
     clinic_admin.PatientColumnsMixin,

@@ -84,6 +84,7 @@ class PayerRateInline(clinic_admin.BoundedInlineMixin, admin.TabularInline):
 
 @admin.register(Payer)
 class PayerAdmin(
+    clinic_admin.BoundedFormsAdminMixin,
     clinic_admin.VersionedAdminMixin,
     clinic_admin.ServiceSavedInlinesMixin,
     ClinicScopedAdminMixin,
@@ -418,7 +419,12 @@ class ClaimLineInline(clinic_admin.BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+class ClaimAdmin(
+    clinic_admin.BoundedFormsAdminMixin,
+    ReadOnlyAdminMixin,
+    ClinicScopedAdminMixin,
+    admin.ModelAdmin,
+):
     """The billing office's claims: read-only, exported from here or by command."""
 
     list_display = [

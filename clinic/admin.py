@@ -2,6 +2,7 @@
 scoped by clinic."""
 
 from collections.abc import Callable, Iterator, Mapping
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import admin
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -20,7 +21,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from .access import clinic_for_user
 from .admin_history import ReadOnlyHistoryAdminMixin
 from .admin_scoping import ClinicScopedAdminMixin, ReadOnlyAdminMixin
-from .forms import MAX_DIAGNOSES, VersionField, input_from, keep_stored_version
+from .forms import (
+    MAX_DIAGNOSES,
+    VersionField,
+    forged_form_count,
+    input_from,
+    keep_stored_version,
+)
 from .models import AuditEvent, Clinic, ClinicAdmin, Clinician, Diagnosis, Patient
 from .services import (
     DiagnosisInput,
@@ -162,6 +169,28 @@ class BoundedInlineMixin:
         self, request: HttpRequest, obj: Model | None = None, **kwargs: object
     ) -> type[BaseInlineFormSet]:
         return super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
+
+
+class BoundedFormsAdminMixin:
+    """A change form posted with more inline rows than they hold is answered 400.
+
+    The inlines built only their maximum (BoundedInlineMixin) and say so on
+    the page; no form offers that many rows, so the post was forged or broken
+    (clinic.forms.forged_form_count), as on the clinician pages.
+    """
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        *args: object,
+        **kwargs: object,
+    ) -> HttpResponse:
+        response = super().render_change_form(request, context, *args, **kwargs)
+        inlines = context.get("inline_admin_formsets", [])
+        if forged_form_count(inline.formset for inline in inlines):
+            response.status_code = HTTPStatus.BAD_REQUEST
+        return response
 
 
 class StoredRowsFormSet(BaseInlineFormSet):
@@ -392,6 +421,7 @@ class DiagnosisInline(BoundedInlineMixin, ClinicScopedAdminMixin, admin.TabularI
 
 @admin.register(Patient)
 class PatientAdmin(
+    BoundedFormsAdminMixin,
     VersionedAdminMixin,
     ServiceSavedInlinesMixin,
     ClinicScopedAdminMixin,

@@ -1,7 +1,7 @@
 """Patient input: shape and field checks only; the rules live in clinic.services."""
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,6 +28,21 @@ def input_from[T](input_type: type[T], data: Mapping[str, object]) -> T:
     """
     return input_type(
         **{field.name: data[field.name] for field in dataclasses.fields(input_type)}
+    )
+
+
+def forged_form_count(formsets: Iterable[object]) -> bool:
+    """Return True if a posted formset claimed more rows than it may hold.
+
+    The formset built only its maximum and refused the rest ("Please submit at
+    most N forms."); no form offers that many rows, so the post was forged or
+    broken, and the page answers 400 Bad Request with the form shown again.
+    """
+    return any(
+        error.code == "too_many_forms"
+        for formset in formsets
+        if isinstance(formset, forms.BaseFormSet) and formset.is_bound
+        for error in formset.non_form_errors().as_data()
     )
 
 

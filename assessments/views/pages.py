@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from clinic.error_summary import error_links
+from clinic.forms import forged_form_count
 
 
 class Entry(Protocol):
@@ -38,7 +39,8 @@ def entry_page[T](
     A ValidationError from the service goes back next to the fields it names, so
     the user loses nothing they typed and never sees a server error for it.
     A refused page also gets ``error_summary``: every problem, linked to its
-    field, for the list at the top of the form (_error_summary.html).
+    field, for the list at the top of the form (_error_summary.html). A post
+    claiming more rows than a formset holds is answered 400 (forged_form_count).
     """
     if request.method == "POST" and (data := entry.cleaned_input()) is not None:
         try:
@@ -51,7 +53,17 @@ def entry_page[T](
             return redirect(url)
     forms = entry.context()
     summary = error_links(forms.values()) if request.method == "POST" else []
-    return render(request, template, {**context, **forms, "error_summary": summary})
+    status = (
+        HTTPStatus.BAD_REQUEST
+        if request.method == "POST" and forged_form_count(forms.values())
+        else HTTPStatus.OK
+    )
+    return render(
+        request,
+        template,
+        {**context, **forms, "error_summary": summary},
+        status=status,
+    )
 
 
 def refusal_page(

@@ -738,8 +738,8 @@ def test_a_forged_number_of_diagnosis_rows_is_refused_without_building_them(
     # when
     response = clinician_client.post(reverse("assessments:patient-create"), data)
 
-    # then
-    assert response.status_code == HTTPStatus.OK
+    # then a forged count is a bad request, shown with what was typed
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     diagnoses = response.context["diagnoses"]
     assert len(diagnoses.forms) == MAX_DIAGNOSES
     assert diagnoses.non_form_errors() == ["Please submit at most 12 forms."]

@@ -325,3 +325,22 @@ def test_a_plan_saved_by_someone_else_meanwhile_is_not_overwritten(
     assert clinician_client.post(url, form_values(response)).status_code == 302
     plan.refresh_from_db()
     assert plan.frequency == "1x/week"
+
+
+@pytest.mark.parametrize(("prefix", "cap"), [("diagnoses", 12), ("goals", 20)])
+def test_a_forged_number_of_plan_rows_is_a_bad_request_building_at_most_the_cap(
+    clinician_client, patient, prefix, cap
+):
+    # given a plan posted claiming 100,000 rows
+    data = _plan_data(**{f"{prefix}-TOTAL_FORMS": "100000"})
+    url = reverse("assessments:plan-create", args=[patient.uuid])
+
+    # when
+    response = clinician_client.post(url, data)
+
+    # then it is refused as a bad request, with the cap said on the form
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    formset = response.context[prefix]
+    assert len(formset.forms) == cap
+    assert formset.non_form_errors() == [f"Please submit at most {cap} forms."]
+    assert not patient.plans_of_care.exists()

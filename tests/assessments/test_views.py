@@ -1424,8 +1424,8 @@ def test_a_forged_number_of_rows_builds_at_most_the_cap_and_is_refused(
     # when
     response = clinician_client.post(create_url, data)
 
-    # then
-    assert response.status_code == HTTPStatus.OK
+    # then a forged count is a bad request, shown with what was typed
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     formset = response.context[key]
     assert len(formset.forms) == cap
     assert formset.non_form_errors() == [f"Please submit at most {cap} forms."]
