@@ -393,3 +393,13 @@ def test_verify_refuses_a_huge_upload_before_reading_it(client, db):
 
     assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     assert escape(UPLOAD_TOO_LARGE) in response.content.decode()
+
+
+@pytest.mark.parametrize("date", ["2026-13-01", "yesterday", "11/02/2026"])
+def test_export_notes_refuses_a_bad_date_clearly(
+    signed_version, session, tmp_path, date
+):
+    with pytest.raises(CommandError, match=r"is not a date like 2026-11-02\."):
+        _export_notes(session, tmp_path, "--from", date)
+    assert list(tmp_path.iterdir()) == []
+    assert NoteAccessEvent.objects.exists() is False
