@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
 from clinic.models import Patient
 
 from . import catalog, norms
@@ -100,7 +103,11 @@ def earlier_results(
 ) -> dict[tuple[str, str], list[Point]]:
     """Return the patient's signed results before this session, oldest first.
 
-    Keyed by (catalog code, side). One query, whatever the history's length.
+    Keyed by (catalog code, side): the latest ``TREND_POINTS`` of each test, all
+    a chart draws and the previous result among them. One query, and the rows
+    it returns do not grow with the history (a patient with 1,000 sessions
+    made the session page read them all, bench/scale.py): the database ranks
+    each test's rows newest first and keeps the first ones.
     """
     rows = (
         PerformedTest.objects.filter(
@@ -110,6 +117,14 @@ def earlier_results(
             catalog_code__in=sorted(set(codes)),
         )
         .exclude(session_id=session.pk)
+        .annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=[F("catalog_code")],
+                order_by=[F("session__started_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(recency__lte=TREND_POINTS)
         .select_related("session")
         .order_by("session__started_at", "pk")
     )

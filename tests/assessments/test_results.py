@@ -11,6 +11,7 @@ from assessments.results import (
     PROGRESS_SESSIONS,
     TREND_POINTS,
     dominant_side,
+    earlier_results,
     patient_progress,
     person_on,
     session_results,
@@ -439,3 +440,22 @@ def test_progress_draws_the_goals_of_the_latest_plan(patient):
 
     # then
     assert [goal["value"] for goal in trend["goals"]] == ["12.000"]
+
+
+def test_the_earlier_results_read_are_each_tests_latest_only(patient):
+    # given 20 signed TUGs and one signed chair stand before today's session
+    _session(patient, 0, ("chair_stand_30s", {"na": ["9"]}), signed=True)
+    for day in range(1, 21):
+        _session(patient, day, _tug(f"{20 - day * 0.1:.1f}"), signed=True)
+    session = _session(patient, 60, _tug("12.0"))
+
+    # when
+    history = earlier_results(
+        session=session, codes={"timed_up_and_go", "chair_stand_30s"}
+    )
+
+    # then each test brings its latest TREND_POINTS rows, oldest first, and no more
+    tug = history[("timed_up_and_go", "na")]
+    assert len(tug) == TREND_POINTS
+    assert [str(point.value) for point in tug[-2:]] == ["18.1", "18.0"]
+    assert [str(p.value) for p in history[("chair_stand_30s", "na")]] == ["9"]
