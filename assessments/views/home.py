@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,32 +45,26 @@ def home_view(request: HttpRequest) -> HttpResponse:
     clinic = access_clinic(user=request.user)
     clinician = getattr(request.user, "clinician", None)
     if clinician is None:
-        return audited(
-            render(
-                request,
-                "assessments/home_admin.html",
-                {"clinic": clinic, "queues": admin_queues(clinic=clinic)},
-            ),
+        template = "assessments/home_admin.html"
+        context = {"queues": admin_queues(clinic=clinic)}
+    else:
+        template = "assessments/home.html"
+        context = _paged_lists(
             request,
-            AuditEvent.Action.VIEWED_LIST,
+            drafts=my_drafts(clinician=clinician),
+            today=todays_sessions(clinic=clinic, now=timezone.now()),
+            patients=recent_patients(clinician=clinician),
         )
-    lists = {
-        "drafts": my_drafts(clinician=clinician),
-        "today": todays_sessions(clinic=clinic, now=timezone.now()),
-        "patients": recent_patients(clinician=clinician),
-    }
-    page = render(
-        request,
-        "assessments/home.html",
-        {
-            "clinic": clinic,
-            **{
-                name: PagedList(
-                    page=Paginator(rows, ROWS_PER_LIST).get_page(request.GET.get(name)),
-                    param=name,
-                )
-                for name, rows in lists.items()
-            },
-        },
-    )
+    page = render(request, template, {"clinic": clinic, **context})
     return audited(page, request, AuditEvent.Action.VIEWED_LIST)
+
+
+def _paged_lists(request: HttpRequest, **lists: QuerySet) -> dict[str, PagedList]:
+    """Page each list by its own query parameter (its name)."""
+    return {
+        name: PagedList(
+            page=Paginator(rows, ROWS_PER_LIST).get_page(request.GET.get(name)),
+            param=name,
+        )
+        for name, rows in lists.items()
+    }

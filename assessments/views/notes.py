@@ -35,7 +35,7 @@ from ..notes.export import note_access_record
 from ..notes.verification import note_verify
 from ..roles import WHO_MAY_RECORD
 from ..selectors import day_decision
-from .pages import entry_page, refusal_page
+from .pages import entry_page, refusal_if_refused
 
 NOTE_SIGNED = "Note signed; version {number} sealed."
 ADDENDUM_SIGNED = "Addendum signed; version {number} sealed."
@@ -82,17 +82,15 @@ def addendum_create_view(request: HttpRequest, session_uuid: UUID) -> HttpRespon
     if session.is_draft:
         messages.info(request, DRAFT_HAS_NO_ADDENDA)
         return redirect(session)
-    try:
-        signing.check_may_sign(clinician=clinician)
-    except ValidationError as exc:
-        return refusal_page(
-            request,
-            exc,
-            title="Addenda are signed by a therapist or physician",
-            who=WHO_MAY_RECORD,
-            back_url=session.get_absolute_url(),
-            back_label="Back to the session",
-        )
+    if refused := refusal_if_refused(
+        request,
+        lambda: signing.check_may_sign(clinician=clinician),
+        title="Addenda are signed by a therapist or physician",
+        who=WHO_MAY_RECORD,
+        back_url=session.get_absolute_url(),
+        back_label="Back to the session",
+    ):
+        return refused
     page = _signed_page(
         request,
         AddendumForm(request.POST or None),

@@ -66,6 +66,17 @@ def entry_page[T](
     )
 
 
+def refusal_if_refused(
+    request: HttpRequest, check: Callable[[], object], **page: str
+) -> HttpResponse | None:
+    """Return ``refusal_page`` if ``check`` refuses this user (ValidationError), else None."""
+    try:
+        check()
+    except ValidationError as exc:
+        return refusal_page(request, exc, **page)
+    return None
+
+
 def refusal_page(
     request: HttpRequest,
     error: ValidationError,

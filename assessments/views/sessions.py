@@ -4,7 +4,6 @@ from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ from ..selectors import (
     session_summary,
 )
 from ..services import session_create, session_update
-from .pages import entry_page, refusal_page
+from .pages import entry_page, refusal_if_refused
 
 SESSION_SAVED = "Session saved."
 SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
@@ -49,17 +48,15 @@ SIGNED_USE_ADDENDUM = "This session is signed; add an addendum instead."
 def session_create_view(request: HttpRequest, patient_uuid: UUID) -> HttpResponse:
     patient = access_patient_by_uuid(user=request.user, patient_uuid=patient_uuid)
     clinician = access_clinician(user=request.user)
-    try:
-        check_may_record(clinician=clinician)
-    except ValidationError as exc:
-        return refusal_page(
-            request,
-            exc,
-            title="Tests are recorded by a therapist or physician",
-            who=WHO_MAY_RECORD,
-            back_url=reverse("assessments:patient-detail", args=[patient.uuid]),
-            back_label=f"Back to {patient.full_name}",
-        )
+    if refused := refusal_if_refused(
+        request,
+        lambda: check_may_record(clinician=clinician),
+        title="Tests are recorded by a therapist or physician",
+        who=WHO_MAY_RECORD,
+        back_url=reverse("assessments:patient-detail", args=[patient.uuid]),
+        back_label=f"Back to {patient.full_name}",
+    ):
+        return refused
     entry = SessionEntry(
         request.POST or None,
         patient=patient,
@@ -82,17 +79,17 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
     if not session.is_draft:
         messages.error(request, SIGNED_USE_ADDENDUM)
         return redirect(session)
-    try:
-        check_may_edit(session=session, user=request.user)
-        check_may_record(clinician=clinician)
-    except ValidationError as exc:
-        return refusal_page(
-            request,
-            exc,
-            title="You can read this draft, not edit it",
-            back_url=session.get_absolute_url(),
-            back_label="Back to the session",
-        )
+    if refused := refusal_if_refused(
+        request,
+        lambda: (
+            check_may_edit(session=session, user=request.user),
+            check_may_record(clinician=clinician),
+        ),
+        title="You can read this draft, not edit it",
+        back_url=session.get_absolute_url(),
+        back_label="Back to the session",
+    ):
+        return refused
     entry = SessionEntry(request.POST or None, session=session)
     return _session_form_page(
         request,
