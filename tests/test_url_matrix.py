@@ -273,4 +273,7 @@ def test_no_page_shows_another_clinics_patients(demo, role):
     assert errors == []
     assert leaks == []
     assert unaudited == []
-    assert cells >= 2 * 60
+    # and every URL pattern was asked with each clinic's rows, but those with no
+    # row to fill (logout, admin pages of log tables the demo leaves empty): on
+    # 12-06, 266 of 316 pattern × clinic cells a login
+    assert cells >= 0.8 * 2 * len(ROUTES)
