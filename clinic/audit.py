@@ -109,8 +109,9 @@ def audit_record_many(
     The chain's head is locked (SELECT … FOR UPDATE) for the append, so
     concurrent appends on PostgreSQL wait their turn and form one chain; the
     lock is held until the caller's transaction ends, so a page appends once
-    it is made (``audited``), just before its transaction commits. Three queries however many events: the head, the insert, the
-    head's update. No savepoint: the append adds nothing else to the page's
+    it is made (``audited``), just before its transaction commits. Three
+    queries however many events: the head, the insert, the head's update.
+    No savepoint: the append adds nothing else to the page's
     transaction, and a failed append fails the page rather than go unrecorded.
     """
     if not subjects:

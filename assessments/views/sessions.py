@@ -102,9 +102,11 @@ def session_update_view(request: HttpRequest, session_uuid: UUID) -> HttpRespons
         ),
         patient=session.patient,
         session=session,
-        interpretation_draft=session_results(
-            session=session, tests=list(session.tests.all())
-        ).draft,
+        # Read against the norms only if the form is shown again, not for a
+        # save that goes through (the template calls this once).
+        interpretation_draft=lambda: (
+            session_results(session=session, tests=list(session.tests.all())).draft
+        ),
     )
 
 
@@ -142,7 +144,7 @@ def _session_form_page(
     save: Callable[[SessionInput], TestSession],
     patient: Patient,
     session: TestSession | None = None,
-    interpretation_draft: str = "",
+    interpretation_draft: Callable[[], str] | None = None,
 ) -> HttpResponse:
     page = entry_page(
         request,
@@ -160,7 +162,7 @@ def _session_form_page(
             "server_now_ms": int(timezone.now().timestamp() * 1000),
             "time_zone": timezone.get_current_timezone_name(),
             "time_format": get_time_format(),
-            "interpretation_draft": interpretation_draft,
+            "interpretation_draft": interpretation_draft or "",
         },
     )
     return audited(
