@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from assessments.notes import signing
 from assessments.notes.content import note_context_build
 from assessments.notes.rendering import note_pdf_render
+from assessments.templatetags.trend_charts import chart_data
 from clinic.models import Patient
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -124,10 +125,14 @@ def test_the_pdf_prints_norms_change_chart_and_references(retest):
 
     # then
     assert "Results over time" in text
+    # each chart's title, key and results in words beside the image
+    [trend] = note["trends"]
+    assert f"{trend['title']}. Key: " in text
+    assert f"Results (s): {chart_data(trend)}." in text
     assert "References" in text
     for reference in note["references"]:
         assert reference["citation"][:40] in text
-    assert "Since 09/01/2026 (15.0 s):" in text
+    assert "Change from 15.0 s: " in text
     # the standing sentence printed carries the % of norm and the z
     for entry in (entry for test in note["tests"] for entry in test["norms"]):
         assert entry["percent"] in entry["standing"]

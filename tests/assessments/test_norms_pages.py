@@ -75,6 +75,9 @@ def test_session_page_shows_norm_flags_change_sources_and_chart(
     chart = reverse("assessments:session-trend", args=[retest.uuid, "timed_up_and_go"])
     assert f'src="{chart}"' in page
     assert "Timed Up and Go (TUG): results by date" in page
+    # and its key in words, the chart itself drawing no legend
+    assert "Key: green band = 95 % CI of the mean, adults 70–79" in page
+    assert "blue line = Timed Up and Go (TUG); red dashed line = " in page
 
 
 def test_session_page_offers_the_drafted_interpretation_to_read(
@@ -142,7 +145,7 @@ def test_session_chart_is_an_svg_image_under_its_own_policy(clinician_client, re
     svg = response.content.decode()
     assert svg.startswith("<svg")
     assert "Timed Up and Go (TUG), s" in svg
-    assert "09/01/2026" in svg
+    assert "09/01/26" in svg
 
 
 def test_chart_of_a_test_without_an_earlier_result_is_not_found(

@@ -179,23 +179,29 @@ def test_note_prints_every_element_a_payer_needs(note):
         # diagnoses in order
         "Z96.651 Presence of right artificial knee joint R26.81 Unsteadiness on "
         "feet Z91.81 History of falling",
-        # tests: name, category, side, start-stop, minutes, trials, result
-        "1 Grip strength (Jamar dynamometer) Strength Both 09:04:00 – 09:10:00 6 "
-        "Left: 22.4, 23.0, 21.8 kg Right: 18.2, 19.6, 19.0 kg Left: 22.4 kg "
-        "Right: 18.9 kg mean of 3",
+        # tests, a block each: number, name, category, side, start-stop,
+        # minutes, then the trials and the result
+        "1. Grip strength (Jamar dynamometer) · Strength · Both · "
+        "09:04:00 – 09:10:00 (6 min) Trials: Left 22.4, 23.0, 21.8 kg; "
+        "Right 18.2, 19.6, 19.0 kg. Result: Left 22.4 kg; Right 18.9 kg (mean of 3)",
         "Note: Right grip limited by pain at the thumb base.",
-        "2 30-second chair stand Strength — 09:11:00 – 09:14:00 3 9 stands 9 stands",
-        "3 Five times sit-to-stand (5xSTS) Strength — "
-        "09:15:00 – 09:18:00 3 16.8 s 16.8 s",
-        "4 10-metre walk test (gait speed) Endurance / mobility — "
-        "09:19:00 – 09:24:00 5 0.82, 0.86 m/s 0.84 m/s mean of 2",
-        "5 Timed Up and Go (TUG) Balance — 09:24:00 – 09:29:00 5 14.2 s 14.2 s",
-        "6 Berg Balance Scale Balance — 09:30:00 – 09:46:00 16 41 points 41 points",
-        "7 Single-leg stance (eyes open) Balance Both 09:47:00 – 09:51:00 4 "
-        "Left: 6.2, 7.9, 5.4 s Right: 2.1, 3.4, 2.8 s Left: 7.9 s Right: 3.4 s "
-        "best of 3",
-        "8 Goniometric ROM — knee flexion Flexibility Right 09:52:00 – 09:55:00 3 "
-        "Right: 104 degrees Right: 104 degrees",
+        "2. 30-second chair stand · Strength · 09:11:00 – 09:14:00 (3 min) "
+        "Trials: 9 stands. Result: 9 stands",
+        "3. Five times sit-to-stand (5xSTS) · Strength · 09:15:00 – 09:18:00 "
+        "(3 min) Trials: 16.8 s. Result: 16.8 s",
+        "4. 10-metre walk test (gait speed) · Endurance / mobility · "
+        "09:19:00 – 09:24:00 (5 min) Trials: 0.82, 0.86 m/s. Result: 0.84 m/s "
+        "(mean of 2)",
+        "5. Timed Up and Go (TUG) · Balance · 09:24:00 – 09:29:00 (5 min) "
+        "Trials: 14.2 s. Result: 14.2 s",
+        "6. Berg Balance Scale · Balance · 09:30:00 – 09:46:00 (16 min) "
+        "Trials: 41 points. Result: 41 points",
+        "7. Single-leg stance (eyes open) · Balance · Both · 09:47:00 – 09:51:00 "
+        "(4 min) Trials: Left 6.2, 7.9, 5.4 s; Right 2.1, 3.4, 2.8 s. "
+        "Result: Left 7.9 s; Right 3.4 s (best of 3)",
+        "8. Goniometric ROM — knee flexion · Flexibility · Right · "
+        "09:52:00 – 09:55:00 (3 min) Trials: Right 104 degrees. "
+        "Result: Right 104 degrees",
         "Testing time in this session (direct one-on-one, overlaps counted once) "
         "45 min",
         "Total session time (time in to time out) 65 min",
@@ -397,10 +403,12 @@ def test_a_note_stored_before_protocol_details_renders_as_before(note):
         {"note": old, "addenda": [], "document_id": "X", "document_id_meta": "x"},
     )
 
-    # then only the notes and battery reasons add rows under a test
-    expected = sum(bool(t["notes"]) + bool(t["battery_reason"]) for t in old["tests"])
-    assert html.count('<tr class="notes">') == expected
-    assert 'class="has-notes"' in html
+    # then under each test's head and results lines, only its note and its
+    # battery reason add a line
+    blocks = re.findall(r'<div class="test">(.*?)</div>', html, flags=re.DOTALL)
+    assert [block.count("<p") for block in blocks] == [
+        2 + bool(test["notes"]) + bool(test["battery_reason"]) for test in old["tests"]
+    ]
     for new in ("Protocol:", "Items:", "LSI", "Hop battery", "Arc ", "Total recorded"):
         assert new not in html
 

@@ -476,16 +476,17 @@ def test_the_demo_claims_export_as_an_837p_that_pyx12_accepts(seeded):
 
 
 # Pages of each demo note, measured after the note's break rules (note.css),
-# PDF/UA tagging and each result's norms lines: (MRN, tests, version) -> pages.
-# The norms lines take each note onto a third page, which holds the attestation
-# and signature; an addendum starts a page of its own. A change here is a layout
-# change: look at the pages (pdftoppm) before changing a number.
+# PDF/UA tagging, each result's norms lines and a block per test (not a table
+# row): (MRN, tests, version) -> pages. Three notes end on page 2 with their
+# references and signature, two run onto a third page, and an addendum starts
+# a page of its own. A change here is a layout change: look at the pages
+# (pdftoppm) before changing a number.
 DEMO_NOTE_PAGES = {
     ("RPT-10001", 5, 1): 3,
     ("RPT-10001", 5, 2): 4,
-    ("RPT-10002", 4, 1): 3,
-    ("RPT-10003", 3, 1): 3,
-    ("RPT-10004", 5, 1): 3,
+    ("RPT-10002", 4, 1): 2,
+    ("RPT-10003", 3, 1): 2,
+    ("RPT-10004", 5, 1): 2,
     ("RPT-10008", 2, 1): 3,
 }
 
