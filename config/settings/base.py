@@ -33,6 +33,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Each request is one transaction that reads, then writes its audit event.
+    # SQLite's default (deferred) transaction cannot wait to upgrade a read to
+    # a write while another request writes: it fails at once with "database
+    # is locked", which is what the chart images of one page, asked for
+    # together, got from `make run`. IMMEDIATE takes the write lock at BEGIN
+    # and waits up to `timeout` seconds for it, so requests take turns.
+    # https://docs.djangoproject.com/en/6.1/ref/databases/#sqlite-transaction-behavior
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20
+    )
 # https://docs.djangoproject.com/en/6.1/ref/settings/#default-auto-field
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
