@@ -277,7 +277,8 @@ def trend_build(
         "cutoffs": cutoffs,
         "goals": goal_lines,
         "higher_is_better": higher,
-        # The data table beside the chart: a row per date, a column per side.
+        # A row per date, a column per side: the data table beside the chart on
+        # the pages, and the line of results under it in the note (chart_data).
         "rows": [by_date[day] for day in sorted(by_date)],
         "description": _description(
             title, series, bands, [*cutoffs, *goal_lines], test.unit
